@@ -1,0 +1,51 @@
+# Two commands: `make build` and `make test`. Both set up what they need on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+
+.PHONY: build test tools lint golden clean
+
+build: $(RUNTIME)
+	$(BIN)/monogen build specs/
+
+test: $(DEV) tools
+	$(BIN)/ruff check .
+	$(BIN)/monogen build specs/ --check
+	$(BIN)/pytest
+
+# Refresh the committed output on purpose, after a reviewed change to specs or compilers.
+golden: $(RUNTIME)
+	$(BIN)/monogen build specs/
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(DEV): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(RUNTIME)
+
+# promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages.
+tools:
+	@if command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing promtool and amtool (Debian prometheus, prometheus-alertmanager)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends prometheus prometheus-alertmanager >/dev/null; \
+	else \
+		echo "WARNING: promtool/amtool missing and not installable here (need root + apt-get);" \
+			"tests that need them will skip" >&2; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""One module per target: pure functions from validated specs to target models (no I/O)."""

@@ -1,0 +1,1 @@
+"""The output stage: deterministic text and the only code that writes files."""

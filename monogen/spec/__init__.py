@@ -1,0 +1,1 @@
+"""The input language: positioned YAML loading, spec models and their validation."""

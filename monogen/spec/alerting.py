@@ -1,0 +1,166 @@
+"""The `Alerting` kind: a team's receivers, routes, time intervals and inhibition.
+
+Secrets never appear in a spec: receivers name files on the Alertmanager host that hold them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import BeforeValidator, Field
+
+from monogen.spec.base import API_VERSION, Duration, LabelName, Name, SpecModel
+
+FilePath = Annotated[
+    str,
+    Field(
+        pattern=r"^/[^\s]*$",
+        description="Absolute path of a file on the Alertmanager host holding the secret.",
+    ),
+]
+
+
+class SlackConfig(SpecModel):
+    api_url_file: FilePath
+    channel: Annotated[str, Field(pattern=r"^[#@]?[\w.-]+$")]
+    send_resolved: bool = True
+
+
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
+class EmailConfig(SpecModel):
+    to: Annotated[
+        list[Email],
+        BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Email | list[Email]),
+        Field(min_length=1),
+    ]
+    send_resolved: bool = False
+
+
+class PagerDutyConfig(SpecModel):
+    routing_key_file: FilePath | None = Field(None, description="Events API v2 integration key.")
+    service_key_file: FilePath | None = Field(None, description="Events API v1 service key.")
+    send_resolved: bool = True
+
+
+class WebhookConfig(SpecModel):
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] = Field(
+        description="Endpoint; must not embed credentials or tokens."
+    )
+    send_resolved: bool = True
+    max_alerts: Annotated[int, Field(ge=0)] = 0
+
+
+def _listify(value: object) -> object:
+    """A receiver with one integration of a kind may write it as a bare mapping."""
+    return [value] if isinstance(value, dict) else value
+
+
+T = TypeVar("T")
+OneOrMany = Annotated[
+    list[T], BeforeValidator(_listify, json_schema_input_type=T | list[T])  # type: ignore[valid-type]
+]
+
+
+class Receiver(SpecModel):
+    slack: OneOrMany[SlackConfig] = Field(default_factory=list)
+    email: OneOrMany[EmailConfig] = Field(default_factory=list)
+    pagerduty: OneOrMany[PagerDutyConfig] = Field(default_factory=list)
+    webhook: OneOrMany[WebhookConfig] = Field(default_factory=list)
+
+
+class Route(SpecModel):
+    match: dict[LabelName, str] = Field(default_factory=dict, description="Equality matchers.")
+    match_re: dict[LabelName, str] = Field(
+        default_factory=dict, description="Regular-expression matchers (RE2, anchored)."
+    )
+    receivers: Annotated[list[Name], Field(min_length=1)]
+    continue_: bool = Field(False, alias="continue")
+    group_by: list[LabelName] | None = None
+    group_wait: Duration | None = None
+    group_interval: Duration | None = None
+    repeat_interval: Duration | None = None
+    mute_time_intervals: list[Name] = Field(default_factory=list)
+    active_time_intervals: list[Name] = Field(default_factory=list)
+
+
+class TimeRange(SpecModel):
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WeekdayRange = Annotated[
+    str,
+    Field(
+        pattern=r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+        r"(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$"
+    ),
+]
+
+
+class TimeInterval(SpecModel):
+    weekdays: list[WeekdayRange] = Field(default_factory=list)
+    times: list[TimeRange] = Field(default_factory=list)
+    days_of_month: list[Annotated[str, Field(pattern=r"^-?\d{1,2}(:-?\d{1,2})?$")]] = Field(
+        default_factory=list
+    )
+    months: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(:[a-z0-9]+)?$")]] = Field(
+        default_factory=list
+    )
+    location: str | None = Field(None, description="IANA time zone, e.g. Europe/Berlin.")
+
+
+class InhibitRule(SpecModel):
+    source_match: dict[LabelName, str]
+    target_match: dict[LabelName, str]
+    equal: Annotated[list[LabelName], Field(min_length=1)]
+
+
+class Inhibition(SpecModel):
+    critical_inhibits_warning: bool = Field(
+        True,
+        description="A critical alert silences the warning of the same alert, experiment "
+        "and variant.",
+    )
+    rules: list[InhibitRule] = Field(default_factory=list)
+
+
+class RouteDefaults(SpecModel):
+    group_by: list[LabelName] = Field(
+        default_factory=lambda: ["alertname", "experiment", "category"]
+    )
+    group_wait: Duration = "30s"
+    group_interval: Duration = "5m"
+    repeat_interval: Duration = "4h"
+
+
+class Smtp(SpecModel):
+    smarthost: Annotated[str, Field(pattern=r"^[^\s:]+:\d+$")]
+    from_: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")] = Field(alias="from")
+    auth_username: str | None = None
+    auth_password_file: FilePath | None = None
+    require_tls: bool = True
+
+
+class AlertingSpec(SpecModel):
+    receivers: Annotated[dict[Name, Receiver], Field(min_length=1)]
+    routes: Annotated[list[Route], Field(min_length=1)]
+    time_intervals: dict[Name, list[TimeInterval]] = Field(default_factory=dict)
+    inhibit: Inhibition = Field(default_factory=Inhibition)
+    defaults: RouteDefaults = Field(default_factory=RouteDefaults)
+    smtp: Smtp | None = Field(None, description="Global SMTP settings (one team may set them).")
+
+
+class AlertingMetadata(SpecModel):
+    name: Name
+    team: Annotated[str, Field(min_length=1)]
+    namespace: Name = "monitoring"
+
+
+class Alerting(SpecModel):
+    api_version: Literal[API_VERSION]  # type: ignore[valid-type]
+    kind: Literal["Alerting"]
+    metadata: AlertingMetadata
+    spec: AlertingSpec

@@ -1,0 +1,56 @@
+"""Shared pieces of the spec models: the strict base class and constrained scalar types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from monogen.spec.quantities import DURATION_PATTERN, parse_duration
+
+API_VERSION = "monogen/v1"
+
+
+class SpecModel(BaseModel):
+    """Unknown keys are errors, keys are camelCase, and models are immutable once validated."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=False,
+        frozen=True,
+        str_strip_whitespace=False,
+    )
+
+
+def _check_duration(text: str) -> str:
+    parse_duration(text)
+    return text
+
+
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=DURATION_PATTERN),
+    AfterValidator(_check_duration),
+    Field(description="A Prometheus duration such as 30s, 5m or 1h30m."),
+]
+
+# A DNS-1123 label: used in file names, Kubernetes names and dashboard uids.
+Name = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63),
+    Field(description="Lower-case letters, digits and '-', starting and ending alphanumeric."),
+]
+MetricName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"),
+    Field(description="A Prometheus metric name."),
+]
+LabelName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
+    Field(description="A Prometheus label name."),
+]
+# Label values may hold any text: the compilers escape them.
+Labels = dict[LabelName, str]

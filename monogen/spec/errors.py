@@ -1,0 +1,49 @@
+"""One error type for bad input: it carries a source position, what was expected and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column count from 1."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class SpecError:
+    """A problem with the user's input, reported as `file:line:col: message (path) hint`."""
+
+    position: Position
+    message: str
+    path: str = ""
+    hint: str = field(default="", compare=False)
+
+    def render(self) -> str:
+        where = f" (at {self.path})" if self.path else ""
+        text = f"{self.position}: error: {self.message}{where}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class SpecErrors(Exception):
+    """Raised with every error found, so a user fixes them in one pass instead of one a run."""
+
+    def __init__(self, errors: list[SpecError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(e.render() for e in self.errors))
+
+
+def fail(position: Position, message: str, path: str = "", hint: str = "") -> SpecErrors:
+    """Build a SpecErrors holding a single error (callers `raise fail(...)`)."""
+    return SpecErrors([SpecError(position, message, path, hint)])

@@ -1,0 +1,369 @@
+"""Positioned documents → validated specs: pydantic per document, then the checks that
+pydantic cannot express (traffic sums, references, units), then cross-document checks."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from monogen.spec.alerting import Alerting
+from monogen.spec.base import API_VERSION
+from monogen.spec.errors import SpecError, SpecErrors
+from monogen.spec.experiment import Experiment, ThresholdGuardrail
+from monogen.spec.families import FAMILIES, SERVER_DOWN, TRAFFIC_SPLIT, Family, to_threshold
+from monogen.spec.loader import Document, PathKey, dotted
+from monogen.spec.pydantic_errors import convert
+from monogen.spec.quantities import parse_duration
+
+KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
+
+
+@dataclass(frozen=True)
+class AlertLevel:
+    severity: str
+    threshold: float  # in the unit of the compared series
+    for_: str
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    """A guardrail with defaults applied and thresholds converted: what the compilers read."""
+
+    family: Family
+    levels: tuple[AlertLevel, ...]
+    variants: tuple[str, ...]  # empty: every variant
+    runbook_url: str | None
+
+
+@dataclass(frozen=True)
+class ExperimentDoc:
+    spec: Experiment
+    source: str  # display path stamped into generated headers
+    doc: Document
+    guardrails: tuple[Guardrail, ...]
+
+    @property
+    def name(self) -> str:
+        return self.spec.metadata.name
+
+
+@dataclass(frozen=True)
+class AlertingDoc:
+    spec: Alerting
+    source: str
+    doc: Document
+
+
+@dataclass(frozen=True)
+class Specs:
+    experiments: tuple[ExperimentDoc, ...]
+    alertings: tuple[AlertingDoc, ...]
+
+
+def validate(documents: list[Document]) -> Specs:
+    errors: list[SpecError] = []
+    experiments: list[ExperimentDoc] = []
+    alertings: list[AlertingDoc] = []
+    for doc in documents:
+        model = _kind_model(doc, errors)
+        if model is None:
+            continue
+        try:
+            spec = model.model_validate(doc.data)
+        except ValidationError as exc:
+            errors.extend(convert(exc, doc, model))
+            continue
+        if isinstance(spec, Experiment):
+            guardrails = _check_experiment(spec, doc, errors)
+            experiments.append(ExperimentDoc(spec, doc.display, doc, guardrails))
+        elif isinstance(spec, Alerting):
+            _check_alerting(spec, doc, errors)
+            alertings.append(AlertingDoc(spec, doc.display, doc))
+    _check_unique(
+        [(e.name, e.doc, ("metadata", "name")) for e in experiments], "experiment", errors
+    )
+    _check_unique(
+        [(a.spec.metadata.team, a.doc, ("metadata", "team")) for a in alertings],
+        "Alerting spec for team",
+        errors,
+    )
+    _check_receivers_unique(alertings, errors)
+    if errors:
+        raise SpecErrors(errors)
+    return Specs(
+        tuple(sorted(experiments, key=lambda e: e.name)),
+        tuple(sorted(alertings, key=lambda a: a.spec.metadata.team)),
+    )
+
+
+def _kind_model(doc: Document, errors: list[SpecError]) -> type[BaseModel] | None:
+    version = doc.data.get("apiVersion")
+    if version != API_VERSION:
+        errors.append(
+            SpecError(
+                doc.where(("apiVersion",)),
+                f"expected apiVersion {API_VERSION!r}, got {version!r}",
+                "apiVersion",
+                f"start each document with `apiVersion: {API_VERSION}`",
+            )
+        )
+        return None
+    kind = doc.data.get("kind")
+    if kind in KINDS:
+        return KINDS[kind]
+    close = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+    errors.append(
+        SpecError(
+            doc.where(("kind",)),
+            f"unknown kind {kind!r}" if kind is not None else "missing required key 'kind'",
+            "kind",
+            f"did you mean {close[0]!r}?" if close else f"kinds: {', '.join(sorted(KINDS))}",
+        )
+    )
+    return None
+
+
+def _check_unique(
+    items: list[tuple[str, Document, PathKey]], what: str, errors: list[SpecError]
+) -> None:
+    first: dict[str, Document] = {}
+    for name, doc, path in items:
+        if name in first:
+            errors.append(
+                SpecError(
+                    doc.where(path),
+                    f"duplicate {what} {name!r}",
+                    ".".join(map(str, path)),
+                    f"first defined at {first[name].where(path)}; names must be unique",
+                )
+            )
+        else:
+            first[name] = doc
+
+
+def _check_experiment(
+    exp: Experiment, doc: Document, errors: list[SpecError]
+) -> tuple[Guardrail, ...]:
+    spec = exp.spec
+
+    def err(path: PathKey, message: str, hint: str = "") -> None:
+        errors.append(SpecError(doc.where(path), message, dotted(path), hint))
+
+    names = [v.name for v in spec.variants]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            err(("spec", "variants", i, "name"), f"duplicate variant {name!r}")
+    if len(names) > 1 and spec.variant_label is None:
+        err(
+            ("spec", "variants"),
+            "several variants need `variantLabel`, the label that tells them apart",
+            "add e.g. `variantLabel: model_name` to spec",
+        )
+    controls = [i for i, v in enumerate(spec.variants) if v.role == "control"]
+    for i in controls[1:]:
+        err(("spec", "variants", i, "role"), "only one variant can be the control")
+    shares = [v.traffic for v in spec.variants]
+    declared = [s for s in shares if s is not None]
+    if declared and len(declared) != len(shares):
+        i = shares.index(None)
+        err(
+            ("spec", "variants", i),
+            f"variant {names[i]!r} has no `traffic` while others do",
+            "declare the traffic share of every variant, or of none",
+        )
+    elif declared and abs(sum(declared) - 100) > 1e-6:
+        err(
+            ("spec", "variants"),
+            f"traffic shares sum to {sum(declared):g}, not 100",
+            " + ".join(f"{n} {s:g}" for n, s in zip(names, declared, strict=True)),
+        )
+    metrics = spec.metrics
+    if metrics.requests is None and metrics.errors is not None:
+        err(("spec", "metrics", "errors"), "`errors` needs `requests` to compute an error rate")
+    if metrics.requests and metrics.requests.error_selector and metrics.errors:
+        err(
+            ("spec", "metrics", "errors"),
+            "errors are given twice: by `requests.errorSelector` and by `errors`",
+            "keep one of them",
+        )
+
+    guardrails: list[Guardrail] = []
+    g = spec.guardrails
+    for family in FAMILIES.values():
+        rail = getattr(g, family.key)
+        if rail is None:
+            continue
+        base: PathKey = ("spec", "guardrails", family.spec_key)
+        metric = getattr(metrics, family.metric) if family.metric else None
+        if metric is None:
+            err(
+                base,
+                f"guardrail {family.spec_key!r} needs `metrics.{_camel(family.metric)}`",
+                f"declare the metric that exposes the {family.noun}, or remove the guardrail",
+            )
+            continue
+        if family.key == "error_rate" and not (metric.error_selector or metrics.errors):
+            err(
+                base,
+                "guardrail 'errorRate' needs failed requests: `metrics.requests.errorSelector` "
+                "or `metrics.errors`",
+            )
+            continue
+        _check_known(rail.variants, names, (*base, "variants"), "variant", err)
+        levels = _levels(family, rail, getattr(metric, "scale", "ratio"), base, err)
+        guardrails.append(Guardrail(family, levels, tuple(rail.variants or ()), rail.runbook_url))
+    if g.traffic_split is not None:
+        if metrics.requests is None and metrics.traffic_share is None:
+            err(
+                ("spec", "guardrails", "trafficSplit"),
+                "guardrail 'trafficSplit' needs `metrics.requests` or `metrics.trafficShare`",
+            )
+        elif not declared:
+            err(
+                ("spec", "guardrails", "trafficSplit"),
+                "guardrail 'trafficSplit' needs the declared `traffic` of every variant",
+            )
+        else:
+            level = AlertLevel(g.traffic_split.severity, g.traffic_split.tolerance,
+                               g.traffic_split.for_)  # fmt: skip
+            guardrails.append(Guardrail(TRAFFIC_SPLIT, (level,), (), g.traffic_split.runbook_url))
+    if g.server_down is not None:
+        level = AlertLevel(g.server_down.severity, 0, g.server_down.for_)
+        guardrails.append(Guardrail(SERVER_DOWN, (level,), (), g.server_down.runbook_url))
+    return tuple(guardrails)
+
+
+def _levels(
+    family: Family, rail: ThresholdGuardrail, scale: str, base: PathKey, err: Any
+) -> tuple[AlertLevel, ...]:
+    written = {
+        sev: getattr(rail, sev) for sev in ("critical", "warning", "info") if getattr(rail, sev)
+    }
+    if not written:
+        if not family.defaults:
+            err(
+                base,
+                f"guardrail {family.spec_key!r} has no default thresholds",
+                f"give at least one level, e.g. `warning: {{{family.direction}: ..., for: 5m}}`",
+            )
+        return tuple(
+            AlertLevel(sev, to_threshold(family, value, scale), for_)
+            for sev, value, for_ in family.defaults
+        )
+    defaults_for = {sev: for_ for sev, _, for_ in family.defaults}
+    levels: list[AlertLevel] = []
+    for sev, level in written.items():
+        path = (*base, sev)
+        wrong = "above" if family.direction == "below" else "below"
+        if getattr(level, wrong) is not None:
+            err(
+                (*path, wrong),
+                f"{family.noun} alerts fire {family.direction} a threshold, not {wrong} it",
+                f"write `{family.direction}: ...`",
+            )
+            continue
+        value = getattr(level, family.direction)
+        if value is None:
+            err(path, f"missing `{family.direction}:` threshold for {sev}")
+            continue
+        try:
+            threshold = to_threshold(family, value, scale)
+        except ValueError as exc:
+            err((*path, family.direction), str(exc))
+            continue
+        for_ = level.for_ or defaults_for.get(sev, "5m")
+        levels.append(AlertLevel(sev, threshold, for_))
+    _check_level_order(family, levels, base, err)
+    return tuple(levels)
+
+
+def _check_level_order(family: Family, levels: list[AlertLevel], base: PathKey, err: Any) -> None:
+    """A critical threshold that is milder than the warning one is a typo, not a policy."""
+    by = {lvl.severity: lvl.threshold for lvl in levels}
+    if "critical" in by and "warning" in by:
+        milder = (
+            by["critical"] > by["warning"]
+            if family.direction == "below"
+            else (by["critical"] < by["warning"])
+        )
+        if milder:
+            err(
+                (*base, "critical"),
+                f"the critical threshold ({by['critical']:g}) is milder than the warning one "
+                f"({by['warning']:g})",
+                f"{family.noun} alerts fire {family.direction} the threshold: critical should "
+                f"be further {family.direction}",
+            )
+
+
+def _check_known(
+    values: list[str] | None, known: list[str], path: PathKey, what: str, err: Any
+) -> None:
+    for i, value in enumerate(values or ()):
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1)
+            err(
+                (*path, i),
+                f"unknown {what} {value!r}",
+                f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}",
+            )
+
+
+def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> None:
+    def err(path: PathKey, message: str, hint: str = "") -> None:
+        errors.append(SpecError(doc.where(path), message, dotted(path), hint))
+
+    s = spec.spec
+    receivers = list(s.receivers)
+    intervals = list(s.time_intervals)
+    for name, receiver in s.receivers.items():
+        path = ("spec", "receivers", name)
+        if not (receiver.slack or receiver.email or receiver.pagerduty or receiver.webhook):
+            err(path, f"receiver {name!r} has no integration",
+                "add slack, email, pagerduty or webhook")  # fmt: skip
+        for i, pd in enumerate(receiver.pagerduty):
+            if (pd.routing_key_file is None) == (pd.service_key_file is None):
+                err((*path, "pagerduty", i), "PagerDuty needs exactly one of "
+                    "`routingKeyFile` (Events API v2) or `serviceKeyFile` (v1)")  # fmt: skip
+        for i, hook in enumerate(receiver.webhook):
+            parts = urlsplit(hook.url)
+            if parts.username or parts.password or parts.query:
+                err((*path, "webhook", i, "url"),
+                    "webhook URL carries credentials or a query string",
+                    "secrets never go in specs: put the token in a header on a proxy, "
+                    "or point at an endpoint that needs none")  # fmt: skip
+        if receiver.email and s.smtp is None:
+            pass  # SMTP may come from another team's spec; checked when the config is merged
+    for i, route in enumerate(s.routes):
+        at: PathKey = ("spec", "routes", i)
+        _check_known(route.receivers, receivers, (*at, "receivers"), "receiver", err)
+        for key, names in (
+            ("muteTimeIntervals", route.mute_time_intervals),
+            ("activeTimeIntervals", route.active_time_intervals),
+        ):
+            _check_known(names, intervals, (*at, key), "time interval", err)
+        for key in ("group_wait", "group_interval", "repeat_interval"):
+            value = getattr(route, key)
+            if value is not None and parse_duration(value) <= 0:
+                err((*at, _camel(key)), f"{_camel(key)} must be positive")
+
+
+def _check_receivers_unique(alertings: list[AlertingDoc], errors: list[SpecError]) -> None:
+    _check_unique(
+        [
+            (name, a.doc, ("spec", "receivers", name))
+            for a in alertings
+            for name in a.spec.spec.receivers
+        ],
+        "receiver",
+        errors,
+    )
+
+
+def _camel(name: str | None) -> str:
+    head, *rest = (name or "").split("_")
+    return head + "".join(p.title() for p in rest)

@@ -1,0 +1,1 @@
+"""Target models: what the compilers produce and the output stage renders."""

@@ -1,0 +1,84 @@
+"""Prometheus rule files as values: groups of recording and alerting rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordingRule:
+    record: str
+    expr: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"record": self.record, "expr": self.expr}
+        if self.labels:
+            out["labels"] = dict(sorted(self.labels.items()))
+        return out
+
+
+@dataclass(frozen=True)
+class AlertingRule:
+    alert: str
+    expr: str
+    for_: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    # What the rule judges, kept for tests and coverage: not rendered.
+    intent: AlertIntent | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"alert": self.alert, "expr": self.expr}
+        if self.for_ and self.for_ != "0s":
+            out["for"] = self.for_
+        out["labels"] = dict(sorted(self.labels.items()))
+        out["annotations"] = dict(self.annotations)
+        return out
+
+
+@dataclass(frozen=True)
+class AlertIntent:
+    """The meaning behind an alert expression: series compared, direction and threshold."""
+
+    family: str
+    series: str  # the metric or recorded series the threshold is applied to
+    direction: str  # below | above
+    threshold: float
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    name: str
+    rules: tuple[RecordingRule | AlertingRule, ...]
+    interval: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.interval:
+            out["interval"] = self.interval
+        out["rules"] = [r.to_dict() for r in self.rules]
+        return out
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    experiment: str
+    source: str
+    namespace: str
+    team: str
+    k8s_labels: dict[str, str]
+    groups: tuple[RuleGroup, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"groups": [g.to_dict() for g in self.groups]}
+
+    @property
+    def alerts(self) -> list[AlertingRule]:
+        return [r for g in self.groups for r in g.rules if isinstance(r, AlertingRule)]
+
+    @property
+    def records(self) -> list[RecordingRule]:
+        return [r for g in self.groups for r in g.rules if isinstance(r, RecordingRule)]

@@ -1,0 +1,186 @@
+"""The command line: exit codes, --check, atomic writes, and no tracebacks on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from monogen.output import write
+from tests.conftest import MINIMAL_EXPERIMENT, ROOT, SPECS, invoke
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_build_then_check_is_clean(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    result = invoke("build", str(specs), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "prometheus/rules/demo-ab.rules.yaml").is_file()
+    assert (out / "kubernetes/prometheusrules/demo-ab.yaml").is_file()
+    assert invoke("build", str(specs), "-o", str(out), "--check").exit_code == 0
+
+
+def test_check_reports_drift_as_a_diff(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    invoke("build", str(specs), "-o", str(out))
+    before = snapshot(out)
+    rules = out / "prometheus/rules/demo-ab.rules.yaml"
+    rules.write_text(rules.read_text().replace("< 75", "< 70"))
+    (out / "stray.yaml").write_text("x: 1\n")
+    result = invoke("build", str(specs), "-o", str(out), "--check")
+    assert result.exit_code == 1
+    assert "--- a/prometheus/rules/demo-ab.rules.yaml" in result.stdout
+    assert "-        expr: min by (model_name)" in result.stdout and "< 70" in result.stdout
+    assert "--- a/stray.yaml\n+++ /dev/null" in result.stdout
+    assert "2 file(s) out of date" in result.stderr
+    # --check wrote nothing
+    assert snapshot(out)["prometheus/rules/demo-ab.rules.yaml"] != before[
+        "prometheus/rules/demo-ab.rules.yaml"
+    ]
+
+
+def test_check_on_a_missing_tree_fails(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    result = invoke("build", str(specs), "-o", str(tmp_path / "nowhere"), "--check")
+    assert result.exit_code == 1
+    assert "+++ b/prometheus/rules/demo-ab.rules.yaml" in result.stdout
+
+
+def test_bad_input_exits_2_and_keeps_the_old_tree(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    invoke("build", str(specs), "-o", str(out))
+    before = snapshot(out)
+    write_spec(MINIMAL_EXPERIMENT.replace("traffic: 30}", "traffic: 40}"))
+    result = invoke("build", str(specs), "-o", str(out))
+    assert result.exit_code == 2
+    assert "spec.yaml:10:5: error: traffic shares sum to 110, not 100" in result.stderr
+    assert "Traceback" not in result.output
+    assert "nothing written" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_failure_mid_write_leaves_the_old_tree(
+    write_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    invoke("build", str(specs), "-o", str(out))
+    before = snapshot(out)
+    write_spec(MINIMAL_EXPERIMENT.replace("accuracy: {}", "accuracy: {warning: {below: 60}}"))
+    real = Path.write_bytes
+    calls = {"n": 0}
+
+    def flaky(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises(OSError):
+        write.write_tree(out, {"a.yaml": "a\n", "b.yaml": "b\n", "c.yaml": "c\n"})
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "specs"]
+
+
+def test_refuses_to_replace_a_directory_it_did_not_write(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = invoke("build", str(specs), "-o", str(precious))
+    assert result.exit_code == 2
+    assert "was not written by monogen" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_empty_specs_directory(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    result = invoke("build", str(tmp_path / "specs"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "no spec files found" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_exit_2() -> None:
+    assert invoke("build").exit_code == 2
+    assert invoke("frobnicate").exit_code == 2
+
+
+def test_validate_command(write_spec) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 0
+    assert "ok: 1 experiment(s)" in result.stderr
+    write_spec("apiVersion: monogen/v1\nkind: Experiment\n", "bad.yaml")
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert "bad.yaml:1:1: error: missing required key 'metadata'" in result.stderr
+
+
+def test_schema_accepts_every_example_and_rejects_typos() -> None:
+    result = invoke("schema")
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    documents = [
+        doc
+        for path in sorted(SPECS.rglob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc
+    ]
+    assert len(documents) >= 5
+    for doc in documents:
+        assert not list(validator.iter_errors(doc)), doc["metadata"]["name"]
+    typo = dict(documents[0], spec={**documents[0]["spec"], "variantLable": "x"})
+    assert list(validator.iter_errors(typo))
+
+
+def run_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "monogen", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_python_dash_m_and_version() -> None:
+    result = run_process("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("monogen, version ")
+
+
+def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("0", "1", "12345"):
+        out = tmp_path / f"out-{seed}"
+        result = run_process("build", "specs", "-o", str(out), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.append(snapshot(out))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0]) > 5
+
+
+def test_bad_input_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("apiVersion: monogen/v1\nkind: Experiment\nmetadata: [oops\n")
+    result = run_process("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{spec}:4:1: error: invalid YAML" in result.stderr

@@ -1,0 +1,110 @@
+"""The loader: positions for every node, and refusal of what specs never need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monogen.spec import loader
+from monogen.spec.errors import SpecErrors
+from monogen.spec.loader import load_paths, load_text
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(SpecErrors) as caught:
+        load_text(text, "s.yaml")
+    return [e.render() for e in caught.value.errors]
+
+
+def test_positions_of_keys_and_values() -> None:
+    (doc,) = load_text("a: 1\nb:\n  - x\n  - {c: 2}\n", "s.yaml")
+    assert doc.data == {"a": 1, "b": ["x", {"c": 2}]}
+    assert str(doc.where(("b", 1, "c"))) == "s.yaml:4:9"
+    assert str(doc.where(("b", 1, "c"), key=True)) == "s.yaml:4:6"
+    assert str(doc.where(("b", 0))) == "s.yaml:3:5"
+    # an absent path falls back to its nearest ancestor
+    assert str(doc.where(("b", 1, "missing"))) == "s.yaml:4:5"
+
+
+def test_several_documents_and_empty_ones_skipped() -> None:
+    docs = load_text("a: 1\n---\n---\nb: 2\n", "s.yaml")
+    assert [d.data for d in docs] == [{"a": 1}, {"b": 2}]
+    assert [d.index for d in docs] == [0, 2]
+
+
+def test_malformed_yaml_is_positioned() -> None:
+    (message,) = errors_of("a: 1\nb: [1, 2\nc: 3\n")
+    assert message.startswith("s.yaml:3:2: error: invalid YAML")
+    assert "hint:" in message
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    (message,) = errors_of("spec:\n  x: 1\n  y: 2\n  x: 3\n")
+    assert message.startswith("s.yaml:4:3: error: duplicate key 'x' (at spec.x)")
+    assert "first 'x' is on line 2" in message
+
+
+def test_aliases_are_refused_so_alias_bombs_cost_nothing() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    (message,) = errors_of(bomb)
+    assert "anchors and aliases are not allowed" in message
+
+
+def test_merge_keys_and_custom_tags_are_refused() -> None:
+    assert "merge keys" in errors_of("a: {x: 1}\nb:\n  <<: {x: 1}\n")[0]
+    assert "custom YAML tag '!python/object'" in errors_of("a: !python/object {}\n")[0]
+
+
+def test_document_must_be_a_mapping() -> None:
+    (message,) = errors_of("- a\n- b\n")
+    assert "s.yaml:1:1: error: a spec document must be a mapping, got a list" in message
+
+
+def test_keys_are_text_even_when_yaml_would_read_booleans() -> None:
+    (doc,) = load_text("on: yes\n1: x\n", "s.yaml")
+    assert doc.data == {"on": True, "1": "x"}
+
+
+def test_too_deep_nesting_is_refused() -> None:
+    text = "a: " + "[" * 40 + "]" * 40 + "\n"
+    assert "nesting deeper" in errors_of(text)[0]
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * 200 + "\n")
+    with pytest.raises(SpecErrors) as caught:
+        load_paths([big])
+    assert "limited to 100 bytes" in caught.value.errors[0].render()
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"a: \xff\xfe\n")
+    with pytest.raises(SpecErrors) as caught:
+        load_paths([bad])
+    assert "not UTF-8" in caught.value.errors[0].render()
+
+
+def test_directory_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
+    for rel in ("b/2.yaml", "a.yml", "b/1.yaml", ".hidden/x.yaml", "notes.txt"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"f: {rel}\n")
+    docs = load_paths([tmp_path])
+    assert [d.data["f"] for d in docs] == ["a.yml", "b/1.yaml", "b/2.yaml"]
+    assert docs[1].display == f"{tmp_path.name}/b/1.yaml"
+
+
+def test_empty_directory_and_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(SpecErrors) as caught:
+        load_paths([tmp_path])
+    assert "no spec files found" in caught.value.errors[0].render()
+    with pytest.raises(SpecErrors) as caught:
+        load_paths([tmp_path / "nope"])
+    assert "no such file or directory" in caught.value.errors[0].render()

@@ -1,0 +1,123 @@
+"""The generated rules, proved by the real promtool: syntax, and alerts that fire above their
+thresholds and stay silent below them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monogen.pipeline import compile_specs, load
+from tests.conftest import GENERATED, MINIMAL_EXPERIMENT, ROOT, run_tool
+
+RULE_FILES = sorted((GENERATED / "prometheus/rules").glob("*.rules.yaml"))
+PROMTOOL_TESTS = sorted((ROOT / "tests/promtool").glob("*.test.yaml"))
+
+
+def test_examples_have_rule_files() -> None:
+    assert len(RULE_FILES) == 4
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_promtool_check_rules_accepts_generated_files(path: Path) -> None:
+    result = run_tool("promtool", "check", "rules", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
+def test_promtool_accepts_the_groups_of_every_prometheus_rule_manifest(tmp_path: Path) -> None:
+    manifests = sorted((GENERATED / "kubernetes/prometheusrules").glob("*.yaml"))
+    assert manifests
+    for manifest in manifests:
+        doc = yaml.safe_load(manifest.read_text())
+        assert doc["kind"] == "PrometheusRule"
+        plain = tmp_path / manifest.name
+        plain.write_text(yaml.safe_dump(doc["spec"]))
+        result = run_tool("promtool", "check", "rules", str(plain))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", PROMTOOL_TESTS, ids=lambda p: p.name)
+def test_promtool_unit_tests_pass(path: Path) -> None:
+    result = run_tool("promtool", "test", "rules", path.name, cwd=path.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
+def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path) -> None:
+    """The hand-written tests are not vacuous: a wrong threshold makes them fail."""
+    rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
+    assert rules.count("< 75\n") == 1
+    (tmp_path / "rules.yaml").write_text(rules.replace("< 75\n", "< 55\n"))
+    test = (ROOT / "tests/promtool/fraud-detector-ab.test.yaml").read_text()
+    test = test.replace("../../generated/prometheus/rules/fraud-detector-ab.rules.yaml", "rules.yaml")
+    (tmp_path / "t.test.yaml").write_text(test)
+    result = run_tool("promtool", "test", "rules", "t.test.yaml", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "ModelAccuracyDegraded" in result.stdout + result.stderr
+
+
+WEIRD = 'enh"anced\\predictor|.*'
+
+
+def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
+    write_spec, tmp_path: Path
+) -> None:
+    text = MINIMAL_EXPERIMENT.replace(
+        "name: enhanced-predictor", "name: " + yaml.safe_dump(WEIRD).splitlines()[0]
+    ).replace("namespace: seldon", "namespace: 'se\"l\\don'")
+    specs = write_spec(text)
+    files = compile_specs(load([specs]))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(files["prometheus/rules/demo-ab.rules.yaml"])
+    checked = run_tool("promtool", "check", "rules", str(rules))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # The regex alternation matches the odd name literally, and nothing else.
+    promql_value = WEIRD.replace("\\", "\\\\").replace('"', '\\"')
+    unit = {
+        "rule_files": ["rules.yaml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": [
+                    {
+                        "series": f'ab_test_model_accuracy{{namespace="se\\"l\\\\don", model_name="{promql_value}"}}',
+                        "values": "10x20",
+                    },
+                    {
+                        "series": 'ab_test_model_accuracy{namespace="se\\"l\\\\don", model_name="enhXanced-other"}',
+                        "values": "10x20",
+                    },
+                ],
+                "alert_rule_test": [
+                    {
+                        "eval_time": "10m",
+                        "alertname": "ModelAccuracyDegraded",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {
+                                    "severity": sev,
+                                    "category": "model_performance",
+                                    "experiment": "demo-ab",
+                                    "team": "mlops",
+                                    "model_name": WEIRD,
+                                },
+                                "exp_annotations": {
+                                    "summary": f"Accuracy of variant {WEIRD} is below {limit}% in experiment demo-ab",
+                                    "description": f"Accuracy of variant {WEIRD} in experiment demo-ab is 10.0%, below the {sev} threshold of {limit}% for more than {for_}.",
+                                    "runbook_url": "https://runbooks.example.com/demo/model-accuracy-degraded",
+                                    "dashboard_url": "https://grafana.example.com/d/monogen-demo-ab/demo-ab",
+                                },
+                            }
+                            for sev, limit, for_ in (("critical", 50, "2m"), ("warning", 75, "5m"))
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    (tmp_path / "unit.test.yaml").write_text(yaml.safe_dump(unit))
+    result = run_tool("promtool", "test", "rules", "unit.test.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
