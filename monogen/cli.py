@@ -63,9 +63,13 @@ def main() -> None:
 @main.command()
 @specs_argument
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default=Path("generated"),
-    show_default=True, help="Directory to write (replaced whole, atomically).",
-)  # fmt: skip
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("generated"),
+    show_default=True,
+    help="Directory to write (replaced whole, atomically).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if stale.")
 @reports_errors
 def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
@@ -104,8 +108,9 @@ def validate(specs: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["all", "Experiment", "Alerting"]), default="all",
-              show_default=True)  # fmt: skip
+@click.option(
+    "--kind", type=click.Choice(["all", "Experiment", "Alerting"]), default="all", show_default=True
+)
 def schema(kind: str) -> None:
     """Print the JSON Schema of the spec kinds (for yaml-language-server)."""
     from monogen.spec.schema import json_schema

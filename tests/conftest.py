@@ -35,7 +35,9 @@ def tool(name: str) -> str:
     pytest.skip(message)
 
 
-def run_tool(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_tool(
+    *args: str, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [tool(args[0]), *args[1:]],
         cwd=cwd,
@@ -51,7 +53,7 @@ def cli() -> CliRunner:
     return CliRunner()
 
 
-def invoke(*args: str, cwd: Path | None = None):  # noqa: ANN201 - click's Result
+def invoke(*args: str, cwd: Path | None = None):
     """Run the CLI in-process; stderr is kept apart from stdout."""
     runner = CliRunner()
     if cwd is None:
@@ -65,7 +67,7 @@ def invoke(*args: str, cwd: Path | None = None):  # noqa: ANN201 - click's Resul
 
 
 @pytest.fixture
-def write_spec(tmp_path: Path):  # noqa: ANN201
+def write_spec(tmp_path: Path):
     """Write spec text into tmp_path/specs/<name> and return the specs directory."""
     specs = tmp_path / "specs"
     specs.mkdir()

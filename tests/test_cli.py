@@ -45,9 +45,10 @@ def test_check_reports_drift_as_a_diff(write_spec, tmp_path: Path) -> None:
     assert "--- a/stray.yaml\n+++ /dev/null" in result.stdout
     assert "2 file(s) out of date" in result.stderr
     # --check wrote nothing
-    assert snapshot(out)["prometheus/rules/demo-ab.rules.yaml"] != before[
-        "prometheus/rules/demo-ab.rules.yaml"
-    ]
+    assert (
+        snapshot(out)["prometheus/rules/demo-ab.rules.yaml"]
+        != before["prometheus/rules/demo-ab.rules.yaml"]
+    )
 
 
 def test_check_on_a_missing_tree_fails(write_spec, tmp_path: Path) -> None:

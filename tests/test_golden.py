@@ -15,9 +15,14 @@ from tests.conftest import GENERATED, SPECS
 
 RECORD_NAME = re.compile(r"^[a-z_]+:[a-zA-Z0-9_]+:[a-z0-9_]+$")
 CATEGORIES = {
-    "model_performance", "latency", "reliability", "traffic", "data_quality",
-    "business_impact", "infrastructure",
-}  # fmt: skip
+    "model_performance",
+    "latency",
+    "reliability",
+    "traffic",
+    "data_quality",
+    "business_impact",
+    "infrastructure",
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,31 +53,47 @@ def records_of(files: dict[str, str], experiment: str) -> list[dict]:
 
 EXPECTED_ALERTS = {
     "fraud-detector-ab": {
-        ("ModelAccuracyDegraded", "warning"), ("ModelAccuracyDegraded", "critical"),
-        ("ModelHighErrorRate", "critical"), ("ModelHighLatency", "warning"),
-        ("ExperimentTrafficImbalance", "warning"), ("NegativeBusinessImpact", "warning"),
+        ("ModelAccuracyDegraded", "warning"),
+        ("ModelAccuracyDegraded", "critical"),
+        ("ModelHighErrorRate", "critical"),
+        ("ModelHighLatency", "warning"),
+        ("ExperimentTrafficImbalance", "warning"),
+        ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {
-        ("ModelAccuracyDegraded", "warning"), ("ModelHighLatency", "warning"),
-        ("ExperimentTrafficImbalance", "warning"), ("ModelServerHighCpu", "warning"),
-        ("ModelServerHighMemory", "warning"), ("ModelServerDown", "critical"),
+        ("ModelAccuracyDegraded", "warning"),
+        ("ModelHighLatency", "warning"),
+        ("ExperimentTrafficImbalance", "warning"),
+        ("ModelServerHighCpu", "warning"),
+        ("ModelServerHighMemory", "warning"),
+        ("ModelServerDown", "critical"),
     },
     "price-predictor-ab": {
-        ("ModelHighErrorRate", "warning"), ("ModelHighErrorRate", "critical"),
-        ("ModelHighLatency", "warning"), ("ModelHighLatency", "critical"),
-        ("ModelServerHighCpu", "warning"), ("ModelServerHighMemory", "warning"),
+        ("ModelHighErrorRate", "warning"),
+        ("ModelHighErrorRate", "critical"),
+        ("ModelHighLatency", "warning"),
+        ("ModelHighLatency", "critical"),
+        ("ModelServerHighCpu", "warning"),
+        ("ModelServerHighMemory", "warning"),
         ("ModelServerHighMemory", "critical"),
     },
     "fraud-pipeline": {
-        ("ModelAccuracyDegraded", "warning"), ("ModelAccuracyDegraded", "critical"),
-        ("ModelPrecisionDegraded", "warning"), ("ModelRecallDegraded", "warning"),
-        ("ModelF1ScoreDegraded", "warning"), ("ModelAucRocDegraded", "warning"),
-        ("ModelAucRocDegraded", "critical"), ("FraudPrecisionAtKDegraded", "warning"),
-        ("FeatureDataDrift", "warning"), ("FeatureDataDrift", "critical"),
-        ("BusinessRoiBelowBreakEven", "warning"), ("ModelServerHighCpu", "warning"),
-        ("ModelServerHighMemory", "critical"), ("ModelServerHighDisk", "warning"),
+        ("ModelAccuracyDegraded", "warning"),
+        ("ModelAccuracyDegraded", "critical"),
+        ("ModelPrecisionDegraded", "warning"),
+        ("ModelRecallDegraded", "warning"),
+        ("ModelF1ScoreDegraded", "warning"),
+        ("ModelAucRocDegraded", "warning"),
+        ("ModelAucRocDegraded", "critical"),
+        ("FraudPrecisionAtKDegraded", "warning"),
+        ("FeatureDataDrift", "warning"),
+        ("FeatureDataDrift", "critical"),
+        ("BusinessRoiBelowBreakEven", "warning"),
+        ("ModelServerHighCpu", "warning"),
+        ("ModelServerHighMemory", "critical"),
+        ("ModelServerHighDisk", "warning"),
     },
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("experiment", sorted(EXPECTED_ALERTS))
@@ -89,25 +110,38 @@ def test_alert_labels_and_annotations(files: dict[str, str], experiment: str) ->
         assert labels["team"]
         assert labels["category"] in CATEGORIES
         assert labels["severity"] in {"critical", "warning", "info"}
-        assert set(alert["annotations"]) == {"summary", "description", "runbook_url", "dashboard_url"}
-        assert "{{ $value" in alert["annotations"]["description"] or alert["alert"] == "ModelServerDown"
+        assert set(alert["annotations"]) == {
+            "summary",
+            "description",
+            "runbook_url",
+            "dashboard_url",
+        }
+        assert (
+            "{{ $value" in alert["annotations"]["description"]
+            or alert["alert"] == "ModelServerDown"
+        )
         assert alert["annotations"]["runbook_url"].startswith("https://runbooks.example.com/")
 
 
 def test_seed_thresholds_reach_the_expressions(files: dict[str, str]) -> None:
-    exprs = {(a["alert"], a["labels"]["severity"]): a for a in alerts_of(files, "fraud-detector-ab")}
+    exprs = {
+        (a["alert"], a["labels"]["severity"]): a for a in alerts_of(files, "fraud-detector-ab")
+    }
     assert exprs[("ModelAccuracyDegraded", "warning")]["expr"].endswith("< 75")
     assert exprs[("ModelAccuracyDegraded", "warning")]["for"] == "5m"
     assert exprs[("ModelAccuracyDegraded", "critical")]["expr"].endswith("< 50")
     assert exprs[("ModelAccuracyDegraded", "critical")]["for"] == "2m"
     assert exprs[("ModelHighErrorRate", "critical")]["expr"].endswith("> 0.05")
     assert exprs[("ModelHighLatency", "warning")]["expr"].endswith("> 0.2")
-    pipeline = {(a["alert"], a["labels"]["severity"]): a for a in alerts_of(files, "fraud-pipeline")}
+    pipeline = {
+        (a["alert"], a["labels"]["severity"]): a for a in alerts_of(files, "fraud-pipeline")
+    }
     # seed 004 reads accuracy as a 0-1 ratio: 85% becomes 0.85
     assert pipeline[("ModelAccuracyDegraded", "warning")]["expr"].endswith("< 0.85")
     assert pipeline[("FeatureDataDrift", "critical")]["expr"].endswith("> 0.2")
-    assert 'feature=~"transaction_amount|merchant_category|transaction_hour|days_since_last_transaction"' in (
-        pipeline[("FeatureDataDrift", "warning")]["expr"]
+    assert (
+        'feature=~"transaction_amount|merchant_category|transaction_hour|days_since_last_transaction"'
+        in (pipeline[("FeatureDataDrift", "warning")]["expr"])
     )
     # one production model: the variant label is stamped, not read from the series
     assert pipeline[("ModelAccuracyDegraded", "warning")]["labels"]["variant"] == "production"

@@ -74,7 +74,9 @@ def test_too_deep_nesting_is_refused() -> None:
     assert "nesting deeper" in errors_of(text)[0]
 
 
-def test_oversized_file_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_file_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
     big = tmp_path / "big.yaml"
     big.write_text("a: " + "x" * 200 + "\n")

@@ -51,7 +51,9 @@ def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path) -> None:
     assert rules.count("< 75\n") == 1
     (tmp_path / "rules.yaml").write_text(rules.replace("< 75\n", "< 55\n"))
     test = (ROOT / "tests/promtool/fraud-detector-ab.test.yaml").read_text()
-    test = test.replace("../../generated/prometheus/rules/fraud-detector-ab.rules.yaml", "rules.yaml")
+    test = test.replace(
+        "../../generated/prometheus/rules/fraud-detector-ab.rules.yaml", "rules.yaml"
+    )
     (tmp_path / "t.test.yaml").write_text(test)
     result = run_tool("promtool", "test", "rules", "t.test.yaml", cwd=tmp_path)
     assert result.returncode != 0

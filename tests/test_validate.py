@@ -81,8 +81,11 @@ def test_missing_required_key() -> None:
 
 def test_bad_duration_and_name() -> None:
     found = errors(
-        edit("trafficSplit: {tolerance: 5}", "trafficSplit: {tolerance: 5, for: 5 minutes}",
-             edit("name: demo-ab", "name: Demo_AB"))  # fmt: skip
+        edit(
+            "trafficSplit: {tolerance: 5}",
+            "trafficSplit: {tolerance: 5, for: 5 minutes}",
+            edit("name: demo-ab", "name: Demo_AB"),
+        )
     )
     assert any("expected a name of lower-case letters" in m and "'Demo_AB'" in m for m in found)
     assert any("expected a duration such as 30s, 5m or 1h30m, got '5 minutes'" in m for m in found)
@@ -121,7 +124,9 @@ def test_threshold_direction_and_unit() -> None:
 
 
 def test_percent_thresholds_convert_to_the_gauge_scale() -> None:
-    text = edit("scale: percent", "scale: ratio", edit("accuracy: {}", "accuracy: {warning: {below: 85%}}"))
+    text = edit(
+        "scale: percent", "scale: ratio", edit("accuracy: {}", "accuracy: {warning: {below: 85%}}")
+    )
     (exp,) = check(text).experiments
     assert exp.guardrails[0].levels[0].threshold == pytest.approx(0.85)
 
@@ -153,8 +158,10 @@ def test_routing_references_and_secrets() -> None:
     bad = ALERTING.replace("receivers: [slack-mlops]", "receivers: [slack-mlosp]")
     (message,) = errors(bad)
     assert "unknown receiver 'slack-mlosp'" in message and "did you mean 'slack-mlops'" in message
-    literal = ALERTING.replace("{apiUrlFile: /etc/alertmanager/secrets/slack-mlops,",
-                               "{apiUrl: https://hooks.slack.com/services/T/B/X,")  # fmt: skip
+    literal = ALERTING.replace(
+        "{apiUrlFile: /etc/alertmanager/secrets/slack-mlops,",
+        "{apiUrl: https://hooks.slack.com/services/T/B/X,",
+    )
     found = errors(literal)
     assert any("unknown key 'apiUrl'" in m and "secrets never go in specs" in m for m in found)
     as_file = ALERTING.replace("/etc/alertmanager/secrets/pd-mlops", "0123456789abcdef")

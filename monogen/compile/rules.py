@@ -94,8 +94,9 @@ def compile_rules(exp: ExperimentDoc) -> RuleFile:
             )
         )
     meta = exp.spec.metadata
-    return RuleFile(exp.name, exp.source, meta.namespace, meta.team, dict(meta.labels),
-                    tuple(groups))  # fmt: skip
+    return RuleFile(
+        exp.name, exp.source, meta.namespace, meta.team, dict(meta.labels), tuple(groups)
+    )
 
 
 class Records:

@@ -32,7 +32,9 @@ Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
 class EmailConfig(SpecModel):
     to: Annotated[
         list[Email],
-        BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Email | list[Email]),
+        BeforeValidator(
+            lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Email | list[Email]
+        ),
         Field(min_length=1),
     ]
     send_resolved: bool = False

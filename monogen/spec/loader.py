@@ -205,9 +205,7 @@ class _Builder:
                 hint="remove the tag; specs use plain YAML values",
             )
         if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)
-            ]
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         raise fail(self._pos(node), "unsupported YAML node")  # pragma: no cover

@@ -228,8 +228,9 @@ def _check_experiment(
                 "guardrail 'trafficSplit' needs the declared `traffic` of every variant",
             )
         else:
-            level = AlertLevel(g.traffic_split.severity, g.traffic_split.tolerance,
-                               g.traffic_split.for_)  # fmt: skip
+            level = AlertLevel(
+                g.traffic_split.severity, g.traffic_split.tolerance, g.traffic_split.for_
+            )
             guardrails.append(Guardrail(TRAFFIC_SPLIT, (level,), (), g.traffic_split.runbook_url))
     if g.server_down is not None:
         level = AlertLevel(g.server_down.severity, 0, g.server_down.for_)
@@ -323,19 +324,27 @@ def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> N
     for name, receiver in s.receivers.items():
         path = ("spec", "receivers", name)
         if not (receiver.slack or receiver.email or receiver.pagerduty or receiver.webhook):
-            err(path, f"receiver {name!r} has no integration",
-                "add slack, email, pagerduty or webhook")  # fmt: skip
+            err(
+                path,
+                f"receiver {name!r} has no integration",
+                "add slack, email, pagerduty or webhook",
+            )
         for i, pd in enumerate(receiver.pagerduty):
             if (pd.routing_key_file is None) == (pd.service_key_file is None):
-                err((*path, "pagerduty", i), "PagerDuty needs exactly one of "
-                    "`routingKeyFile` (Events API v2) or `serviceKeyFile` (v1)")  # fmt: skip
+                err(
+                    (*path, "pagerduty", i),
+                    "PagerDuty needs exactly one of "
+                    "`routingKeyFile` (Events API v2) or `serviceKeyFile` (v1)",
+                )
         for i, hook in enumerate(receiver.webhook):
             parts = urlsplit(hook.url)
             if parts.username or parts.password or parts.query:
-                err((*path, "webhook", i, "url"),
+                err(
+                    (*path, "webhook", i, "url"),
                     "webhook URL carries credentials or a query string",
                     "secrets never go in specs: put the token in a header on a proxy, "
-                    "or point at an endpoint that needs none")  # fmt: skip
+                    "or point at an endpoint that needs none",
+                )
         if receiver.email and s.smtp is None:
             pass  # SMTP may come from another team's spec; checked when the config is merged
     for i, route in enumerate(s.routes):
