@@ -116,3 +116,42 @@ def schema(kind: str) -> None:
     from monogen.spec.schema import json_schema
 
     click.echo(json_schema(kind), nl=False)
+
+
+@main.command()
+@specs_argument
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+    show_default=True, help="Output format.",
+)  # fmt: skip
+@reports_errors
+def routes(specs: tuple[Path, ...], fmt: str) -> None:
+    """Print where every generated alert goes: alert → receivers (exit 1 if any is lost)."""
+    import json
+
+    from monogen.compile.coverage import format_table
+    from monogen.pipeline import compile_targets, load
+
+    rows = compile_targets(load(list(specs)), check_routes=False).routes
+    if fmt == "json":
+        data = [
+            {
+                "experiment": r.experiment,
+                "alert": r.alert,
+                "severity": r.severity,
+                "variant": r.variant,
+                "labels": dict(r.labels),
+                "receivers": list(r.receivers),
+                "problem": r.problem,
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        click.echo(format_table(rows), nl=False)
+    if not rows:
+        click.echo("no Alerting specs: nothing is routed", err=True)
+    lost = [r for r in rows if r.problem]
+    if lost:
+        click.echo(f"{len(lost)} alert(s) do not reach their team's receivers", err=True)
+        sys.exit(EXIT_FINDINGS)

@@ -369,5 +369,5 @@ def _server_down_alert(exp: ExperimentDoc, scope: Scope, rail: Guardrail) -> Ale
             "runbook_url": _runbook(exp.spec.spec.runbook_url, rail),
             "dashboard_url": _dashboard(exp.spec.spec.grafana_url, scope.experiment),
         },
-        intent=AlertIntent("server_down", guard.metric, "below", 1, ()),
+        intent=AlertIntent("server_down", guard.metric, "below", 1, (), per_variant=False),
     )

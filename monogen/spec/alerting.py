@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from monogen.spec.base import API_VERSION, Duration, LabelName, Name, SpecModel
 
@@ -43,6 +43,9 @@ class EmailConfig(SpecModel):
 class PagerDutyConfig(SpecModel):
     routing_key_file: FilePath | None = Field(None, description="Events API v2 integration key.")
     service_key_file: FilePath | None = Field(None, description="Events API v1 service key.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="Events API endpoint, e.g. for PagerDuty's EU service region."
+    )
     send_resolved: bool = True
 
 
@@ -92,6 +95,7 @@ class TimeRange(SpecModel):
     end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 
 
+_DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WeekdayRange = Annotated[
     str,
@@ -112,6 +116,18 @@ class TimeInterval(SpecModel):
         default_factory=list
     )
     location: str | None = Field(None, description="IANA time zone, e.g. Europe/Berlin.")
+
+    @field_validator("weekdays")
+    @classmethod
+    def _ordered(cls, ranges: list[str]) -> list[str]:
+        for text in ranges:
+            start, _, end = text.partition(":")
+            if end and _DAYS.index(start) > _DAYS.index(end):
+                raise ValueError(
+                    f"weekday range {text!r} runs backwards: Alertmanager weeks start on "
+                    f"sunday; write [{start}, {end}] or {end}:{start}"
+                )
+        return ranges
 
 
 class InhibitRule(SpecModel):

@@ -46,7 +46,8 @@ class AlertIntent:
     series: str  # the metric or recorded series the threshold is applied to
     direction: str  # below | above
     threshold: float
-    variants: tuple[str, ...]
+    variants: tuple[str, ...]  # limited to these variants; empty: all
+    per_variant: bool = True  # False: the alert carries no variant label (e.g. server down)
 
 
 @dataclass(frozen=True)
