@@ -128,17 +128,21 @@ def _kind_model(doc: Document, errors: list[SpecError]) -> type[BaseModel] | Non
 
 
 def _check_unique(
-    items: list[tuple[str, Document, PathKey]], what: str, errors: list[SpecError]
+    items: list[tuple[str, Document, PathKey]],
+    what: str,
+    errors: list[SpecError],
+    *,
+    at_key: bool = False,
 ) -> None:
     first: dict[str, Document] = {}
     for name, doc, path in items:
         if name in first:
             errors.append(
                 SpecError(
-                    doc.where(path),
+                    doc.where(path, key=at_key),
                     f"duplicate {what} {name!r}",
                     ".".join(map(str, path)),
-                    f"first defined at {first[name].where(path)}; names must be unique",
+                    f"first defined at {first[name].where(path, key=at_key)}; names must be unique",
                 )
             )
         else:
@@ -370,6 +374,7 @@ def _check_receivers_unique(alertings: list[AlertingDoc], errors: list[SpecError
         ],
         "receiver",
         errors,
+        at_key=True,
     )
 
 
