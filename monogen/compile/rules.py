@@ -57,6 +57,14 @@ class Scope:
         return selector(name, matchers)
 
     @property
+    def variant_ref(self) -> str:
+        """The variant as annotation text. Templates see only the expression's labels, not
+        the rule's, so a variant stamped by the rule is written out literally."""
+        if self.in_metrics:
+            return f"{{{{ $labels.{self.variant_label} }}}}"
+        return _template_literal(self.variants[0])
+
+    @property
     def static_labels(self) -> dict[str, str]:
         labels = {"experiment": self.experiment}
         if not self.in_metrics:
@@ -257,7 +265,7 @@ def _annotations(
 ) -> dict[str, str]:
     family = rail.family
     spec = exp.spec.spec
-    who = f"variant {{{{ $labels.{scope.variant_label} }}}}"
+    who = f"variant {scope.variant_ref}"
     if family.key == "drift":
         feature = spec.metrics.drift.feature_label if spec.metrics.drift else "feature"
         who = f"feature {{{{ $labels.{feature} }}}} of {who}"
