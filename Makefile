@@ -13,6 +13,7 @@ build: $(RUNTIME)
 test: $(DEV) tools
 	$(BIN)/ruff check .
 	$(BIN)/monogen build specs/ --check
+	$(BIN)/monogen test specs/
 	$(BIN)/pytest
 
 # Refresh the committed output on purpose, after a reviewed change to specs or compilers.

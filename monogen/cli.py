@@ -155,3 +155,19 @@ def routes(specs: tuple[Path, ...], fmt: str) -> None:
     if lost:
         click.echo(f"{len(lost)} alert(s) do not reach their team's receivers", err=True)
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@specs_argument
+@click.option("--promtool", "promtool_path", default=None, help="promtool to run.")
+@reports_errors
+def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
+    """Prove every generated alert with promtool: fires past its threshold, silent inside."""
+    from monogen.pipeline import compile_targets, load
+    from monogen.prove import find_promtool, prove, report
+
+    promtool = find_promtool(promtool_path)
+    proofs = prove(compile_targets(load(list(specs))), promtool)
+    click.echo(report(proofs), nl=False)
+    if not all(p.ok for p in proofs):
+        sys.exit(EXIT_FINDINGS)

@@ -13,6 +13,7 @@ from monogen.compile.alertmanager import (
 )
 from monogen.compile.coverage import RouteRow, coverage_errors, route_table
 from monogen.compile.kubernetes import alertmanager_config, prometheus_rule
+from monogen.compile.promtests import compile_promtests
 from monogen.compile.rules import compile_rules
 from monogen.output.render import to_yaml
 from monogen.output.write import Files, with_marker
@@ -59,8 +60,11 @@ def compile_specs(specs: Specs) -> Files:
 
 def render(compiled: Compiled) -> Files:
     files: Files = {}
-    for rules in compiled.rules.values():
+    for exp in compiled.specs.experiments:
+        rules = compiled.rules[exp.name]
         files.update(rule_files(rules))
+        tests = compile_promtests(rules, exp, f"../rules/{exp.name}.rules.yaml")
+        files[f"prometheus/tests/{exp.name}.test.yaml"] = to_yaml(tests.document, exp.source)
     if compiled.alertmanager is not None:
         files.update(alertmanager_files(compiled.alertmanager, compiled.specs))
     return with_marker(files)

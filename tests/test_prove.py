@@ -1,0 +1,87 @@
+"""Generated promtool tests prove every alert; a wrong threshold is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from monogen.compile import gotemplate
+from monogen.pipeline import compile_targets, load
+from monogen.prove import prove
+from tests.conftest import MINIMAL_EXPERIMENT, SPECS, invoke, tool
+
+
+@pytest.mark.parametrize(
+    ("value", "fn", "expected"),
+    [
+        (0.09090909090909091, gotemplate.humanize_percentage, "9.091%"),
+        (0.48750000000000004, gotemplate.humanize_duration, "487.5ms"),
+        (3725.0, gotemplate.humanize_duration, "1h 2m 5s"),
+        (90061.0, gotemplate.humanize_duration, "1d 1h 1m 1s"),
+        (2.5, gotemplate.humanize_duration, "2.5s"),
+        (0.05, gotemplate.humanize, "50m"),
+        (1234567.0, gotemplate.humanize, "1.235M"),
+        (0.0, gotemplate.humanize, "0"),
+        (-0.2, gotemplate.humanize, "-200m"),
+    ],
+)
+def test_humanize_matches_prometheus(value: float, fn, expected: str) -> None:
+    assert fn(value) == expected
+
+
+def test_template_renderer_refuses_what_it_does_not_know() -> None:
+    assert gotemplate.render('{{ "{{" }} {{ $labels.a }}', {"a": "x"}, 1) == "{{ x"
+    with pytest.raises(ValueError, match="cannot render"):
+        gotemplate.render("{{ $value | title }}", {}, 1)
+
+
+def test_monogen_test_proves_every_example_alert() -> None:
+    tool("promtool")
+    result = invoke("test", str(SPECS))
+    assert result.exit_code == 0, result.output
+    assert "total: 33/33 alerts proven by promtool" in result.stdout
+    for name in ("credit-risk-ab", "fraud-detector-ab", "fraud-pipeline", "price-predictor-ab"):
+        assert any(
+            line.startswith(name) and "(100%)  ok" in line for line in result.stdout.splitlines()
+        )
+
+
+@pytest.mark.parametrize("wrong", ["< 70", "< 77"])
+def test_a_deliberately_wrong_threshold_fails_the_proof(wrong: str) -> None:
+    promtool = tool("promtool")
+    compiled = compile_targets(load([SPECS]))
+    rules = compiled.rules["fraud-detector-ab"]
+    broken_groups = []
+    for group in rules.groups:
+        broken = [
+            dataclasses.replace(r, expr=r.expr.replace("< 75", wrong))
+            if getattr(r, "alert", None) == "ModelAccuracyDegraded"
+            else r
+            for r in group.rules
+        ]
+        broken_groups.append(dataclasses.replace(group, rules=tuple(broken)))
+    compiled.rules["fraud-detector-ab"] = dataclasses.replace(rules, groups=tuple(broken_groups))
+    proofs = {p.experiment: p for p in prove(compiled, promtool)}
+    assert not proofs["fraud-detector-ab"].ok
+    assert "ModelAccuracyDegraded" in proofs["fraud-detector-ab"].output
+    assert proofs["fraud-pipeline"].ok
+
+
+def test_coverage_below_100_percent_exits_1(write_spec, tmp_path: Path) -> None:
+    tool("promtool")
+    # Nothing reads below 0 on a 0-100 gauge: no firing case can be derived.
+    specs = write_spec(
+        MINIMAL_EXPERIMENT.replace("accuracy: {}", "accuracy: {warning: {below: 0}}")
+    )
+    result = invoke("test", str(specs))
+    assert result.exit_code == 1
+    assert "no firing case could be derived for ModelAccuracyDegraded/warning" in result.stdout
+
+
+def test_missing_promtool_is_bad_usage(write_spec) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    result = invoke("test", str(specs), "--promtool", "/nonexistent/promtool")
+    assert result.exit_code == 2
+    assert "promtool not found" in result.stderr
