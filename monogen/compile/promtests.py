@@ -316,9 +316,11 @@ class _Context:
         series: list[dict[str, str]] = []
         expected: dict[str, list[tuple[dict[str, str], float]]] = {}
         n = len(self.variants)
+        # (requests a step, errors a step): whole numbers a second, so every recorded value
+        # is one correctly rounded operation away from exact, in Go as in Python.
         per_variant = {
-            v: (float(600 * (i + 1)), float(6 * (i + 1))) for i, v in enumerate(self.variants)
-        }  # (requests a step, errors a step)
+            v: (float(600 * (i + 1)), float(60 * (i + 1))) for i, v in enumerate(self.variants)
+        }
         if m.requests is not None:
             for v, (total, errors) in per_variant.items():
                 series += self.requests(v, total, errors)
