@@ -12,10 +12,16 @@ from monogen.compile.alertmanager import (
     template_text,
 )
 from monogen.compile.coverage import RouteRow, coverage_errors, route_table
-from monogen.compile.kubernetes import alertmanager_config, prometheus_rule
+from monogen.compile.dashboards import compile_dashboard, compile_overview
+from monogen.compile.kubernetes import (
+    alertmanager_config,
+    dashboard_configmap,
+    dashboard_provisioning,
+    prometheus_rule,
+)
 from monogen.compile.promtests import compile_promtests
 from monogen.compile.rules import compile_rules
-from monogen.output.render import to_yaml
+from monogen.output.render import to_json, to_yaml
 from monogen.output.write import Files, with_marker
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
@@ -65,9 +71,39 @@ def render(compiled: Compiled) -> Files:
         files.update(rule_files(rules))
         tests = compile_promtests(rules, exp, f"../rules/{exp.name}.rules.yaml")
         files[f"prometheus/tests/{exp.name}.test.yaml"] = to_yaml(tests.document, exp.source)
+    files.update(dashboard_files(compiled.specs))
     if compiled.alertmanager is not None:
         files.update(alertmanager_files(compiled.alertmanager, compiled.specs))
     return with_marker(files)
+
+
+# Where Grafana finds the dashboards on its host; mount generated/grafana/dashboards there.
+DASHBOARD_PATH = "/var/lib/grafana/dashboards/monogen"
+OVERVIEW_FILE = "_overview.json"  # experiment names cannot start with "_"
+
+
+def dashboard_files(specs: Specs) -> Files:
+    if not specs.experiments:
+        return {}
+    files: Files = {}
+    for exp in specs.experiments:
+        text = to_json(compile_dashboard(exp))
+        files[f"grafana/dashboards/{exp.name}.json"] = text
+        meta = exp.spec.metadata
+        configmap = dashboard_configmap(
+            exp.name, meta.namespace, exp.spec.spec.dashboard.folder, f"{exp.name}.json", text
+        )
+        files[f"kubernetes/grafana-dashboards/{exp.name}.yaml"] = to_yaml(configmap, exp.source)
+    overview = to_json(compile_overview(specs.experiments))
+    files[f"grafana/dashboards/{OVERVIEW_FILE}"] = overview
+    files["kubernetes/grafana-dashboards/_overview.yaml"] = to_yaml(
+        dashboard_configmap("overview", "monitoring", "ML Experiments", OVERVIEW_FILE, overview),
+        "every Experiment spec",
+    )
+    files["grafana/provisioning/dashboards.yaml"] = to_yaml(
+        dashboard_provisioning(DASHBOARD_PATH), "every Experiment spec"
+    )
+    return files
 
 
 def alertmanager_files(config: AlertmanagerConfig, specs: Specs) -> Files:

@@ -167,3 +167,40 @@ def _crd_pagerduty(c: dict[str, Any]) -> dict[str, Any]:
         }
     )
     return out
+
+
+def dashboard_configmap(
+    name: str, namespace: str, folder: str, filename: str, dashboard_json: str
+) -> dict[str, Any]:
+    """A ConfigMap the Grafana sidecar picks up (label `grafana_dashboard: "1"`) and files
+    under `folder` (annotation `grafana_folder`, kube-prometheus-stack's default)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": f"monogen-dashboard-{name}",
+            "namespace": namespace,
+            "labels": {**MANAGED_BY, "grafana_dashboard": "1"},
+            "annotations": {"grafana_folder": folder},
+        },
+        "data": {filename: dashboard_json},
+    }
+
+
+def dashboard_provisioning(folder_path: str) -> dict[str, Any]:
+    """Grafana file provisioning for the generated dashboards."""
+    return {
+        "apiVersion": 1,
+        "providers": [
+            {
+                "name": "monogen",
+                "orgId": 1,
+                "folder": "ML Experiments",
+                "type": "file",
+                "disableDeletion": False,
+                "allowUiUpdates": False,
+                "updateIntervalSeconds": 60,
+                "options": {"path": folder_path, "foldersFromFilesStructure": False},
+            }
+        ],
+    }

@@ -72,9 +72,9 @@ class Scope:
         return labels
 
 
-def compile_rules(exp: ExperimentDoc) -> RuleFile:
+def scope_of(exp: ExperimentDoc) -> Scope:
     spec = exp.spec.spec
-    scope = Scope(
+    return Scope(
         experiment=exp.name,
         team=exp.spec.metadata.team,
         variant_label=spec.variant_label or DEFAULT_VARIANT_LABEL,
@@ -83,8 +83,19 @@ def compile_rules(exp: ExperimentDoc) -> RuleFile:
         selector=dict(spec.selector),
         window=spec.rate_window,
     )
-    records = Records(scope)
+
+
+def recorded_series(exp: ExperimentDoc) -> Records:
+    """The recording rules of an experiment and the names other targets read them by."""
+    records = Records(scope_of(exp))
     records.build(exp)
+    return records
+
+
+def compile_rules(exp: ExperimentDoc) -> RuleFile:
+    spec = exp.spec.spec
+    records = recorded_series(exp)
+    scope = records.scope
     alerts = [rule for rail in exp.guardrails for rule in _alerts(exp, scope, records, rail)]
     groups = []
     if records.rules:

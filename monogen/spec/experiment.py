@@ -162,6 +162,29 @@ class Guardrails(SpecModel):
     business_impact: BusinessImpactGuardrail | None = None
 
 
+DashboardRow = Literal[
+    "traffic", "quality", "latency", "errors", "business", "drift", "infrastructure", "summary"
+]
+
+
+class DashboardLink(SpecModel):
+    title: Annotated[str, Field(min_length=1)]
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class DashboardOptions(SpecModel):
+    """How the experiment's Grafana dashboard looks; every field has a default."""
+
+    folder: Annotated[str, Field(min_length=1)] = "ML Experiments"
+    tags: list[str] = Field(default_factory=list)
+    refresh: Duration = "1m"
+    time_from: Annotated[str, Field(pattern=r"^now-([0-9]+(s|m|h|d|w|y))+$")] = "now-6h"
+    links: list[DashboardLink] = Field(default_factory=list)
+    rows: list[DashboardRow] | None = Field(
+        None, description="Rows to include, in this order (default: all that have data)."
+    )
+
+
 class ExperimentSpec(SpecModel):
     description: str = ""
     selector: Labels = Field(
@@ -180,6 +203,7 @@ class ExperimentSpec(SpecModel):
         description="Base URL of Grafana, for each alert's dashboard link."
     )
     rate_window: Duration = Field("5m", description="Window of rate() in recording rules.")
+    dashboard: DashboardOptions = Field(default_factory=DashboardOptions)
     evaluation_interval: Duration | None = Field(
         None, description="Rule group interval (default: Prometheus' global setting)."
     )

@@ -1,0 +1,554 @@
+"""Experiment → Grafana dashboards, built with grafanalib (the only module that imports it).
+
+Dashboards show the numbers the alerts judge: panels read the recorded series, and a panel
+for a guarded metric draws that guardrail's thresholds. Output is modern Grafana JSON: a
+current schemaVersion, datasource references as objects driven by a `datasource` variable,
+rows, units everywhere, `$__rate_interval` in rate queries, stable ids and positions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monogen.compile import naming
+from monogen.compile.grafana import Panel, datasource_variable, render, variant_variable
+from monogen.compile.promql import Matcher, aggregate, equals, quote, regex_alternation, selector
+from monogen.compile.rules import Records, recorded_series
+from monogen.spec.experiment import Metric
+from monogen.spec.validate import ExperimentDoc, Guardrail
+
+VARIANT_VAR = "${variant:regex}"
+OVERVIEW_UID = "monogen-overview"
+COLORS = {"critical": "red", "warning": "orange", "info": "blue"}
+ROW_TITLES = {
+    "traffic": "Traffic",
+    "quality": "Model quality",
+    "latency": "Latency",
+    "errors": "Errors",
+    "business": "Business impact",
+    "drift": "Data drift",
+    "infrastructure": "Infrastructure",
+    "summary": "Summary",
+}
+
+
+def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
+    """Grafana threshold steps equal to a guardrail's levels (values in the metric's unit)."""
+    levels = sorted(rail.levels, key=lambda lv: lv.threshold)
+    if rail.family.direction == "below":
+        steps = [{"color": COLORS[levels[0].severity], "value": None}]
+        for i, level in enumerate(levels):
+            nxt = COLORS[levels[i + 1].severity] if i + 1 < len(levels) else "green"
+            steps.append({"color": nxt, "value": level.threshold})
+        return steps
+    steps = [{"color": "green", "value": None}]
+    steps += [{"color": COLORS[lv.severity], "value": lv.threshold} for lv in levels]
+    return steps
+
+
+def _alert_note(rail: Guardrail) -> str:
+    cmp = "<" if rail.family.direction == "below" else ">"
+    levels = ", ".join(f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}" for lv in rail.levels)
+    return f"Thresholds of alert {rail.family.alert}: {levels}."
+
+
+class _Builder:
+    def __init__(self, exp: ExperimentDoc) -> None:
+        self.exp = exp
+        self.spec = exp.spec.spec
+        self.records: Records = recorded_series(exp)
+        self.scope = self.records.scope
+        self.v = self.scope.variant_label
+        self.rails = {g.family.key: g for g in exp.guardrails}
+
+    # -- queries ----------------------------------------------------------------------
+
+    def recorded(self, name: str) -> str:
+        matchers: list[Matcher] = [("experiment", "=", self.exp.name)]
+        if self.scope.in_metrics:
+            matchers.append((self.v, "=~", VARIANT_VAR))
+        return selector(name, matchers)
+
+    def raw(self, metric: Metric, *extra: Matcher) -> str:
+        matchers = equals(self.scope.selector) + [
+            m for m in equals(metric.selector) if m[0] not in self.scope.selector
+        ]
+        if self.scope.in_metrics:
+            matchers.append((self.v, "=~", VARIANT_VAR))
+        return selector(metric.name, [*matchers, *extra])
+
+    def gauge(self, metric: Metric, agg: str = "max", *by: str, extra: tuple = ()) -> str:
+        return aggregate(agg, self.scope.grouping(*by), self.raw(metric, *extra))
+
+    def legend(self, suffix: str = "") -> str:
+        name = f"{{{{{self.v}}}}}" if self.scope.in_metrics else self.scope.variants[0]
+        return f"{name} {suffix}".strip()
+
+    def guarded(self, panel: Panel, key: str) -> Panel:
+        rail = self.rails.get(key)
+        if rail is not None:
+            panel.thresholds = threshold_steps(rail)
+            panel.description = (panel.description + " " + _alert_note(rail)).strip()
+        return panel
+
+    # -- rows -------------------------------------------------------------------------
+
+    def rows(self) -> dict[str, list[Panel]]:
+        rows = {
+            "traffic": self.traffic(),
+            "quality": self.quality(),
+            "latency": self.latency(),
+            "errors": self.errors(),
+            "business": self.business(),
+            "drift": self.drift(),
+            "infrastructure": self.infrastructure(),
+            "summary": self.summary(),
+        }
+        wanted = self.spec.dashboard.rows or list(rows)
+        return {name: rows[name] for name in wanted if rows[name]}
+
+    def traffic(self) -> list[Panel]:
+        panels = []
+        r = self.records
+        if r.traffic_share:
+            split = [(v.name, v.traffic) for v in self.spec.variants if v.traffic is not None]
+            overrides = []
+            rail = self.rails.get("traffic_split")
+            if rail and split:
+                tol = rail.levels[0].threshold
+                overrides = [
+                    {
+                        "matcher": {"id": "byName", "options": name},
+                        "properties": [
+                            {
+                                "id": "thresholds",
+                                "value": {
+                                    "mode": "absolute",
+                                    "steps": [
+                                        {"color": "orange", "value": None},
+                                        {"color": "green", "value": max(t - tol, 0)},
+                                        {"color": "orange", "value": min(t + tol, 100)},
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                    for name, t in split
+                ]
+            targets = ", ".join(f"{n} {t:g}%" for n, t in split) or "not declared"
+            panels.append(
+                Panel(
+                    "piechart",
+                    "Traffic distribution",
+                    [(self.recorded(r.traffic_share), self.legend())],
+                    "percent",
+                    "Share of requests per variant.",
+                    width=8,
+                )
+            )
+            share = Panel(
+                "stat",
+                "Traffic share vs target",
+                [(self.recorded(r.traffic_share), self.legend())],
+                "percent",
+                f"Declared split: {targets}.",
+                overrides=overrides,
+                width=8,
+            )
+            if rail:
+                share.description += " " + _alert_note(rail)
+            panels.append(share)
+        if r.request_rate:
+            targets = [(self.recorded(r.request_rate), self.legend("total"))]
+            errors = self.spec.metrics.requests
+            if r.error_ratio and errors is not None:
+                targets.append(
+                    (
+                        f"{self.recorded(r.request_rate)} * {self.recorded(r.error_ratio)}",
+                        self.legend("errors"),
+                    )
+                )
+            panels.append(
+                Panel(
+                    "timeseries",
+                    "Request rate",
+                    targets,
+                    "reqps",
+                    "Requests per second by variant, all and failed.",
+                    width=8 if r.traffic_share else 24,
+                )
+            )
+        return panels
+
+    def quality(self) -> list[Panel]:
+        m = self.spec.metrics
+        panels = []
+        names = [
+            ("accuracy", "Model accuracy"),
+            ("precision", "Precision"),
+            ("recall", "Recall"),
+            ("f1_score", "F1 score"),
+            ("auc_roc", "AUC-ROC"),
+            ("precision_at_k", "Fraud precision at k"),
+        ]
+        for key, title in names:
+            metric = getattr(m, key)
+            if metric is None:
+                continue
+            unit = "percent" if metric.scale == "percent" else "percentunit"
+            stat = Panel(
+                "stat",
+                title,
+                [(self.gauge(metric, "min"), self.legend())],
+                unit,
+                f"Latest {title.lower()} by variant.",
+                width=6,
+                height=5,
+            )
+            if key == "accuracy" and key not in self.rails:
+                top = 100 if metric.scale == "percent" else 1
+                stat.thresholds = [
+                    {"color": "red", "value": None},
+                    {"color": "yellow", "value": 0.7 * top},
+                    {"color": "green", "value": 0.8 * top},
+                ]
+            panels.append(self.guarded(stat, key))
+        if m.accuracy is not None:
+            unit = "percent" if m.accuracy.scale == "percent" else "percentunit"
+            over_time = Panel(
+                "timeseries",
+                "Accuracy over time",
+                [(self.gauge(m.accuracy, "min"), self.legend())],
+                unit,
+                "Accuracy by variant.",
+                width=12,
+            )
+            panels.append(self.guarded(over_time, "accuracy"))
+        if m.precision is not None and m.recall is not None:
+            unit = "percent" if m.precision.scale == "percent" else "percentunit"
+            pr = Panel(
+                "timeseries",
+                "Precision vs recall",
+                [
+                    (self.gauge(m.precision, "min"), self.legend("precision")),
+                    (self.gauge(m.recall, "min"), self.legend("recall")),
+                ],
+                unit,
+                "Precision (A) and recall (B) by variant.",
+                width=12,
+            )
+            for ref, key in (("A", "precision"), ("B", "recall")):
+                if key in self.rails:
+                    pr.overrides.append(_ref_thresholds(ref, threshold_steps(self.rails[key])))
+                    pr.description += " " + _alert_note(self.rails[key])
+            panels.append(pr)
+        return panels
+
+    def latency(self) -> list[Panel]:
+        m = self.spec.metrics
+        if m.latency is None:
+            return []
+        targets = [
+            (self.recorded(name), self.legend(naming.quantile_name(q)))
+            for q, name in sorted(self.records.quantiles.items())
+        ]
+        quantile = self.spec.guardrails.latency.quantile if self.spec.guardrails.latency else None
+        note = f" The alert judges {naming.quantile_name(quantile)}." if quantile else ""
+        series = Panel(
+            "timeseries",
+            "Response time percentiles",
+            targets,
+            "s",
+            "Latency quantiles by variant, from the recorded histogram." + note,
+        )
+        heat = Panel(
+            "heatmap",
+            "Latency distribution",
+            [
+                (
+                    aggregate(
+                        "sum",
+                        ["le"],
+                        f"rate({self.raw(m.latency)[: len(m.latency.name)]}"
+                        f"_bucket{self.raw(m.latency)[len(m.latency.name) :]}[$__rate_interval])",
+                    ),
+                    "{{le}}",
+                )
+            ],
+            "s",
+            "Observations per latency bucket (model performance heatmap).",
+            legend_format="heatmap",
+        )
+        return [self.guarded(series, "latency"), heat]
+
+    def errors(self) -> list[Panel]:
+        if not self.records.error_ratio:
+            return []
+        panel = Panel(
+            "timeseries",
+            "Error ratio",
+            [(self.recorded(self.records.error_ratio), self.legend())],
+            "percentunit",
+            "Share of failed requests by variant.",
+            width=24,
+        )
+        return [self.guarded(panel, "error_rate")]
+
+    def business(self) -> list[Panel]:
+        m = self.spec.metrics
+        panels = []
+        if m.business_impact is not None:
+            kind = (
+                self.spec.guardrails.business_impact.type
+                if self.spec.guardrails.business_impact
+                else "net_business_value"
+            )
+            net = Panel(
+                "stat",
+                "Net business value",
+                [
+                    (
+                        self.gauge(
+                            m.business_impact,
+                            "min",
+                            extra=((m.business_impact.type_label, "=", kind),),
+                        ),
+                        self.legend(),
+                    )
+                ],
+                "short",
+                f"Business impact of type {kind}.",
+                width=8,
+            )
+            panels.append(self.guarded(net, "business_impact"))
+            by_type = Panel(
+                "timeseries",
+                "Business impact by type",
+                [
+                    (
+                        self.gauge(m.business_impact, "max", m.business_impact.type_label),
+                        self.legend(f"{{{{{m.business_impact.type_label}}}}}"),
+                    )
+                ],
+                "short",
+                "Every business impact series by variant.",
+                width=16,
+            )
+            panels.append(by_type)
+        if m.roi is not None:
+            roi = Panel(
+                "stat",
+                "Return on investment",
+                [(self.gauge(m.roi, "min"), self.legend())],
+                "short",
+                "ROI; 1.0 is break-even.",
+                width=8,
+            )
+            panels.append(self.guarded(roi, "roi"))
+        if m.cost_savings is not None:
+            panels.append(
+                Panel(
+                    "timeseries",
+                    "Cost savings",
+                    [(self.gauge(m.cost_savings, "max"), self.legend())],
+                    "short",
+                    "Net benefit of the model.",
+                    width=16,
+                )
+            )
+        return panels
+
+    def drift(self) -> list[Panel]:
+        m = self.spec.metrics.drift
+        if m is None:
+            return []
+        legend = f"{{{{{m.feature_label}}}}}"
+        panel = Panel(
+            "timeseries",
+            "Data drift (PSI) by feature",
+            [(self.gauge(m, "max", m.feature_label), legend)],
+            "none",
+            "Population stability index per feature.",
+            width=24,
+        )
+        return [self.guarded(panel, "drift")]
+
+    def infrastructure(self) -> list[Panel]:
+        m = self.spec.metrics
+        panels = []
+        for key, title in (
+            ("cpu", "CPU usage"),
+            ("memory", "Memory usage"),
+            ("disk", "Disk usage"),
+        ):
+            metric = getattr(m, key)
+            if metric is not None:
+                panel = Panel(
+                    "timeseries",
+                    title,
+                    [(self.gauge(metric, "max"), self.legend())],
+                    "percent",
+                    f"{title} of the model servers by variant.",
+                    width=8,
+                )
+                panels.append(self.guarded(panel, key))
+        return panels
+
+    def summary(self) -> list[Panel]:
+        r = self.records
+        targets = []
+        if r.request_rate:
+            targets.append((self.recorded(r.request_rate), "requests/s"))
+        if r.error_ratio:
+            targets.append((self.recorded(r.error_ratio), "error ratio"))
+        if 0.95 in r.quantiles:
+            targets.append((self.recorded(r.quantiles[0.95]), "p95"))
+        if self.spec.metrics.accuracy is not None:
+            targets.append((self.gauge(self.spec.metrics.accuracy, "min"), "accuracy"))
+        if not targets:
+            return []
+        units = {"error ratio": "percentunit", "p95": "s"}
+        overrides = [
+            {
+                "matcher": {"id": "byFrameRefID", "options": chr(65 + i)},
+                "properties": [{"id": "unit", "value": units[legend]}],
+            }
+            for i, (_, legend) in enumerate(targets)
+            if legend in units
+        ]
+        return [
+            Panel(
+                "table",
+                "Summary by variant",
+                targets,
+                "short",
+                "Latest values by variant.",
+                overrides=overrides,
+                width=24,
+                instant=True,
+                legend_format="table",
+            )
+        ]
+
+
+def _ref_thresholds(ref: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "matcher": {"id": "byFrameRefID", "options": ref},
+        "properties": [{"id": "thresholds", "value": {"mode": "absolute", "steps": steps}}],
+    }
+
+
+def compile_dashboard(exp: ExperimentDoc) -> dict[str, Any]:
+    builder = _Builder(exp)
+    spec = exp.spec.spec
+    options = spec.dashboard
+    variables = [datasource_variable()]
+    if builder.scope.in_metrics:
+        variables.append(variant_variable(builder.v, list(builder.scope.variants)))
+    links = [
+        {
+            "title": "All experiments",
+            "type": "link",
+            "url": f"/d/{OVERVIEW_UID}",
+            "icon": "dashboard",
+            "targetBlank": False,
+        }
+    ] + [
+        {
+            "title": link.title,
+            "type": "link",
+            "url": link.url,
+            "icon": "external link",
+            "targetBlank": True,
+        }
+        for link in options.links
+    ]
+    description = (
+        f"{spec.description + ' ' if spec.description else ''}Generated by monogen from "
+        f"{exp.source}. Do not edit: change the spec and run `monogen build`."
+    )
+    return render(
+        uid=naming.dashboard_uid(exp.name),
+        title=f"Experiment {exp.name}",
+        description=description,
+        tags=sorted({"monogen", "ml-experiment", exp.spec.metadata.team, *options.tags}),
+        refresh=options.refresh,
+        time_from=options.time_from,
+        variables=variables,
+        links=links,
+        rows=[(ROW_TITLES[name], panels) for name, panels in builder.rows().items()],
+    )
+
+
+def compile_overview(experiments: tuple[ExperimentDoc, ...]) -> dict[str, Any]:
+    names = [e.name for e in experiments]
+    firing = (
+        f'sum by (experiment, severity) (ALERTS{{alertstate="firing", '
+        f"experiment=~{quote(regex_alternation(names))}}})"
+    )
+    panels = [
+        Panel(
+            "table",
+            "Firing alerts by experiment",
+            [(firing, "firing")],
+            "short",
+            "Alerts firing now, by experiment and severity.",
+            width=24,
+            instant=True,
+            legend_format="table",
+        )
+    ]
+    for exp in experiments:
+        spec = exp.spec.spec
+        builder = _Builder(exp)
+        split = ", ".join(
+            f"{v.name}" + (f" {v.traffic:g}%" if v.traffic is not None else "")
+            for v in spec.variants
+        )
+        link = [{"title": f"Open {exp.name}", "url": f"/d/{naming.dashboard_uid(exp.name)}"}]
+        count = f'count(ALERTS{{alertstate="firing", experiment={quote(exp.name)}}}) or vector(0)'
+        alerts = Panel(
+            "stat",
+            f"{exp.name}: firing alerts",
+            [(count, "firing")],
+            "short",
+            f"Team {exp.spec.metadata.team}. Variants: {split}.",
+            links=link,
+            width=8,
+            height=5,
+            thresholds=[{"color": "green", "value": None}, {"color": "red", "value": 1}],
+        )
+        panels.append(alerts)
+        traffic = builder.traffic()
+        share = next((p for p in traffic if p.title == "Traffic share vs target"), None)
+        if share is not None:
+            share.title = f"{exp.name}: traffic share vs target"
+            share.targets = [
+                (t.replace(f"=~{quote(VARIANT_VAR)}", '=~".*"'), legend)
+                for t, legend in share.targets
+            ]
+            share.width, share.height, share.links = 16, 5, link
+            panels.append(share)
+        else:
+            alerts.width = 24
+    links = [
+        {
+            "title": e.name,
+            "type": "link",
+            "url": f"/d/{naming.dashboard_uid(e.name)}",
+            "icon": "dashboard",
+            "targetBlank": False,
+        }
+        for e in experiments
+    ]
+    return render(
+        uid=OVERVIEW_UID,
+        title="ML experiments overview",
+        description="Every experiment monogen monitors. Generated by monogen. Do not edit.",
+        tags=["ml-experiment", "monogen"],
+        refresh="1m",
+        time_from="now-6h",
+        variables=[datasource_variable()],
+        links=links,
+        rows=[("Experiments", panels)],
+    )
