@@ -5,31 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, no aliases, insertion order kept (callers order keys on purpose).
-
-    Always the pure-Python emitter: libyaml's may format differently, and output must be
-    the same bytes on every machine.
-    """
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Indent list items under their key, as kubectl and most hand-written YAML do.
-        return super().increase_indent(flow, False)
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _str)
+from monogen.output.yaml_emit import dump
 
 
 def header(source: str, comment: str = "#") -> str:
@@ -40,16 +16,7 @@ def header(source: str, comment: str = "#") -> str:
 
 
 def to_yaml(data: Any, source: str | None = None) -> str:
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100_000,
-        indent=2,
-    )
-    return (header(source) if source else "") + body
+    return (header(source) if source else "") + dump(data)
 
 
 def to_json(data: Any) -> str:
