@@ -74,10 +74,17 @@ def main() -> None:
 @reports_errors
 def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
+    from monogen.lint.finding import Severity
     from monogen.output.write import diff_tree, write_tree
-    from monogen.pipeline import compile_specs, load
+    from monogen.pipeline import compile_specs, lint_generated, load
 
     files = compile_specs(load(list(specs)))
+    findings = lint_generated(files)
+    for f in findings:
+        click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
+    if any(f.severity >= Severity.ERROR for f in findings):
+        click.echo("generated output has errors (a bug in monogen); nothing written.", err=True)
+        sys.exit(EXIT_FINDINGS)
     if check:
         diffs = diff_tree(output, files)
         if diffs:
@@ -121,9 +128,13 @@ def schema(kind: str) -> None:
 @main.command()
 @specs_argument
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-    show_default=True, help="Output format.",
-)  # fmt: skip
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @reports_errors
 def routes(specs: tuple[Path, ...], fmt: str) -> None:
     """Print where every generated alert goes: alert → receivers (exit 1 if any is lost)."""
@@ -170,4 +181,97 @@ def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     proofs = prove(compile_targets(load(list(specs))), promtool)
     click.echo(report(proofs), nl=False)
     if not all(p.ok for p in proofs):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
+    default="auto",
+    show_default=True,
+    help="auto: github under GitHub Actions, else text.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="pyproject.toml or .monogen.yaml (default: found upwards from here).",
+)
+@click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
+@reports_errors
+def lint(
+    paths: tuple[Path, ...], fmt: str, fail_on: str, config_path: Path | None, list_checks: bool
+) -> None:
+    """Lint Prometheus rule files, PrometheusRule manifests, Alertmanager configs and Grafana
+    dashboards (files or directories), generated or hand-written."""
+    from monogen.lint import config as lint_config
+    from monogen.lint import report
+    from monogen.lint.finding import Severity
+    from monogen.lint.registry import all_checks
+    from monogen.lint.run import lint_paths
+
+    checks = all_checks()
+    if list_checks:
+        if fmt == "markdown":
+            from monogen.lint.docs import markdown
+
+            click.echo(markdown(), nl=False)
+            return
+        for check in checks.values():
+            click.echo(f"{check.id:<40} {check.severity!s:<8} {check.summary}")
+        return
+    if not paths:
+        raise click.UsageError("give files or directories to lint (or --list)")
+    found = config_path or lint_config.find(Path.cwd())
+    config = lint_config.load(found, set(checks))
+    result = lint_paths(list(paths), config)
+    for problem in result.unreadable:
+        click.echo(f"error: cannot read {problem}", err=True)
+    named = {str(p) for p in paths}
+    for skipped in result.skipped:
+        if skipped in named:  # files found in directories are skipped quietly
+            click.echo(
+                f"note: {skipped}: not a rule file, Alertmanager config or dashboard; skipped",
+                err=True,
+            )
+    if fmt == "markdown":
+        raise click.UsageError("--format markdown goes with --list")
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    out = sys.stdout
+    if fmt == "sarif":
+        report.sarif(result.findings, out, checks)
+    else:
+        sources = {}
+        if fmt == "text":
+            for name in {f.file for f in result.findings}:
+                try:
+                    sources[name] = Path(name).read_text(errors="replace").splitlines()
+                except OSError:
+                    sources[name] = []
+        {"text": report.text, "json": report.as_json, "github": report.github}[fmt](
+            result.findings, out, sources
+        )
+    threshold = Severity.parse(fail_on)
+    counted = [f for f in result.findings if f.severity >= threshold]
+    linted = result.files - len(set(result.skipped))
+    click.echo(
+        f"{linted} file(s) linted, {len(result.findings)} finding(s), {len(counted)} at or "
+        f"above {fail_on}",
+        err=True,
+    )
+    if result.unreadable or (result.files == 0 and not result.findings):
+        sys.exit(EXIT_BAD_INPUT)
+    if counted:
         sys.exit(EXIT_FINDINGS)

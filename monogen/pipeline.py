@@ -21,6 +21,7 @@ from monogen.compile.kubernetes import (
 )
 from monogen.compile.promtests import compile_promtests
 from monogen.compile.rules import compile_rules
+from monogen.lint.finding import Finding
 from monogen.output.render import to_json, to_yaml
 from monogen.output.write import Files, with_marker
 from monogen.spec.errors import SpecErrors
@@ -62,6 +63,21 @@ def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:
 def compile_specs(specs: Specs) -> Files:
     """Every generated file, keyed by its path under the output directory."""
     return render(compile_targets(specs))
+
+
+def lint_generated(files: Files) -> list[Finding]:
+    """The lint checks over what a build produced, in memory (same checks as `monogen lint`)."""
+    from monogen.lint.config import LintConfig
+    from monogen.lint.run import lint_text
+
+    shared: dict[str, object] = {}
+    findings: list[Finding] = []
+    for rel, text in sorted(files.items()):
+        if rel.startswith(
+            ("prometheus/rules/", "alertmanager/alertmanager", "grafana/dashboards/")
+        ):
+            findings.extend(lint_text(text, rel, LintConfig(), shared))
+    return findings
 
 
 def render(compiled: Compiled) -> Files:

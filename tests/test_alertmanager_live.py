@@ -76,13 +76,19 @@ def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path) -> None:
         with process(args, tmp_path / "alertmanager.log", f"{base}/-/ready"):
             # The treatment variant is failing: critical and warning fire together; the
             # baseline only has a warning, which nothing inhibits.
-            post_json(f"{base}/api/v2/alerts", [
-                alert("critical", "enhanced-predictor"),
-                alert("warning", "enhanced-predictor"),
-                alert("warning", "baseline-predictor"),
-            ])  # fmt: skip
-            wait_for(lambda: http.posts("/pagerduty") and smtp.messages and http.posts("/slack"),
-                     30, "notifications")  # fmt: skip
+            post_json(
+                f"{base}/api/v2/alerts",
+                [
+                    alert("critical", "enhanced-predictor"),
+                    alert("warning", "enhanced-predictor"),
+                    alert("warning", "baseline-predictor"),
+                ],
+            )
+            wait_for(
+                lambda: http.posts("/pagerduty") and smtp.messages and http.posts("/slack"),
+                30,
+                "notifications",
+            )
             time.sleep(3)  # give a wrongly uninhibited warning the chance to arrive
 
     (page,) = http.posts("/pagerduty")

@@ -42,8 +42,13 @@ def test_every_example_alert_reaches_its_team() -> None:
 def test_amtool_route_walk_agrees(row) -> None:
     labels = [render_matcher((k, "=", v)) for k, v in row.labels]
     result = run_tool(
-        "amtool", "config", "routes", "test", f"--config.file={CONFIG}",
-        f"--verify.receivers={','.join(row.receivers)}", *labels,
-    )  # fmt: skip
+        "amtool",
+        "config",
+        "routes",
+        "test",
+        f"--config.file={CONFIG}",
+        f"--verify.receivers={','.join(row.receivers)}",
+        *labels,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ",".join(row.receivers)

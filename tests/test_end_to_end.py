@@ -56,8 +56,12 @@ def test_exporter_prometheus_alertmanager(tmp_path: Path) -> None:
     from prometheus_client import CollectorRegistry, Gauge, start_http_server
 
     registry = CollectorRegistry()
-    accuracy = Gauge("ab_test_model_accuracy", "Model accuracy in percent",
-                     ["namespace", "model_name"], registry=registry)  # fmt: skip
+    accuracy = Gauge(
+        "ab_test_model_accuracy",
+        "Model accuracy in percent",
+        ["namespace", "model_name"],
+        registry=registry,
+    )
     for variant in ("baseline-predictor", "enhanced-predictor"):
         accuracy.labels("seldon", variant).set(90)
     exporter_port = free_port()
@@ -100,8 +104,10 @@ def test_exporter_prometheus_alertmanager(tmp_path: Path) -> None:
                 f"--storage.tsdb.path={tmp_path / 'prom-data'}",
                 f"--web.listen-address=127.0.0.1:{prom_port}",
             ]
-            with process(am_args, tmp_path / "am.log", f"http://127.0.0.1:{am_port}/-/ready"), \
-                 process(prom_args, tmp_path / "prom.log", f"http://127.0.0.1:{prom_port}/-/ready"):  # fmt: skip
+            with (
+                process(am_args, tmp_path / "am.log", f"http://127.0.0.1:{am_port}/-/ready"),
+                process(prom_args, tmp_path / "prom.log", f"http://127.0.0.1:{prom_port}/-/ready"),
+            ):
                 # Healthy: scraped and evaluated for a while, nobody is notified.
                 time.sleep(6)
                 assert sink.received == []

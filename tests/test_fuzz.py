@@ -22,8 +22,9 @@ SEED = 20261122
 NAME = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6})?", fullmatch=True)
 METRIC = st.from_regex(r"[a-z][a-z0-9_]{2,20}", fullmatch=True)
 # Variant names are label values: anything goes, quotes and backslashes included.
-VARIANT = st.text(alphabet=string.ascii_letters + string.digits + '-_."\\|*(){} ', min_size=1,
-                  max_size=12)  # fmt: skip
+VARIANT = st.text(
+    alphabet=string.ascii_letters + string.digits + '-_."\\|*(){} ', min_size=1, max_size=12
+)
 
 
 @st.composite
@@ -81,18 +82,26 @@ def experiments(draw: st.DrawFn) -> tuple[dict, dict]:
         "kind": "Alerting",
         "metadata": {"name": team, "team": team},
         "spec": {
-            "receivers": {"r-page": {"pagerduty": {"routingKeyFile": "/etc/am/pd"}},
-                          "r-chat": {"slack": {"apiUrlFile": "/etc/am/slack", "channel": "#x"}}},
-            "routes": [{"match": {"severity": "critical"}, "receivers": ["r-page", "r-chat"]},
-                       {"receivers": ["r-chat"]}],
+            "receivers": {
+                "r-page": {"pagerduty": {"routingKeyFile": "/etc/am/pd"}},
+                "r-chat": {"slack": {"apiUrlFile": "/etc/am/slack", "channel": "#x"}},
+            },
+            "routes": [
+                {"match": {"severity": "critical"}, "receivers": ["r-page", "r-chat"]},
+                {"receivers": ["r-chat"]},
+            ],
         },
-    }  # fmt: skip
+    }
     return exp, routing
 
 
 @seed(SEED)
-@settings(max_examples=12, deadline=None, derandomize=False,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(experiments())
 def test_random_valid_specs_pass_the_real_tools(tmp_path: Path, pair: tuple[dict, dict]) -> None:
     exp, routing = pair
@@ -139,8 +148,9 @@ def damaged(draw: st.DrawFn) -> str:
 
 
 @seed(SEED)
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(damaged())
 def test_damaged_specs_get_positioned_errors(tmp_path: Path, text: str) -> None:
     spec = tmp_path / "spec.yaml"

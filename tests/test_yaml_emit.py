@@ -14,10 +14,37 @@ scalars = (
     | st.integers(-(10**12), 10**12)
     | st.floats(allow_nan=False)
     | st.text(max_size=30)
-    | st.sampled_from(["yes", "no", "on", "null", "~", "1e3", "0x1f", "- a", "a: b", "#x",
-                      "x #y", " lead", "trail ", "multi\nline\n", "\n\nx\n\n", "'q'", '"q"',
-                      "2024-01-01", "12:30", "*alias", "&a", "!tag", "@at", "%p", "|", ">"])
-)  # fmt: skip
+    | st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "null",
+            "~",
+            "1e3",
+            "0x1f",
+            "- a",
+            "a: b",
+            "#x",
+            "x #y",
+            " lead",
+            "trail ",
+            "multi\nline\n",
+            "\n\nx\n\n",
+            "'q'",
+            '"q"',
+            "2024-01-01",
+            "12:30",
+            "*alias",
+            "&a",
+            "!tag",
+            "@at",
+            "%p",
+            "|",
+            ">",
+        ]
+    )
+)
 data = st.recursive(
     scalars,
     lambda children: (

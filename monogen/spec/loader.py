@@ -135,8 +135,14 @@ def load_file(path: Path, display: str | None = None) -> list[Document]:
     return load_text(text, source, display or source)
 
 
-def load_text(text: str, source: str, display: str | None = None) -> list[Document]:
-    """Parse YAML text into positioned documents (empty documents are skipped)."""
+def load_text(
+    text: str, source: str, display: str | None = None, *, lenient: bool = False
+) -> list[Document]:
+    """Parse YAML text into positioned documents (empty documents are skipped).
+
+    `lenient` is for files people write by hand for other tools (linted, not compiled):
+    aliases and merge keys are followed, within a budget of nodes, and a document may be
+    any value."""
     documents: list[Document] = []
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
@@ -156,7 +162,11 @@ def load_text(text: str, source: str, display: str | None = None) -> list[Docume
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
             continue  # an empty document, e.g. a trailing `---`
         doc = Document(source, display or source, index, {})
-        data = _Builder(doc).build(node, (), 0)
+        data = _Builder(doc, lenient=lenient).build(node, (), 0)
+        if lenient:
+            doc.data = data
+            documents.append(doc)
+            continue
         if not isinstance(data, dict):
             raise fail(
                 doc.where(()),
@@ -176,9 +186,14 @@ def _kind_of(node: yaml.Node) -> str:
     return "a scalar"
 
 
+MAX_NODES = 1_000_000  # lenient mode: how many nodes aliases may expand to
+
+
 class _Builder:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, *, lenient: bool = False) -> None:
         self.doc = doc
+        self.lenient = lenient
+        self.budget = MAX_NODES
         # Every node object met so far: an alias makes the composer hand out one twice.
         self.seen: set[int] = set()
 
@@ -186,7 +201,11 @@ class _Builder:
         return Position(self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
-        if id(node) in self.seen:
+        if self.lenient:
+            self.budget -= 1
+            if self.budget < 0:
+                raise fail(self._pos(node), f"aliases expand to more than {MAX_NODES} nodes")
+        elif id(node) in self.seen:
             raise fail(
                 self._pos(node),
                 "YAML anchors and aliases are not allowed in specs",
@@ -226,6 +245,13 @@ class _Builder:
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" and self.lenient:
+                merged = self.build(value_node, (*path, "<<"), depth + 1)
+                for part in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(part, dict):
+                        for k, v in part.items():
+                            result.setdefault(k, v)
+                continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise fail(
                     self._pos(key_node),

@@ -1,0 +1,45 @@
+"""Walking rule files whatever their shape: checks get only the parts that are well formed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from monogen.lint.source import LintFile
+
+GROUP_FIELDS = {"name", "interval", "limit", "rules"}
+RULE_FIELDS = {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
+
+
+def groups(f: LintFile) -> Iterator[tuple[int, dict[str, Any]]]:
+    data = f.data
+    items = data.get("groups") if isinstance(data, dict) else None
+    if isinstance(items, list):
+        for i, group in enumerate(items):
+            if isinstance(group, dict):
+                yield i, group
+
+
+def rules(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """(path of the rule, rule) for every rule that is a mapping."""
+    for gi, group in groups(f):
+        items = group.get("rules")
+        if isinstance(items, list):
+            for ri, rule in enumerate(items):
+                if isinstance(rule, dict):
+                    yield ("groups", gi, "rules", ri), rule
+
+
+def alerts(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    for path, rule in rules(f):
+        if "alert" in rule and "record" not in rule:
+            yield path, rule
+
+
+def text(value: Any) -> str | None:
+    """A scalar as the text Go would read it into a string field, else None."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None

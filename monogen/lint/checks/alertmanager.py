@@ -1,0 +1,695 @@
+"""Alertmanager configs: what `amtool check-config` rejects (errors), and routing mistakes
+it lets through (warnings)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.rules import valid_duration
+from monogen.lint.finding import Severity
+from monogen.lint.registry import Hit, check
+from monogen.lint.source import LintFile
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+Path = tuple[Any, ...]
+
+FIELDS: dict[str, set[str]] = {
+    "top": {
+        "global",
+        "route",
+        "receivers",
+        "inhibit_rules",
+        "templates",
+        "mute_time_intervals",
+        "time_intervals",
+    },
+    "global": {
+        "resolve_timeout",
+        "http_config",
+        "smtp_from",
+        "smtp_hello",
+        "smtp_smarthost",
+        "smtp_auth_username",
+        "smtp_auth_password",
+        "smtp_auth_password_file",
+        "smtp_auth_secret",
+        "smtp_auth_identity",
+        "smtp_require_tls",
+        "slack_api_url",
+        "slack_api_url_file",
+        "pagerduty_url",
+        "opsgenie_api_url",
+        "opsgenie_api_key",
+        "opsgenie_api_key_file",
+        "wechat_api_url",
+        "wechat_api_secret",
+        "wechat_api_corp_id",
+        "victorops_api_url",
+        "victorops_api_key",
+        "victorops_api_key_file",
+        "telegram_api_url",
+        "webex_api_url",
+    },
+    "route": {
+        "receiver",
+        "group_by",
+        "continue",
+        "matchers",
+        "match",
+        "match_re",
+        "group_wait",
+        "group_interval",
+        "repeat_interval",
+        "mute_time_intervals",
+        "active_time_intervals",
+        "routes",
+    },
+    "receiver": {
+        "name",
+        "email_configs",
+        "pagerduty_configs",
+        "slack_configs",
+        "webhook_configs",
+        "opsgenie_configs",
+        "wechat_configs",
+        "pushover_configs",
+        "victorops_configs",
+        "sns_configs",
+        "telegram_configs",
+        "webex_configs",
+        "discord_configs",
+    },
+    "slack_configs": {
+        "send_resolved",
+        "http_config",
+        "api_url",
+        "api_url_file",
+        "channel",
+        "username",
+        "color",
+        "title",
+        "title_link",
+        "pretext",
+        "text",
+        "fields",
+        "short_fields",
+        "footer",
+        "fallback",
+        "callback_id",
+        "icon_emoji",
+        "icon_url",
+        "image_url",
+        "thumb_url",
+        "link_names",
+        "mrkdwn_in",
+        "actions",
+    },
+    "email_configs": {
+        "send_resolved",
+        "to",
+        "from",
+        "hello",
+        "smarthost",
+        "auth_username",
+        "auth_password",
+        "auth_password_file",
+        "auth_secret",
+        "auth_identity",
+        "headers",
+        "html",
+        "text",
+        "require_tls",
+        "tls_config",
+    },
+    "pagerduty_configs": {
+        "send_resolved",
+        "http_config",
+        "service_key",
+        "service_key_file",
+        "routing_key",
+        "routing_key_file",
+        "url",
+        "client",
+        "client_url",
+        "description",
+        "details",
+        "images",
+        "links",
+        "source",
+        "severity",
+        "class",
+        "component",
+        "group",
+    },
+    "webhook_configs": {"send_resolved", "http_config", "url", "max_alerts"},
+    "inhibit_rules": {
+        "source_match",
+        "source_match_re",
+        "source_matchers",
+        "target_match",
+        "target_match_re",
+        "target_matchers",
+        "equal",
+    },
+    "time_intervals": {"name", "time_intervals"},
+    "interval": {"times", "weekdays", "days_of_month", "months", "years", "location"},
+}
+MATCHER = re.compile(r"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$", re.S)
+
+
+def _data(f: LintFile) -> dict[str, Any]:
+    return f.data if isinstance(f.data, dict) else {}
+
+
+def receivers(f: LintFile) -> Iterator[tuple[Path, dict[str, Any]]]:
+    items = _data(f).get("receivers")
+    if isinstance(items, list):
+        for i, receiver in enumerate(items):
+            if isinstance(receiver, dict):
+                yield ("receivers", i), receiver
+
+
+def integrations(f: LintFile, kind: str) -> Iterator[tuple[Path, dict[str, Any]]]:
+    for path, receiver in receivers(f):
+        items = receiver.get(kind)
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield (*path, kind, i), item
+
+
+def routes(f: LintFile) -> Iterator[tuple[Path, dict[str, Any], int]]:
+    """(path, route, depth) for the root route (depth 0) and every route below it."""
+    root = _data(f).get("route")
+    if not isinstance(root, dict):
+        return
+    stack: list[tuple[Path, dict[str, Any], int]] = [(("route",), root, 0)]
+    while stack:
+        path, route, depth = stack.pop(0)
+        yield path, route, depth
+        children = route.get("routes")
+        if isinstance(children, list):
+            for i, child in enumerate(children):
+                if isinstance(child, dict):
+                    stack.append(((*path, "routes", i), child, depth + 1))
+
+
+def parse_matchers(value: str) -> list[tuple[str, str, str]]:
+    """Alertmanager's matcher syntax: `a="b"`, `a=~"re"`, comma-separated, optional braces."""
+    body = value.strip()
+    if body.startswith("{") and body.endswith("}"):
+        body = body[1:-1]
+    out: list[tuple[str, str, str]] = []
+    for part in _split(body):
+        match = MATCHER.match(part)
+        if not match:
+            raise ValueError(f"bad matcher format: {part!r}")
+        name, op, raw = match.groups()
+        if raw.startswith('"'):
+            if (
+                len(raw) < 2
+                or not raw.endswith('"')
+                or (raw.endswith('\\"') and not raw.endswith('\\\\"'))
+            ):
+                raise ValueError(f"unterminated quoted value in {part!r}")
+            inner = raw[1:-1]
+            if re.search(r'(?<!\\)"', inner):
+                raise ValueError(f"matcher value contains unescaped double quote: {inner}")
+            raw = re.sub(r"\\(.)", r"\1", inner)
+        elif '"' in raw:
+            raise ValueError(f"matcher value contains unescaped double quote: {raw}")
+        if op in ("=~", "!~"):
+            try:
+                re.compile(raw)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {raw!r}: {exc}") from None
+        out.append((name, op, raw))
+    return out
+
+
+def _split(body: str) -> list[str]:
+    parts, current, quoted, escaped = [], "", False, False
+    for ch in body:
+        if escaped:
+            current += ch
+            escaped = False
+        elif ch == "\\":
+            current += ch
+            escaped = True
+        elif ch == '"':
+            current += ch
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    if current.strip() or not parts:
+        parts.append(current)
+    return [p for p in parts if p.strip()] or [body]
+
+
+@check(
+    "alertmanager/unknown-field",
+    "alertmanager",
+    ERROR,
+    "Every key is one Alertmanager knows.",
+    parity="amtool: field X not found in type config.*",
+)
+def unknown_field(f: LintFile) -> Iterator[Hit]:
+    data = _data(f)
+
+    def unknown(mapping: Any, allowed: set[str], path: Path, where: str) -> Iterator[Hit]:
+        if isinstance(mapping, dict):
+            for key in mapping:
+                if key not in allowed:
+                    yield Hit(f"unknown field {key!r} in {where}", (*path, key), key=True)
+
+    yield from unknown(data, FIELDS["top"], (), "the config")
+    yield from unknown(data.get("global"), FIELDS["global"], ("global",), "global")
+    for path, route, _ in routes(f):
+        yield from unknown(route, FIELDS["route"], path, "route")
+    for path, receiver in receivers(f):
+        yield from unknown(receiver, FIELDS["receiver"], path, "receiver")
+    for kind in ("slack_configs", "email_configs", "pagerduty_configs", "webhook_configs"):
+        for path, item in integrations(f, kind):
+            yield from unknown(item, FIELDS[kind], path, kind[:-1])
+    for i, rule in enumerate(data.get("inhibit_rules") or []):
+        yield from unknown(rule, FIELDS["inhibit_rules"], ("inhibit_rules", i), "inhibit rule")
+    for key in ("time_intervals", "mute_time_intervals"):
+        for i, entry in enumerate(data.get(key) or []):
+            yield from unknown(entry, FIELDS["time_intervals"], (key, i), "time interval")
+            if isinstance(entry, dict):
+                for j, spec in enumerate(entry.get("time_intervals") or []):
+                    yield from unknown(
+                        spec, FIELDS["interval"], (key, i, "time_intervals", j), "time interval"
+                    )
+
+
+@check(
+    "alertmanager/root-route",
+    "alertmanager",
+    ERROR,
+    "The root route exists, names a "
+    "default receiver, and has no matchers, `continue` or time intervals.",
+    parity="amtool: root route must specify a default receiver",
+)
+def root_route(f: LintFile) -> Iterator[Hit]:
+    root = _data(f).get("route")
+    if not isinstance(root, dict):
+        yield Hit("no route provided in config", ())
+        return
+    if not text(root.get("receiver")):
+        yield Hit("root route must specify a default receiver", ("route",))
+    for key in ("matchers", "match", "match_re"):
+        if root.get(key):
+            yield Hit("root route must not have any matchers", ("route", key), key=True)
+    if root.get("continue"):
+        yield Hit("cannot have continue in root route", ("route", "continue"), key=True)
+    for key in ("mute_time_intervals", "active_time_intervals"):
+        if root.get(key):
+            yield Hit(
+                f"root route cannot have any {key.replace('_', ' ')}", ("route", key), key=True
+            )
+
+
+@check(
+    "alertmanager/receiver-undefined",
+    "alertmanager",
+    ERROR,
+    "Every route's receiver is defined.",
+    parity="amtool: undefined receiver X used in route",
+)
+def receiver_undefined(f: LintFile) -> Iterator[Hit]:
+    names = {text(r.get("name")) for _, r in receivers(f)}
+    for path, route, _ in routes(f):
+        name = text(route.get("receiver"))
+        if name and name not in names:
+            yield Hit(f"undefined receiver {name!r} used in route", (*path, "receiver"))
+
+
+@check(
+    "alertmanager/receiver-name",
+    "alertmanager",
+    ERROR,
+    "Every receiver has a name, unique in the config.",
+    parity="amtool: notification config name X is not unique",
+)
+def receiver_name(f: LintFile) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for path, receiver in receivers(f):
+        name = text(receiver.get("name"))
+        if not name:
+            yield Hit("missing name in receiver", path)
+        elif name in seen:
+            yield Hit(f"notification config name {name!r} is not unique", (*path, "name"))
+        else:
+            seen.add(name)
+
+
+@check(
+    "alertmanager/slack-url",
+    "alertmanager",
+    ERROR,
+    "A Slack integration has exactly one of api_url and api_url_file, here or in global.",
+    parity="amtool: no global Slack API URL set",
+)
+def slack_url(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global") if isinstance(_data(f).get("global"), dict) else {}
+    for path, item in integrations(f, "slack_configs"):
+        if item.get("api_url") and item.get("api_url_file"):
+            yield Hit("at most one of api_url and api_url_file may be set", path)
+        elif (
+            not item.get("api_url")
+            and not item.get("api_url_file")
+            and not (g.get("slack_api_url") or g.get("slack_api_url_file"))
+        ):
+            yield Hit("no global Slack API URL set", path)
+
+
+@check(
+    "alertmanager/pagerduty-key",
+    "alertmanager",
+    ERROR,
+    "A PagerDuty integration has a routing or service key (or its file), one of each at most.",
+    parity="amtool: missing service or routing key in PagerDuty config",
+)
+def pagerduty_key(f: LintFile) -> Iterator[Hit]:
+    for path, item in integrations(f, "pagerduty_configs"):
+        keys = [
+            k
+            for k in ("routing_key", "routing_key_file", "service_key", "service_key_file")
+            if item.get(k)
+        ]
+        if not keys:
+            yield Hit("missing service or routing key in PagerDuty config", path)
+        for base in ("routing_key", "service_key"):
+            if item.get(base) and item.get(f"{base}_file"):
+                yield Hit(f"at most one of {base} and {base}_file may be set", path)
+
+
+@check(
+    "alertmanager/email-smtp",
+    "alertmanager",
+    ERROR,
+    "An email integration has `to`, and a smarthost and from address, here or in global.",
+    parity="amtool: no global SMTP smarthost set",
+)
+def email_smtp(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global") if isinstance(_data(f).get("global"), dict) else {}
+    for path, item in integrations(f, "email_configs"):
+        if not item.get("to"):
+            yield Hit("missing to address in email config", path)
+        if not item.get("smarthost") and not g.get("smtp_smarthost"):
+            yield Hit("no global SMTP smarthost set", path)
+        if not item.get("from") and not g.get("smtp_from"):
+            yield Hit("no global SMTP from set", path)
+    for key, where in ((g.get("smtp_smarthost"), ("global", "smtp_smarthost")),):
+        if key is not None and not re.match(r"^\[?[^\s\]]*\]?:\d+$", str(key)):
+            yield Hit(f"address {key}: missing port in address", where)
+    for path, item in integrations(f, "email_configs"):
+        host = item.get("smarthost")
+        if host is not None and not re.match(r"^\[?[^\s\]]*\]?:\d+$", str(host)):
+            yield Hit(f"address {host}: missing port in address", (*path, "smarthost"))
+
+
+@check(
+    "alertmanager/webhook-url",
+    "alertmanager",
+    ERROR,
+    "A webhook integration has a URL.",
+    parity="amtool: missing URL in webhook config",
+)
+def webhook_url(f: LintFile) -> Iterator[Hit]:
+    for path, item in integrations(f, "webhook_configs"):
+        url = text(item.get("url"))
+        if not url:
+            yield Hit("missing URL in webhook config", path)
+        elif not urlsplit(url).scheme or not urlsplit(url).netloc:
+            yield Hit(f"unsupported URL {url!r}", (*path, "url"))
+
+
+def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:
+    for path, route, _ in routes(f):
+        for key in ("matchers", "match", "match_re"):
+            if key in route:
+                yield (*path, key), route[key], key
+    for i, rule in enumerate(_data(f).get("inhibit_rules") or []):
+        if isinstance(rule, dict):
+            for key in (
+                "source_matchers",
+                "target_matchers",
+                "source_match",
+                "target_match",
+                "source_match_re",
+                "target_match_re",
+            ):
+                if key in rule:
+                    yield ("inhibit_rules", i, key), rule[key], key
+
+
+@check(
+    "alertmanager/matcher-syntax",
+    "alertmanager",
+    ERROR,
+    'Matchers parse: `label="value"` with =, !=, =~ or !~, and regexes compile.',
+    parity="amtool: bad matcher format / invalid regular expression",
+)
+def matcher_syntax(f: LintFile) -> Iterator[Hit]:
+    for path, value, key in _matcher_fields(f):
+        if key.endswith("matchers"):
+            if not isinstance(value, list):
+                yield Hit(f"`{key}` must be a list of matcher strings", path)
+                continue
+            for i, item in enumerate(value):
+                try:
+                    parse_matchers(str(item))
+                except ValueError as exc:
+                    yield Hit(str(exc), (*path, i))
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if not re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", str(name)):
+                    yield Hit(f"invalid label name {name!r}", (*path, name), key=True)
+                if key.endswith("_re"):
+                    try:
+                        re.compile(str(item))
+                    except re.error as exc:
+                        yield Hit(f"invalid regular expression {item!r}: {exc}", (*path, name))
+        else:
+            yield Hit(f"`{key}` must be a mapping of label to value", path)
+
+
+@check(
+    "alertmanager/duration",
+    "alertmanager",
+    ERROR,
+    "Durations (group_wait, "
+    "group_interval, repeat_interval, resolve_timeout) are valid and positive where "
+    "required.",
+    parity="amtool: not a valid duration string",
+)
+def duration(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global")
+    if (
+        isinstance(g, dict)
+        and "resolve_timeout" in g
+        and not valid_duration(text(g["resolve_timeout"]))
+    ):
+        yield Hit(
+            f"not a valid duration string: {g['resolve_timeout']!r}", ("global", "resolve_timeout")
+        )
+    for path, route, _ in routes(f):
+        for key in ("group_wait", "group_interval", "repeat_interval"):
+            if key in route:
+                value = text(route[key])
+                if not valid_duration(value):
+                    yield Hit(f"not a valid duration string: {route[key]!r}", (*path, key))
+                elif key != "group_wait" and value in ("0", "0s", "0ms"):
+                    yield Hit(f"{key} cannot be zero", (*path, key))
+
+
+@check(
+    "alertmanager/time-interval-undefined",
+    "alertmanager",
+    ERROR,
+    "Routes name only time intervals the config defines.",
+    parity="amtool: undefined time interval X used in route",
+)
+def time_interval_undefined(f: LintFile) -> Iterator[Hit]:
+    defined = {
+        text(entry.get("name"))
+        for key in ("time_intervals", "mute_time_intervals")
+        for entry in (_data(f).get(key) or [])
+        if isinstance(entry, dict)
+    }
+    for path, route, _ in routes(f):
+        for key in ("mute_time_intervals", "active_time_intervals"):
+            for i, name in enumerate(route.get(key) or []):
+                if text(name) not in defined:
+                    yield Hit(f"undefined time interval {name!r} used in route", (*path, key, i))
+
+
+@check(
+    "alertmanager/group-by",
+    "alertmanager",
+    ERROR,
+    "`group_by` lists each label once, and '...' alone.",
+    parity="amtool: duplicated label in group_by",
+)
+def group_by(f: LintFile) -> Iterator[Hit]:
+    for path, route, _ in routes(f):
+        labels = route.get("group_by")
+        if not isinstance(labels, list):
+            continue
+        names = [text(x) for x in labels]
+        if "..." in names and len(names) > 1:
+            yield Hit(
+                "cannot have wildcard group_by (`...`) and other labels at the same time",
+                (*path, "group_by"),
+            )
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                yield Hit(f"duplicated label {name!r} in group_by", (*path, "group_by", i))
+            elif name != "..." and not re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name or ""):
+                yield Hit(f"invalid label name {name!r} in group_by", (*path, "group_by", i))
+
+
+@check(
+    "alertmanager/unused-receiver", "alertmanager", WARNING, "Every receiver is used by a route."
+)
+def unused_receiver(f: LintFile) -> Iterator[Hit]:
+    used = {text(route.get("receiver")) for _, route, _ in routes(f)}
+    for path, receiver in receivers(f):
+        name = text(receiver.get("name"))
+        if name and name not in used:
+            yield Hit(f"receiver {name!r} is not used by any route", (*path, "name"))
+
+
+def _matcher_set(route: dict[str, Any]) -> set[tuple[str, str, str]] | None:
+    found: set[tuple[str, str, str]] = set()
+    try:
+        for item in route.get("matchers") or []:
+            found.update(parse_matchers(str(item)))
+    except ValueError:
+        return None
+    for name, value in (route.get("match") or {}).items():
+        found.add((str(name), "=", str(value)))
+    for name, value in (route.get("match_re") or {}).items():
+        found.add((str(name), "=~", str(value)))
+    return found
+
+
+@check(
+    "alertmanager/shadowed-route",
+    "alertmanager",
+    WARNING,
+    "No route is unreachable "
+    "because an earlier sibling without `continue` matches everything it matches.",
+)
+def shadowed_route(f: LintFile) -> Iterator[Hit]:
+    for path, route, _ in routes(f):
+        children = [c for c in route.get("routes") or [] if isinstance(c, dict)]
+        for j, later in enumerate(children):
+            later_set = _matcher_set(later)
+            for i, earlier in enumerate(children[:j]):
+                earlier_set = _matcher_set(earlier)
+                if earlier.get("continue") or later_set is None or earlier_set is None:
+                    continue
+                if earlier_set <= later_set:
+                    yield Hit(
+                        f"route {j} can never match: route {i} before it matches every "
+                        "alert it would and does not continue",
+                        (*path, "routes", j),
+                    )
+                    break
+
+
+@check(
+    "alertmanager/inhibit-without-equal",
+    "alertmanager",
+    WARNING,
+    "Inhibit rules list "
+    "`equal` labels; without them one alert silences every matching alert anywhere.",
+)
+def inhibit_without_equal(f: LintFile) -> Iterator[Hit]:
+    for i, rule in enumerate(_data(f).get("inhibit_rules") or []):
+        if isinstance(rule, dict) and not rule.get("equal"):
+            yield Hit("inhibit rule without `equal`", ("inhibit_rules", i))
+
+
+@check(
+    "alertmanager/group-by-alertname",
+    "alertmanager",
+    INFO,
+    "Routes that set `group_by` include `alertname`, so unrelated alerts are not sent as one.",
+)
+def group_by_alertname(f: LintFile) -> Iterator[Hit]:
+    for path, route, _ in routes(f):
+        labels = route.get("group_by")
+        if (
+            isinstance(labels, list)
+            and labels
+            and "alertname" not in labels
+            and "..." not in labels
+        ):
+            yield Hit("group_by without alertname", (*path, "group_by"))
+
+
+@check(
+    "alertmanager/repeat-interval",
+    "alertmanager",
+    WARNING,
+    "repeat_interval is not shorter than group_interval (it cannot repeat faster).",
+)
+def repeat_interval(f: LintFile) -> Iterator[Hit]:
+    from monogen.spec.quantities import parse_duration
+
+    for path, route, _ in routes(f):
+        repeat, group = text(route.get("repeat_interval")), text(route.get("group_interval"))
+        comparable = all(v and v != "0" and valid_duration(v) for v in (repeat, group))
+        if comparable and parse_duration(repeat) < parse_duration(group):
+            yield Hit(
+                f"repeat_interval {repeat} is shorter than group_interval {group}",
+                (*path, "repeat_interval"),
+            )
+
+
+SECRET_FIELDS = {
+    "api_url",
+    "routing_key",
+    "service_key",
+    "auth_password",
+    "smtp_auth_password",
+    "slack_api_url",
+    "opsgenie_api_key",
+    "victorops_api_key",
+    "auth_secret",
+    "smtp_auth_secret",
+    "wechat_api_secret",
+}
+
+
+@check(
+    "alertmanager/inline-secret",
+    "alertmanager",
+    WARNING,
+    "Secrets (webhook URLs, keys, "
+    "passwords) are read from files (`*_file`), not written in the config.",
+)
+def inline_secret(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global")
+    if isinstance(g, dict):
+        for key in SECRET_FIELDS & set(g):
+            yield Hit(f"secret {key!r} written inline; use {key}_file", ("global", key), key=True)
+    for kind in ("slack_configs", "email_configs", "pagerduty_configs", "webhook_configs"):
+        for path, item in integrations(f, kind):
+            for key in SECRET_FIELDS & set(item):
+                yield Hit(f"secret {key!r} written inline; use {key}_file", (*path, key), key=True)
+            url = text(item.get("url")) or ""
+            parts = urlsplit(url)
+            if parts.password or re.search(r"(token|key|secret|password)=", parts.query, re.I):
+                yield Hit("URL carries credentials", (*path, "url"))

@@ -1,0 +1,195 @@
+"""Alerting and recording rules: conventions that keep alerts useful and series sane."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from monogen.lint import promql as pq
+from monogen.lint.checks._rules_shape import alerts, groups, rules, text
+from monogen.lint.checks.rules import valid_duration
+from monogen.lint.finding import Severity
+from monogen.lint.registry import Hit, check
+from monogen.lint.source import LintFile
+from monogen.spec.quantities import parse_duration
+
+WARNING, INFO = Severity.WARNING, Severity.INFO
+COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
+SEVERITIES = {"critical", "warning", "info"}
+CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+RECORD = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_:]*:[a-zA-Z0-9_]+$")
+
+
+def _alerting(node: object) -> bool:
+    """Does the expression select alerts by a condition (not just return every series)?"""
+    node = pq.unwrap(node)
+    kind = type(node).__name__
+    if kind == "BinaryExpr":
+        op = str(node.op)
+        if op in COMPARISONS:
+            return not (node.modifier and node.modifier.return_bool)
+        if op in ("and", "unless"):
+            return True
+        if op == "or":
+            return _alerting(node.lhs) or _alerting(node.rhs)
+        return False
+    if kind == "Call":
+        return node.func.name in ("absent", "absent_over_time")
+    if kind == "AggregateExpr":
+        return node.op is not None and str(node.op) in ("topk", "bottomk")
+    return False
+
+
+@check(
+    "alerts/no-comparison",
+    "rules",
+    WARNING,
+    "An alert expression has a condition (a "
+    "comparison, `and`/`unless`, or absent()); without one every series fires.",
+)
+def no_comparison(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        tree, _ = pq.parse(text(rule.get("expr")) or "")
+        if tree is not None and not _alerting(tree):
+            yield Hit(
+                "alert expression has no condition: it fires for every series it returns",
+                (*path, "expr"),
+            )
+
+
+@check(
+    "alerts/absent-without-for",
+    "rules",
+    WARNING,
+    "An alert on absent() waits with `for`: series go missing briefly at every restart.",
+)
+def absent_without_for(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        expr = text(rule.get("expr")) or ""
+        if "absent" in expr and not _for_seconds(rule.get("for")):
+            yield Hit("absent() with no `for`: a scrape gap or restart pages", (*path, "expr"))
+
+
+def _for_seconds(value: object) -> float:
+    value = text(value)
+    if not value or not valid_duration(value) or value == "0":
+        return 0.0
+    return parse_duration(value)
+
+
+@check("alerts/for-zero", "rules", INFO, "`for: 0s` is the default; leave it out.")
+def for_zero(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        value = text(rule.get("for"))
+        if value is not None and valid_duration(value) and _for_seconds(value) == 0:
+            yield Hit("`for` of zero is redundant", (*path, "for"))
+
+
+@check(
+    "alerts/value-in-labels",
+    "rules",
+    WARNING,
+    "Labels do not interpolate the query value: each new value makes a new alert (and series).",
+)
+def value_in_labels(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        labels = rule.get("labels")
+        if isinstance(labels, dict):
+            for name, value in labels.items():
+                value = text(value) or ""
+                if "$value" in value or ".Value" in value:
+                    yield Hit(
+                        f"label {name!r} uses the query value; move it to an annotation",
+                        (*path, "labels", name),
+                    )
+
+
+@check(
+    "alerts/annotations",
+    "rules",
+    WARNING,
+    "Alerts carry `summary`, `description` and `runbook_url` annotations.",
+)
+def annotations(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        present = rule.get("annotations") if isinstance(rule.get("annotations"), dict) else {}
+        missing = [k for k in ("summary", "description", "runbook_url") if not present.get(k)]
+        if missing:
+            yield Hit(
+                f"alert {text(rule.get('alert'))!r} has no {', '.join(missing)}", (*path, "alert")
+            )
+
+
+@check(
+    "alerts/severity",
+    "rules",
+    WARNING,
+    "Alerts have a `severity` label of critical, warning or info.",
+)
+def severity(f: LintFile) -> Iterator[Hit]:
+    allowed = set(f.settings.get("severities", SEVERITIES))
+    for path, rule in alerts(f):
+        labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
+        value = text(labels.get("severity"))
+        if value is None:
+            yield Hit(f"alert {text(rule.get('alert'))!r} has no severity label", (*path, "alert"))
+        elif value not in allowed:
+            yield Hit(
+                f"severity {value!r} is not one of {', '.join(sorted(allowed))}",
+                (*path, "labels", "severity"),
+            )
+
+
+@check("alerts/name-camelcase", "rules", INFO, "Alert names are CamelCase, e.g. ModelHighLatency.")
+def name_camelcase(f: LintFile) -> Iterator[Hit]:
+    for path, rule in alerts(f):
+        name = text(rule.get("alert"))
+        if name and not CAMEL.match(name):
+            yield Hit(f"alert name {name!r} is not CamelCase", (*path, "alert"))
+
+
+@check(
+    "rules/record-naming", "rules", WARNING, "Recording rule names follow level:metric:operations."
+)
+def record_naming(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        name = text(rule.get("record"))
+        if name and not text(rule.get("alert")) and not RECORD.match(name):
+            yield Hit(
+                f"recording rule {name!r} does not follow level:metric:operations",
+                (*path, "record"),
+            )
+
+
+@check(
+    "rules/duplicate",
+    "rules",
+    WARNING,
+    "No two rules in a file have the same name, expression and labels.",
+)
+def duplicate(f: LintFile) -> Iterator[Hit]:
+    seen: dict[tuple, tuple] = {}
+    for path, rule in rules(f):
+        labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
+        key = (
+            text(rule.get("record")) or text(rule.get("alert")),
+            text(rule.get("expr")),
+            tuple(sorted((k, text(v)) for k, v in labels.items())),
+        )
+        if key in seen:
+            yield Hit(f"duplicate of the rule at {'.'.join(map(str, seen[key]))}", path)
+        else:
+            seen[key] = path
+
+
+@check(
+    "rules/group-interval",
+    "rules",
+    WARNING,
+    "Group intervals stay at 5m or less; longer makes stale samples and slow alerts.",
+)
+def group_interval(f: LintFile) -> Iterator[Hit]:
+    for gi, group in groups(f):
+        value = text(group.get("interval"))
+        if value and valid_duration(value) and value != "0" and parse_duration(value) > 300:
+            yield Hit(f"group interval {value} is longer than 5m", ("groups", gi, "interval"))

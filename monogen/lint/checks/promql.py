@@ -1,0 +1,126 @@
+"""PromQL in rules: mistakes promtool lets through."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from monogen.lint import promql as pq
+from monogen.lint.checks._rules_shape import rules, text
+from monogen.lint.finding import Severity
+from monogen.lint.registry import Hit, check
+from monogen.lint.source import LintFile
+
+COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+RATE_FUNCTIONS = {"rate", "irate", "increase"}
+REGEX_META = re.compile(r"[.*+?()|\[\]{}^$\\]")
+
+
+def trees(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], Any]]:
+    for path, rule in rules(f):
+        expr = text(rule.get("expr"))
+        if expr:
+            tree, _ = pq.parse(expr)
+            if tree is not None:
+                yield path, rule, tree
+
+
+@check(
+    "promql/rate-counter",
+    "rules",
+    Severity.WARNING,
+    "rate(), irate() and increase() "
+    "apply to counters; the series' name does not say it is one (_total, _count, _sum, "
+    "_bucket).",
+)
+def rate_counter(f: LintFile) -> Iterator[Hit]:
+    for path, _, tree in trees(f):
+        for node in pq.walk(tree):
+            if type(node).__name__ == "Call" and node.func.name in RATE_FUNCTIONS:
+                for sel in pq.selectors(node):
+                    name = pq.metric_name(sel)
+                    if name and ":" not in name and not name.endswith(COUNTER_SUFFIXES):
+                        yield Hit(
+                            f"{node.func.name}() of {name!r}, which is not a counter by its name",
+                            (*path, "expr"),
+                        )
+
+
+@check(
+    "promql/histogram-quantile-le",
+    "rules",
+    Severity.WARNING,
+    "histogram_quantile() needs the `le` label: an aggregation inside it must keep `le`.",
+)
+def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
+    for path, _, tree in trees(f):
+        for node in pq.walk(tree):
+            if type(node).__name__ != "Call" or node.func.name != "histogram_quantile":
+                continue
+            inner = pq.unwrap(list(node.args)[1]) if len(list(node.args)) > 1 else None
+            if inner is None or type(inner).__name__ != "AggregateExpr":
+                continue
+            modifier = inner.modifier
+            labels = list(modifier.labels) if modifier else []
+            without = modifier is not None and "Without" in str(modifier.type)
+            if (without and "le" in labels) or (not without and "le" not in labels):
+                yield Hit(
+                    "histogram_quantile() over an aggregation that drops `le`", (*path, "expr")
+                )
+
+
+@check(
+    "promql/range-too-short",
+    "rules",
+    Severity.WARNING,
+    "A range selector spans at least "
+    "two scrape intervals (the scrape interval is configurable, default 30s).",
+)
+def range_too_short(f: LintFile) -> Iterator[Hit]:
+    minimum = 2 * f.settings.get("scrape_interval", 30.0)
+    for path, _, tree in trees(f):
+        for node in pq.walk(tree):
+            if type(node).__name__ == "MatrixSelector":
+                seconds = node.range.total_seconds()
+                if seconds < minimum:
+                    yield Hit(
+                        f"range [{seconds:g}s] is shorter than two scrape intervals "
+                        f"({minimum:g}s): rate() may see fewer than two samples",
+                        (*path, "expr"),
+                    )
+
+
+@check(
+    "promql/regex-anchored",
+    "rules",
+    Severity.INFO,
+    "Regex matchers are anchored by Prometheus; a leading ^ or trailing $ is redundant.",
+)
+def regex_anchored(f: LintFile) -> Iterator[Hit]:
+    for path, _, tree in trees(f):
+        for sel in pq.selectors(tree):
+            for m in sel.matchers.matchers:
+                if "Re" in str(m.op) and (m.value.startswith("^") or m.value.endswith("$")):
+                    yield Hit(
+                        f"regex matcher {m.name}=~{m.value!r} is anchored already", (*path, "expr")
+                    )
+
+
+@check(
+    "promql/regex-redundant",
+    "rules",
+    Severity.INFO,
+    "A regex matcher without regex characters is an equality matcher; write = or != instead.",
+)
+def regex_redundant(f: LintFile) -> Iterator[Hit]:
+    for path, _, tree in trees(f):
+        for sel in pq.selectors(tree):
+            for m in sel.matchers.matchers:
+                if "Re" in str(m.op) and m.value and not REGEX_META.search(m.value):
+                    op = "=" if str(m.op).endswith("Re") else "!="
+                    yield Hit(
+                        f"{m.name}{'=~' if op == '=' else '!~'}{m.value!r} needs no regex: "
+                        f"use {m.name}{op}{m.value!r}",
+                        (*path, "expr"),
+                    )

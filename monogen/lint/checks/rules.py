@@ -1,0 +1,258 @@
+"""Rule files: what `promtool check rules` rejects, rejected here with an error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from monogen.lint import gotemplate
+from monogen.lint import promql as pq
+from monogen.lint.checks._rules_shape import GROUP_FIELDS, RULE_FIELDS, groups, rules, text
+from monogen.lint.finding import Severity
+from monogen.lint.registry import Hit, check
+from monogen.lint.source import LintFile
+from monogen.spec.quantities import parse_duration
+
+ERROR = Severity.ERROR
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+def valid_duration(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value == "0":
+        return True
+    try:
+        parse_duration(value)
+    except ValueError:
+        return False
+    return True
+
+
+@check(
+    "rules/schema",
+    "rules",
+    ERROR,
+    "Rule files have the shape Prometheus reads: "
+    "`groups` a list of groups, each with a list of rule mappings.",
+    parity="promtool: yaml unmarshal errors",
+)
+def schema(f: LintFile) -> Iterator[Hit]:
+    data = f.data
+    if not isinstance(data, dict):
+        yield Hit("a rule file must be a mapping with `groups`")
+        return
+    if not isinstance(data.get("groups"), list | None):
+        yield Hit("`groups` must be a list", ("groups",))
+        return
+    for i, group in enumerate(data.get("groups") or []):
+        if not isinstance(group, dict):
+            yield Hit("a group must be a mapping", ("groups", i))
+            continue
+        if not isinstance(group.get("rules"), list | None):
+            yield Hit("`rules` must be a list", ("groups", i, "rules"))
+            continue
+        for j, rule in enumerate(group.get("rules") or []):
+            if not isinstance(rule, dict):
+                yield Hit("a rule must be a mapping", ("groups", i, "rules", j))
+                continue
+            for key in ("labels", "annotations"):
+                if key in rule and not isinstance(rule[key], dict | None):
+                    yield Hit(f"`{key}` must be a mapping", ("groups", i, "rules", j, key))
+            for key in ("record", "alert", "expr", "for", "keep_firing_for"):
+                if key in rule and text(rule[key]) is None and rule[key] is not None:
+                    yield Hit(f"`{key}` must be a string", ("groups", i, "rules", j, key))
+        if "limit" in group and (
+            not isinstance(group["limit"], int) or isinstance(group["limit"], bool)
+        ):
+            yield Hit("`limit` must be a whole number", ("groups", i, "limit"))
+
+
+@check(
+    "rules/unknown-field",
+    "rules",
+    ERROR,
+    "Every key is one Prometheus knows.",
+    parity="promtool: field X not found in type rulefmt.*",
+)
+def unknown_field(f: LintFile) -> Iterator[Hit]:
+    if isinstance(f.data, dict):
+        for key in f.data:
+            if key != "groups":
+                yield Hit(f"unknown field {key!r} in the rule file", (key,), key=True)
+    for gi, group in groups(f):
+        for key in group:
+            if key not in GROUP_FIELDS:
+                yield Hit(f"unknown field {key!r} in group", ("groups", gi, key), key=True)
+    for path, rule in rules(f):
+        for key in rule:
+            if key not in RULE_FIELDS:
+                yield Hit(f"unknown field {key!r} in rule", (*path, key), key=True)
+
+
+@check(
+    "rules/group-name",
+    "rules",
+    ERROR,
+    "Every group has a name, unique in its file.",
+    parity="promtool: Groupname must not be empty / is repeated in the same file",
+)
+def group_name(f: LintFile) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for gi, group in groups(f):
+        name = text(group.get("name"))
+        if not name:
+            yield Hit("group has no name", ("groups", gi))
+        elif name in seen:
+            yield Hit(f"group name {name!r} is repeated in the same file", ("groups", gi, "name"))
+        else:
+            seen.add(name)
+
+
+@check(
+    "rules/record-or-alert",
+    "rules",
+    ERROR,
+    "A rule is either a recording rule or an alerting rule: exactly one of `record` and `alert`.",
+    parity="promtool: one of 'record' or 'alert' must be set",
+)
+def record_or_alert(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        has_record, has_alert = bool(text(rule.get("record"))), bool(text(rule.get("alert")))
+        if has_record and has_alert:
+            yield Hit("only one of `record` and `alert` may be set", path)
+        elif not has_record and not has_alert:
+            yield Hit("one of `record` or `alert` must be set", path)
+
+
+@check(
+    "rules/expr-missing",
+    "rules",
+    ERROR,
+    "Every rule has an `expr`.",
+    parity="promtool: field 'expr' must be set in rule",
+)
+def expr_missing(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        if not text(rule.get("expr")):
+            yield Hit("field `expr` must be set in rule", path)
+
+
+@check(
+    "rules/promql-syntax",
+    "rules",
+    ERROR,
+    "Every `expr` parses as PromQL.",
+    parity="promtool: could not parse expression",
+)
+def promql_syntax(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        expr = text(rule.get("expr"))
+        if expr:
+            tree, error = pq.parse(expr)
+            if tree is None:
+                yield Hit(f"could not parse expression: {error}", (*path, "expr"))
+
+
+@check(
+    "rules/record-name",
+    "rules",
+    ERROR,
+    "A recording rule's name is a valid metric name.",
+    parity="promtool: invalid recording rule name",
+)
+def record_name(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        name = text(rule.get("record"))
+        if name and not METRIC_NAME.match(name):
+            yield Hit(f"invalid recording rule name {name!r}", (*path, "record"))
+
+
+@check(
+    "rules/label-name",
+    "rules",
+    ERROR,
+    "Label and annotation names are valid label names; `__name__` is not a label a rule may set.",
+    parity="promtool: invalid label name / invalid annotation name",
+)
+def label_name(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        for key in ("labels", "annotations"):
+            items = rule.get(key)
+            if not isinstance(items, dict):
+                continue
+            for name in items:
+                if not LABEL_NAME.match(name) or (key == "labels" and name == "__name__"):
+                    kind = "label" if key == "labels" else "annotation"
+                    yield Hit(f"invalid {kind} name {name!r}", (*path, key, name), key=True)
+
+
+@check(
+    "rules/recording-fields",
+    "rules",
+    ERROR,
+    "Recording rules take no `for`, `keep_firing_for` or `annotations`.",
+    parity="promtool: invalid field 'for' in recording rule",
+)
+def recording_fields(f: LintFile) -> Iterator[Hit]:
+    for path, rule in rules(f):
+        if text(rule.get("record")) and not text(rule.get("alert")):
+            for key in ("for", "keep_firing_for", "annotations"):
+                if key in rule:
+                    yield Hit(f"invalid field {key!r} in recording rule", (*path, key), key=True)
+
+
+@check(
+    "rules/duration",
+    "rules",
+    ERROR,
+    "`for`, `keep_firing_for` and group `interval` are Prometheus durations such as 30s or 5m.",
+    parity="promtool: not a valid duration string",
+)
+def duration(f: LintFile) -> Iterator[Hit]:
+    for gi, group in groups(f):
+        if group.get("interval") is not None and not valid_duration(text(group["interval"])):
+            yield Hit(
+                f"not a valid duration string: {group['interval']!r}", ("groups", gi, "interval")
+            )
+    for path, rule in rules(f):
+        for key in ("for", "keep_firing_for"):
+            if rule.get(key) is not None and not valid_duration(text(rule[key])):
+                yield Hit(f"not a valid duration string: {rule[key]!r}", (*path, key))
+
+
+@check(
+    "rules/template-syntax",
+    "rules",
+    ERROR,
+    "Label and annotation values parse as Go templates with the functions Prometheus provides.",
+    parity="promtool: template: ...: function not defined / unexpected EOF",
+)
+def template_syntax(f: LintFile) -> Iterator[Hit]:
+    variables = gotemplate.prometheus_variables()
+    for path, rule in rules(f):
+        for key in ("labels", "annotations"):
+            items = rule.get(key)
+            if not isinstance(items, dict):
+                continue
+            for name, value in items.items():
+                value = text(value)
+                if value and "{{" in value:
+                    try:
+                        gotemplate.check_template(value, gotemplate.PROMETHEUS, variables)
+                    except gotemplate.TemplateError as exc:
+                        yield Hit(f"template in {key[:-1]} {name!r}: {exc}", (*path, key, name))
+
+
+@check(
+    "yaml/parse",
+    "any",
+    ERROR,
+    "Files parse as YAML or JSON, without duplicate keys.",
+    parity="promtool/amtool: yaml: line N: ...",
+)
+def yaml_parse(f: LintFile) -> Iterator[Hit]:
+    if f.error is not None:
+        for error in f.error.errors:
+            yield Hit(error.message, line=error.position.line, column=error.position.column)

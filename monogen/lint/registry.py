@@ -1,0 +1,66 @@
+"""The one registry of lint checks: stable ids, one-line docs, default severities.
+
+A check is a function `(LintFile) -> Iterable[Hit]` registered with `@check(...)`; `Hit`s
+become findings with the check's id and severity. Docs (`monogen lint --list`, README) are
+generated from here, and tests tie every id to its passing and failing cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from monogen.lint.finding import Severity
+
+if TYPE_CHECKING:
+    from monogen.lint.source import LintFile, PathKey
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A problem a check found: where (a data path, or a line) and what."""
+
+    message: str
+    path: PathKey = ()
+    key: bool = False  # point at the key rather than the value
+    line: int = 0  # an explicit line, when there is no path (e.g. a YAML error)
+    column: int = 0
+    severity: Severity | None = None  # overrides the check's default when set
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str  # family/name, stable forever
+    kind: str  # rules | alertmanager | dashboard
+    severity: Severity
+    summary: str
+    run: Callable[[LintFile], Iterable[Hit]]
+    parity: str = ""  # the promtool/amtool behaviour this mirrors, if any
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    id: str, kind: str, severity: Severity, summary: str, parity: str = ""
+) -> Callable[[Callable[[LintFile], Iterable[Hit]]], Callable[[LintFile], Iterable[Hit]]]:
+    def register(func: Callable[[LintFile], Iterable[Hit]]) -> Callable[[LintFile], Iterable[Hit]]:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate check id {id}")
+        REGISTRY[id] = Check(id, kind, severity, summary, func, parity)
+        return func
+
+    return register
+
+
+def all_checks() -> dict[str, Check]:
+    """Every check, importing the check families on first use."""
+    from monogen.lint.checks import (  # noqa: F401 - imported to register
+        alertmanager,
+        alerts,
+        dashboards,
+        promql,
+        rules,
+    )
+
+    return dict(sorted(REGISTRY.items()))

@@ -1,0 +1,67 @@
+"""Running the checks: files in, sorted findings out (suppressions and config applied)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monogen.lint.config import LintConfig
+from monogen.lint.finding import Finding
+from monogen.lint.registry import Check, all_checks
+from monogen.lint.source import LintFile, discover, parse, read
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)  # not a kind monogen lints
+    unreadable: list[str] = field(default_factory=list)
+
+
+def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
+    result = LintResult()
+    shared: dict[str, Any] = {}
+    for path in discover(paths):
+        try:
+            units = read(path)
+        except (OSError, UnicodeError) as exc:
+            result.unreadable.append(f"{path}: {exc}")
+            continue
+        result.files += 1
+        for unit in units:
+            if unit.kind == "unknown":
+                result.skipped.append(str(path))
+                continue
+            result.findings.extend(lint_unit(unit, config, shared))
+    result.findings.sort()
+    return result
+
+
+def lint_text(text: str, name: str, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
+    return sorted(f for unit in parse(text, name) for f in lint_unit(unit, config, shared))
+
+
+def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
+    unit.settings = config.settings
+    unit.shared = shared
+    found = []
+    for check in _checks_for(unit.kind):
+        if check.id in config.disable:
+            continue
+        for hit in check.run(unit):
+            if hit.line or unit.doc is None:
+                line, column = hit.line, hit.column
+            else:
+                position = unit.where(hit.path, key=hit.key)
+                line, column = position.line, position.column
+            if unit.suppressed(check.id, line):
+                continue
+            severity = hit.severity or check.severity
+            found.append(Finding(unit.path, line, column, check.id, severity, hit.message))
+    return found
+
+
+def _checks_for(kind: str) -> list[Check]:
+    return [c for c in all_checks().values() if c.kind in (kind, "any")]

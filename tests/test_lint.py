@@ -1,0 +1,221 @@
+"""monogen lint: every check has a doc line and a failing and a passing case; suppression,
+configuration, reporters and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from monogen.lint import report
+from monogen.lint.config import LintConfig
+from monogen.lint.docs import markdown
+from monogen.lint.finding import Finding, Severity
+from monogen.lint.registry import all_checks
+from monogen.lint.run import lint_text
+from tests.conftest import GENERATED, ROOT, invoke
+
+CASES = Path(__file__).parent / "lint" / "cases"
+CASE_FILES = sorted(CASES.rglob("*.yaml"))
+CHECKS = all_checks()
+
+
+def load_case(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def test_every_check_has_a_doc_line_and_cases() -> None:
+    covered = {load_case(p)["check"] for p in CASE_FILES}
+    assert covered == set(CHECKS)
+    for check in CHECKS.values():
+        assert check.summary.endswith(".") and len(check.summary) > 20, check.id
+        assert "/" in check.id and check.id == check.id.lower()
+    for path in CASE_FILES:
+        case = load_case(path)
+        assert path.relative_to(CASES).with_suffix("").as_posix() == case["check"]
+        assert case["pass"] and case["fail"], path
+
+
+def ids_of(text: str, name: str) -> list[str]:
+    return [f.check for f in lint_text(text, name, LintConfig(), {})]
+
+
+@pytest.mark.parametrize(
+    "path", CASE_FILES, ids=lambda p: p.relative_to(CASES).with_suffix("").as_posix()
+)
+def test_case(path: Path) -> None:
+    case = load_case(path)
+    for text in case["fail"]:
+        assert case["check"] in ids_of(text, case["file"]), text
+    for text in case["pass"]:
+        assert case["check"] not in ids_of(text, case["file"]), text
+
+
+def test_docs_are_generated_from_the_registry() -> None:
+    assert (ROOT / "docs/lint-checks.md").read_text() == markdown(), (
+        "docs/lint-checks.md is stale: monogen lint --list --format markdown > docs/lint-checks.md"
+    )
+    for check in CHECKS:
+        assert f"`{check}`" in markdown()
+
+
+def test_list_prints_every_check() -> None:
+    result = invoke("lint", "--list")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == len(CHECKS)
+
+
+BAD_RULES = """\
+groups:
+  - name: g
+    rules:
+      # monogen: disable=alerts/severity
+      - alert: NoSeverity
+        expr: up == 0
+        annotations: {summary: s, description: d, runbook_url: u}
+      - alert: AlsoNoSeverity
+        expr: up == 0
+        annotations: {summary: s, description: d, runbook_url: u}
+"""
+
+
+def test_inline_disable_covers_its_rule_only() -> None:
+    findings = lint_text(BAD_RULES, "r.yaml", LintConfig(), {})
+    severity = [f for f in findings if f.check == "alerts/severity"]
+    assert [f.line for f in severity] == [8]
+
+
+def test_file_level_disable() -> None:
+    text = "# monogen: disable-file=alerts/severity\n" + BAD_RULES
+    assert "alerts/severity" not in [f.check for f in lint_text(text, "r.yaml", LintConfig(), {})]
+
+
+def test_project_configuration_disables_and_rejects_unknown_ids(tmp_path: Path) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(BAD_RULES)
+    (tmp_path / "pyproject.toml").write_text('[tool.monogen.lint]\ndisable = ["alerts/severity"]\n')
+    result = invoke("lint", str(rules), "--fail-on", "warning", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    (tmp_path / "pyproject.toml").write_text('[tool.monogen.lint]\ndisable = ["alerts/sevrity"]\n')
+    result = invoke("lint", str(rules), cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "unknown check id 'alerts/sevrity'" in result.stderr
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / ".monogen.yaml").write_text(
+        "lint:\n  disable: [alerts/severity]\n  scrape-interval: 15s\n"
+    )
+    result = invoke("lint", str(rules), "--fail-on", "warning", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(BAD_RULES)
+    assert invoke("lint", str(rules)).exit_code == 0  # only warnings
+    assert invoke("lint", str(rules), "--fail-on", "warning").exit_code == 1
+    broken = tmp_path / "b.yaml"
+    broken.write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n")
+    assert invoke("lint", str(broken)).exit_code == 1
+    assert invoke("lint", str(tmp_path / "missing.yaml")).exit_code == 2
+
+
+def test_text_format_shows_the_line_and_a_caret(tmp_path: Path) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(BAD_RULES)
+    result = invoke("lint", str(rules), "--format", "text")
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "alerts/severity" in line)
+    assert lines[at].startswith(f"{rules}:8:16: warning: alert 'AlsoNoSeverity' has no severity")
+    assert lines[at + 1] == "          - alert: AlsoNoSeverity"
+    assert lines[at + 2] == " " * 19 + "^"
+
+
+FINDINGS = [
+    Finding("a,b.yaml", 3, 5, "alerts/severity", Severity.WARNING, "50% done: really\nnew line"),
+    Finding("c.yaml", 1, 1, "rules/expr-missing", Severity.ERROR, "missing"),
+    Finding("d.json", 2, 2, "alerts/for-zero", Severity.INFO, "info"),
+]
+
+
+def test_github_annotations_are_escaped() -> None:
+    out = io.StringIO()
+    report.github(FINDINGS, out, {})
+    assert out.getvalue().splitlines() == [
+        "::warning file=a%2Cb.yaml,line=3,col=5,title=alerts/severity::50%25 done: really%0Anew line",
+        "::error file=c.yaml,line=1,col=1,title=rules/expr-missing::missing",
+        "::notice file=d.json,line=2,col=2,title=alerts/for-zero::info",
+    ]
+
+
+def test_github_format_is_picked_under_github_actions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(BAD_RULES)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert invoke("lint", str(rules)).stdout.startswith("::warning file=")
+
+
+def test_json_format() -> None:
+    out = io.StringIO()
+    report.as_json(FINDINGS, out, {})
+    data = json.loads(out.getvalue())
+    assert data[1] == {
+        "file": "c.yaml",
+        "line": 1,
+        "column": 1,
+        "check": "rules/expr-missing",
+        "severity": "error",
+        "message": "missing",
+    }
+
+
+def test_sarif_is_valid_sarif_2_1_0() -> None:
+    schema_path = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    if not schema_path.exists():
+        warnings.warn(f"SARIF schema not found at {schema_path}", stacklevel=1)
+        pytest.skip("SARIF schema not available")
+    out = io.StringIO()
+    report.sarif(FINDINGS, out, CHECKS)
+    document = json.loads(out.getvalue())
+    jsonschema.validate(document, json.loads(schema_path.read_text()))
+    results = document["runs"][0]["results"]
+    assert [r["level"] for r in results] == ["warning", "error", "note"]
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[results[1]["ruleIndex"]]["id"] == "rules/expr-missing"
+
+
+def test_generated_artifacts_lint_clean_at_warning() -> None:
+    result = invoke("lint", str(GENERATED), "--fail-on", "warning")
+    assert result.exit_code == 0, result.output
+    assert "0 finding(s)" in result.stderr
+
+
+def test_build_refuses_output_with_an_error_finding(
+    write_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monogen import pipeline
+    from tests.conftest import MINIMAL_EXPERIMENT
+
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    real = pipeline.compile_specs
+
+    def broken(loaded):
+        files = real(loaded)
+        files["prometheus/rules/demo-ab.rules.yaml"] += (
+            "  - name: extra\n    rules:\n      - alert: X\n"
+        )
+        return files
+
+    monkeypatch.setattr(pipeline, "compile_specs", broken)
+    out = tmp_path / "out"
+    result = invoke("build", str(specs), "-o", str(out))
+    assert result.exit_code == 1
+    assert "field `expr` must be set in rule [rules/expr-missing]" in result.stderr
+    assert not out.exists()
