@@ -76,13 +76,14 @@ def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
     from monogen.lint.finding import Severity
     from monogen.output.write import diff_tree, write_tree
-    from monogen.pipeline import compile_specs, lint_generated, load
+    from monogen.pipeline import build as build_output
+    from monogen.pipeline import load
 
-    files = compile_specs(load(list(specs)))
-    findings = lint_generated(files)
-    for f in findings:
+    result = build_output(load(list(specs)))
+    files = result.files
+    for f in result.findings:
         click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
-    if any(f.severity >= Severity.ERROR for f in findings):
+    if any(f.severity >= Severity.ERROR for f in result.findings):
         click.echo("generated output has errors (a bug in monogen); nothing written.", err=True)
         sys.exit(EXIT_FINDINGS)
     if check:

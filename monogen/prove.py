@@ -14,7 +14,8 @@ from pathlib import Path
 
 from monogen.compile.promtests import compile_promtests
 from monogen.output.render import to_yaml
-from monogen.pipeline import Compiled, rule_files
+from monogen.output.tree import rule_files
+from monogen.pipeline import Compiled
 from monogen.spec.errors import Position, fail
 
 

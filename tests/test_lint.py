@@ -200,22 +200,28 @@ def test_generated_artifacts_lint_clean_at_warning() -> None:
 def test_build_refuses_output_with_an_error_finding(
     write_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monogen import pipeline
+    from monogen.output import tree
     from tests.conftest import MINIMAL_EXPERIMENT
 
     specs = write_spec(MINIMAL_EXPERIMENT)
-    real = pipeline.compile_specs
+    real = tree.rule_files
 
-    def broken(loaded):
-        files = real(loaded)
-        files["prometheus/rules/demo-ab.rules.yaml"] += (
+    def broken(rules):
+        files = real(rules)
+        files[f"prometheus/rules/{rules.experiment}.rules.yaml"] += (
             "  - name: extra\n    rules:\n      - alert: X\n"
         )
         return files
 
-    monkeypatch.setattr(pipeline, "compile_specs", broken)
+    monkeypatch.setattr(tree, "rule_files", broken)
+    monkeypatch.setattr(
+        tree.RuleFile,
+        "to_dict",
+        lambda self: {"groups": [{"name": "x", "rules": [{"alert": "X"}]}]},
+    )
     out = tmp_path / "out"
     result = invoke("build", str(specs), "-o", str(out))
     assert result.exit_code == 1
     assert "field `expr` must be set in rule [rules/expr-missing]" in result.stderr
+    assert "prometheus/rules/demo-ab.rules.yaml:" in result.stderr
     assert not out.exists()

@@ -7,7 +7,6 @@ set explicitly and the result cleaned of nulls, so the JSON is what current Graf
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +75,6 @@ def render(
     rows: list[tuple[str, list[Panel]]],
 ) -> dict[str, Any]:
     import grafanalib.core as g  # heavy: imported only when dashboards are built
-    from grafanalib._gen import DashboardEncoder
 
     objects: list[Any] = []
     next_id = 1
@@ -115,13 +113,13 @@ def render(
         templating=g.Templating(list=[]),
         links=[],
     )
-    data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+    data = _clean(dashboard.to_json_data())
     data["templating"] = {"list": variables}
     data["links"] = links
     data.pop("rows", None)
     data.pop("id", None)
     data["graphTooltip"] = 1
-    return _drop_nulls(data)
+    return data
 
 
 def _panel(g: Any, p: Panel, panel_id: int, pos: Any) -> Any:
@@ -197,9 +195,33 @@ def _panel(g: Any, p: Panel, panel_id: int, pos: Any) -> Any:
     )
 
 
-def _drop_nulls(value: Any) -> Any:
+# grafanalib writes these on every panel and target; at their values they are Grafana's
+# defaults (or legacy fields it ignores), so they only make the JSON longer.
+_DEFAULTS: dict[str, Any] = {
+    "editable": True, "error": False, "hideTimeOverride": False, "transparent": False,
+    "links": [], "transformations": [], "maxDataPoints": 100, "target": "", "metric": "",
+    "step": 10, "hide": False, "intervalFactor": 1, "interval": "", "instant": False,
+    "mappings": [], "overrides": [], "__inputs": [], "hideControls": False, "style": "dark",
+    "sharedCrosshair": False, "gnetId": None, "version": 0, "repeat": None,
+}  # fmt: skip
+
+
+def _clean(value: Any, parent: str = "") -> Any:
+    """Plain data from grafanalib's objects, without nulls and defaults (`query` on a target
+    repeats its `expr`)."""
+    if hasattr(value, "to_json_data"):
+        return _clean(value.to_json_data(), parent)
     if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None or k == "value"}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
+        out = {}
+        for k, v in value.items():
+            if v is None and k != "value":
+                continue
+            if k in _DEFAULTS and v == _DEFAULTS[k] and parent != "defaults":
+                continue
+            if k == "query" and "expr" in value:
+                continue
+            out[k] = _clean(v, k)
+        return out
+    if isinstance(value, list | tuple):
+        return [_clean(v, parent) for v in value]
     return value

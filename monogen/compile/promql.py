@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from monogen.spec.quantities import format_number
 
 _RE2_META = set("\\.+*?()|[]{}^$")
 
 
+@lru_cache(maxsize=65536)
 def quote(value: str) -> str:
     """A PromQL string literal that reads back as exactly `value` (Go's escaping rules)."""
     out = []

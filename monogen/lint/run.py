@@ -9,7 +9,8 @@ from typing import Any
 from monogen.lint.config import LintConfig
 from monogen.lint.finding import Finding
 from monogen.lint.registry import Check, all_checks
-from monogen.lint.source import LintFile, discover, parse, read
+from monogen.lint.source import LintFile, detect, discover, parse, read
+from monogen.spec.loader import Document
 
 
 @dataclass
@@ -41,6 +42,15 @@ def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
 
 def lint_text(text: str, name: str, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
     return sorted(f for unit in parse(text, name) for f in lint_unit(unit, config, shared))
+
+
+def lint_data(data: Any, name: str, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
+    """Lint data already in memory (no positions: every finding says line 1)."""
+    kind, root = detect(data)
+    if kind == "unknown":
+        return []
+    unit = LintFile(name, [], kind, Document(name, name, 0, data), root)
+    return lint_unit(unit, config, shared)
 
 
 def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:

@@ -20,5 +20,53 @@ def to_yaml(data: Any, source: str | None = None) -> str:
 
 
 def to_json(data: Any) -> str:
-    """JSON has no comments: callers put provenance in a field of their own."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Indented JSON, sorted keys; a container that fits on a line stays on one line.
+
+    JSON has no comments: callers put provenance in a field of their own. Each value is
+    rendered once, bottom up (json's own indenting encoder is pure Python, and was most of
+    a large build).
+    """
+    return _render(data, 0) + "\n"
+
+
+_WIDTH = 100
+_string = json.encoder.encode_basestring  # the C one
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
+def _render(value: Any, indent: int) -> str:
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        items = [(_string(k), _render(value[k], indent + 2)) for k in sorted(value)]
+        flat = "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+        if len(flat) + indent <= _WIDTH and "\n" not in flat:
+            return flat
+        pad = " " * (indent + 2)
+        body = (",\n" + pad).join(f"{k}: {v}" for k, v in items)
+        return "{\n" + pad + body + "\n" + " " * indent + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        items = [_render(v, indent + 2) for v in value]
+        flat = "[" + ", ".join(items) + "]"
+        if len(flat) + indent <= _WIDTH and "\n" not in flat:
+            return flat
+        pad = " " * (indent + 2)
+        return "[\n" + pad + (",\n" + pad).join(items) + "\n" + " " * indent + "]"
+    if value is None or kind is bool:
+        return _CONSTANTS[value]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return json.dumps(value)  # NaN/Infinity as Python's json writes them
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_compact_json(data: Any) -> str:
+    """One line, for JSON carried inside another file (a ConfigMap): the readable copy is
+    the dashboard file beside it."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -32,12 +32,17 @@ def dump(data: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+_YAML11_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
+
 @lru_cache(maxsize=65536)
 def _plain_ok(text: str) -> bool:
     if not text or text[0] in _UNSAFE_START or text[-1] in " \t:" or "\n" in text:
         return False
     if not text.isprintable() or ": " in text or " #" in text:
         return False
+    if (text[0].isalpha() or text[0] in "_/") and text.lower() not in _YAML11_WORDS:
+        return True  # numbers, dates and .inf start otherwise: it can only read as text
     try:
         return yaml.load(text, Loader=_Loader) == text
     except yaml.YAMLError:
@@ -45,6 +50,8 @@ def _plain_ok(text: str) -> bool:
 
 
 def scalar(value: Any) -> str:
+    if type(value) is str:
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -64,11 +71,16 @@ def scalar(value: Any) -> str:
             text = f"{mantissa}.0e{exponent}"
         return text
     if isinstance(value, str):
-        if _plain_ok(value):
-            return value
-        quoted = json.dumps(value, ensure_ascii=False)
-        return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+        return _string(value)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+@lru_cache(maxsize=65536)
+def _string(value: str) -> str:
+    if _plain_ok(value):
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _block(text: str) -> bool:
