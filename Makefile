@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: build test tools lint golden clean
+.PHONY: build test tools lint golden clean bench
 
 build: $(RUNTIME)
 	$(BIN)/monogen build specs/
@@ -50,3 +50,7 @@ tools:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Benchmark at 10, 100 and 1,000 experiments; writes bench/RESULTS.md (a few minutes).
+bench: $(DEV) tools
+	$(BIN)/python bench/run.py

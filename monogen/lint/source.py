@@ -30,6 +30,7 @@ class LintFile:
     disabled_at: dict[int, set[str]] = field(default_factory=dict)  # comment line → ids
     settings: dict[str, Any] = field(default_factory=dict)  # from the lint configuration
     shared: dict[str, Any] = field(default_factory=dict)  # one run's state across files
+    memo: dict[str, Any] = field(default_factory=dict)  # what several checks derive alike
     _spans: list[tuple[int, int]] | None = None
 
     @property

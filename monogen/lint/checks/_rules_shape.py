@@ -20,8 +20,14 @@ def groups(f: LintFile) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield i, group
 
 
-def rules(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """(path of the rule, rule) for every rule that is a mapping."""
+def rules(f: LintFile) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """(path of the rule, rule) for every rule that is a mapping (computed once a file)."""
+    if "rules" not in f.memo:
+        f.memo["rules"] = list(_rules(f))
+    return f.memo["rules"]
+
+
+def _rules(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     for gi, group in groups(f):
         items = group.get("rules")
         if isinstance(items, list):

@@ -17,13 +17,21 @@ RATE_FUNCTIONS = {"rate", "irate", "increase"}
 REGEX_META = re.compile(r"[.*+?()|\[\]{}^$\\]")
 
 
-def trees(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], Any]]:
-    for path, rule in rules(f):
-        expr = text(rule.get("expr"))
-        if expr:
-            tree, _ = pq.parse(expr)
-            if tree is not None:
-                yield path, rule, tree
+def trees(f: LintFile, needle: str = "") -> list[tuple[tuple[Any, ...], dict[str, Any], Any]]:
+    """(path, rule, parsed expr) for every rule whose expr parses (computed once a file);
+    with `needle`, only those whose text contains it (walking trees is the slow part)."""
+    if needle:
+        return [t for t in trees(f) if needle in t[1]["expr"]]
+    if "trees" not in f.memo:
+        found = []
+        for path, rule in rules(f):
+            expr = text(rule.get("expr"))
+            if expr:
+                tree, _ = pq.parse(expr)
+                if tree is not None:
+                    found.append((path, {**rule, "expr": expr}, tree))
+        f.memo["trees"] = found
+    return f.memo["trees"]
 
 
 @check(
@@ -35,7 +43,7 @@ def trees(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], Any]]:
     "_bucket).",
 )
 def rate_counter(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f):
+    for path, _, tree in trees(f, "("):
         for node in pq.walk(tree):
             if type(node).__name__ == "Call" and node.func.name in RATE_FUNCTIONS:
                 for sel in pq.selectors(node):
@@ -54,7 +62,7 @@ def rate_counter(f: LintFile) -> Iterator[Hit]:
     "histogram_quantile() needs the `le` label: an aggregation inside it must keep `le`.",
 )
 def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f):
+    for path, _, tree in trees(f, "histogram_quantile"):
         for node in pq.walk(tree):
             if type(node).__name__ != "Call" or node.func.name != "histogram_quantile":
                 continue
@@ -79,7 +87,7 @@ def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
 )
 def range_too_short(f: LintFile) -> Iterator[Hit]:
     minimum = 2 * f.settings.get("scrape_interval", 30.0)
-    for path, _, tree in trees(f):
+    for path, _, tree in trees(f, "["):
         for node in pq.walk(tree):
             if type(node).__name__ == "MatrixSelector":
                 seconds = node.range.total_seconds()
@@ -98,7 +106,7 @@ def range_too_short(f: LintFile) -> Iterator[Hit]:
     "Regex matchers are anchored by Prometheus; a leading ^ or trailing $ is redundant.",
 )
 def regex_anchored(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f):
+    for path, _, tree in trees(f, "~"):
         for sel in pq.selectors(tree):
             for m in sel.matchers.matchers:
                 if "Re" in str(m.op) and (m.value.startswith("^") or m.value.endswith("$")):
@@ -114,7 +122,7 @@ def regex_anchored(f: LintFile) -> Iterator[Hit]:
     "A regex matcher without regex characters is an equality matcher; write = or != instead.",
 )
 def regex_redundant(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f):
+    for path, _, tree in trees(f, "~"):
         for sel in pq.selectors(tree):
             for m in sel.matchers.matchers:
                 if "Re" in str(m.op) and m.value and not REGEX_META.search(m.value):
