@@ -51,6 +51,6 @@ def compile_specs(specs: Specs) -> Files:
     return render(compile_targets(specs), lint=False).files
 
 
-def build(specs: Specs) -> Output:
-    """Every generated file and the lint findings on them."""
-    return render(compile_targets(specs))
+def build(specs: Specs, *, lint: bool = True) -> Output:
+    """Every generated file and (with `lint`) the lint findings on them."""
+    return render(compile_targets(specs), lint=lint)

@@ -69,13 +69,14 @@ class _Builder:
             matchers.append((self.v, "=~", VARIANT_VAR))
         return selector(name, matchers)
 
-    def raw(self, metric: Metric, *extra: Matcher) -> str:
+    def raw(self, metric: Metric, *extra: Matcher, suffix: str = "") -> str:
+        """The metric (or its `suffix`ed series, e.g. _bucket), scoped and variant-filtered."""
         matchers = equals(self.scope.selector) + [
             m for m in equals(metric.selector) if m[0] not in self.scope.selector
         ]
         if self.scope.in_metrics:
             matchers.append((self.v, "=~", VARIANT_VAR))
-        return selector(metric.name, [*matchers, *extra])
+        return selector(metric.name + suffix, [*matchers, *extra])
 
     def gauge(self, metric: Metric, agg: str = "max", *by: str, extra: tuple = ()) -> str:
         return aggregate(agg, self.scope.grouping(*by), self.raw(metric, *extra))
@@ -269,8 +270,7 @@ class _Builder:
                     aggregate(
                         "sum",
                         ["le"],
-                        f"rate({self.raw(m.latency)[: len(m.latency.name)]}"
-                        f"_bucket{self.raw(m.latency)[len(m.latency.name) :]}[$__rate_interval])",
+                        f"rate({self.raw(m.latency, suffix='_bucket')}[$__rate_interval])",
                     ),
                     "{{le}}",
                 )

@@ -92,6 +92,7 @@ def validate(documents: list[Document]) -> Specs:
         errors,
     )
     _check_receivers_unique(alertings, errors)
+    _check_smtp(alertings, errors)
     if errors:
         raise SpecErrors(errors)
     return Specs(
@@ -349,8 +350,6 @@ def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> N
                     "secrets never go in specs: put the token in a header on a proxy, "
                     "or point at an endpoint that needs none",
                 )
-        if receiver.email and s.smtp is None:
-            pass  # SMTP may come from another team's spec; checked when the config is merged
     for i, route in enumerate(s.routes):
         at: PathKey = ("spec", "routes", i)
         _check_known(route.receivers, receivers, (*at, "receivers"), "receiver", err)
@@ -363,6 +362,25 @@ def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> N
             value = getattr(route, key)
             if value is not None and parse_duration(value) <= 0:
                 err((*at, _camel(key)), f"{_camel(key)} must be positive")
+
+
+def _check_smtp(alertings: list[AlertingDoc], errors: list[SpecError]) -> None:
+    """Email needs SMTP settings, which live in the one merged config: some team must set
+    them."""
+    if any(a.spec.spec.smtp for a in alertings):
+        return
+    for a in alertings:
+        for name, receiver in a.spec.spec.receivers.items():
+            if receiver.email:
+                errors.append(
+                    SpecError(
+                        a.doc.where(("spec", "receivers", name, "email")),
+                        f"receiver {name!r} sends email, but no Alerting spec sets `smtp`",
+                        dotted(("spec", "receivers", name, "email")),
+                        "add `smtp: {smarthost: host:587, from: alertmanager@...}` to one "
+                        "Alerting spec",
+                    )
+                )
 
 
 def _check_receivers_unique(alertings: list[AlertingDoc], errors: list[SpecError]) -> None:
