@@ -75,13 +75,18 @@ def main() -> None:
 def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
     from monogen.lint.finding import Severity
-    from monogen.output.write import diff_tree, write_tree
+    from monogen.output.stamp import inputs_digest
+    from monogen.output.write import diff_tree, is_current, stamped, write_tree
     from monogen.pipeline import build as build_output
     from monogen.pipeline import load
 
+    inputs = inputs_digest(list(specs))
+    if check and is_current(output, inputs):
+        click.echo(f"{output}: up to date (unchanged since a build from these specs).", err=True)
+        return
     # --check compares bytes only: the build that wrote the tree linted it already.
     result = build_output(load(list(specs)), lint=not check)
-    files = result.files
+    files = stamped(result.files, inputs)
     for f in result.findings:
         click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
     if any(f.severity >= Severity.ERROR for f in result.findings):

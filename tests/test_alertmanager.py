@@ -247,6 +247,10 @@ def test_routes_command_prints_the_table_and_flags_lost_alerts(write_spec) -> No
 
 
 def test_email_without_any_smtp_settings_is_a_positioned_error() -> None:
-    no_smtp = TEAM_B.replace('  smtp: {smarthost: "smtp.example.com:587", from: am@example.com}\n', "")
+    no_smtp = TEAM_B.replace(
+        '  smtp: {smarthost: "smtp.example.com:587", from: am@example.com}\n', ""
+    )
     found = errors(no_smtp, RECSYS_EXPERIMENT)
-    assert any(m.startswith("f0.yaml:6:26: error: receiver 'recsys-mail' sends email") for m in found), found
+    assert any(
+        m.startswith("f0.yaml:6:26: error: receiver 'recsys-mail' sends email") for m in found
+    ), found

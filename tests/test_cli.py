@@ -185,3 +185,42 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{spec}:4:1: error: invalid YAML" in result.stderr
+
+
+def test_check_trusts_an_untouched_tree_without_compiling(write_spec, tmp_path: Path) -> None:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    invoke("build", str(specs), "-o", str(out))
+    marker = (out / ".monogen-generated").read_text()
+    assert "monogen-inputs: " in marker and "monogen-outputs: " in marker
+    fast = invoke("build", str(specs), "-o", str(out), "--check")
+    assert fast.exit_code == 0 and "unchanged since a build" in fast.stderr
+    # a hand edit defeats the digest: the full comparison runs and finds it
+    rules = out / "prometheus/rules/demo-ab.rules.yaml"
+    rules.write_text(rules.read_text() + "# edited\n")
+    edited = invoke("build", str(specs), "-o", str(out), "--check")
+    assert (
+        edited.exit_code == 1 and "+# edited" not in edited.stdout and "-# edited" in edited.stdout
+    )
+    # so does a changed spec, even when the tree is untouched
+    invoke("build", str(specs), "-o", str(out))
+    write_spec(
+        MINIMAL_EXPERIMENT.replace("traffic: 70}", "traffic: 60}").replace(
+            "traffic: 30}", "traffic: 40}"
+        )
+    )
+    changed = invoke("build", str(specs), "-o", str(out), "--check")
+    assert changed.exit_code == 1
+    assert "up to date" not in changed.stderr
+
+
+def test_stale_stamps_alone_are_not_drift(write_spec, tmp_path: Path) -> None:
+    """A new monogen or library version changes the stamps, not the output: no diff."""
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    invoke("build", str(specs), "-o", str(out))
+    marker = out / ".monogen-generated"
+    marker.write_text(marker.read_text().replace("monogen-inputs: ", "monogen-inputs: 00"))
+    result = invoke("build", str(specs), "-o", str(out), "--check")
+    assert result.exit_code == 0, result.stdout
+    assert "up to date (" in result.stderr and "unchanged since" not in result.stderr

@@ -23,6 +23,30 @@ def with_marker(files: Files) -> Files:
     return {MARKER: MARKER_TEXT, **files}
 
 
+def stamped(files: Files, inputs: str) -> Files:
+    """The files with digests of inputs and outputs added to the marker (see stamp.py)."""
+    from monogen.output.stamp import outputs_digest, stamp_lines
+
+    body = {rel: text.encode("utf-8") for rel, text in files.items() if rel != MARKER}
+    marker = files.get(MARKER, MARKER_TEXT) + stamp_lines(inputs, outputs_digest(body))
+    return {**files, MARKER: marker}
+
+
+def is_current(out_dir: Path, inputs: str) -> bool:
+    """True if `out_dir` is exactly what a build from these inputs wrote (no compile)."""
+    from monogen.output.stamp import outputs_digest, read_stamps
+
+    stamps = read_stamps(out_dir / MARKER)
+    if not inputs or stamps.get("inputs") != inputs or "outputs" not in stamps:
+        return False
+    body = {
+        p.relative_to(out_dir).as_posix(): p.read_bytes()
+        for p in out_dir.rglob("*")
+        if p.is_file() and p.name != MARKER
+    }
+    return stamps["outputs"] == outputs_digest(body)
+
+
 def write_tree(out_dir: Path, files: Files) -> None:
     """Replace `out_dir` with exactly `files`; on any failure the old tree stays as it was."""
     out_dir = out_dir.resolve() if out_dir.exists() else out_dir.absolute()
@@ -65,6 +89,11 @@ def diff_tree(out_dir: Path, files: Files) -> list[str]:
                 except UnicodeDecodeError:
                     on_disk[rel] = "<binary file>\n"
     diffs = []
+    if MARKER in on_disk and MARKER in files:  # stamps say which build; not content
+        from monogen.output.stamp import unstamped
+
+        on_disk[MARKER] = unstamped(on_disk[MARKER])
+        files = {**files, MARKER: unstamped(files[MARKER])}
     for rel in sorted(set(on_disk) | set(files)):
         old, new = on_disk.get(rel), files.get(rel)
         if old == new:

@@ -1,0 +1,74 @@
+"""Digests that let `build --check` verify an untouched tree without compiling.
+
+The marker file records what a build read (spec bytes, monogen's own code, the versions
+of the libraries that shape output) and what it wrote. If both still match, the build is
+deterministic, so compiling again would give the same bytes: the tree is up to date."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from monogen import __version__
+from monogen.spec.loader import discover, display_path
+
+STAMP_PREFIX = "monogen-"
+LIBRARIES = ("grafanalib", "pydantic", "PyYAML", "promql-parser")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return digest.hexdigest()
+
+
+def inputs_digest(roots: list[Path]) -> str:
+    digest = hashlib.sha256(code_digest().encode())
+    for root in roots:
+        if not root.exists():
+            return ""
+        for path in discover(root):
+            digest.update(display_path(root, path).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def outputs_digest(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        digest.update(rel.encode() + b"\0" + files[rel] + b"\0")
+    return digest.hexdigest()
+
+
+def stamp_lines(inputs: str, outputs: str) -> str:
+    return f"{STAMP_PREFIX}inputs: {inputs}\n{STAMP_PREFIX}outputs: {outputs}\n"
+
+
+def unstamped(text: str) -> str:
+    """The marker without its stamps: what `--check` compares."""
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith(STAMP_PREFIX)
+    )
+
+
+def read_stamps(marker: Path) -> dict[str, str]:
+    try:
+        lines = marker.read_text().splitlines()
+    except OSError:
+        return {}
+    return {
+        key[len(STAMP_PREFIX) :]: value.strip()
+        for key, _, value in (line.partition(":") for line in lines)
+        if key.startswith(STAMP_PREFIX)
+    }
