@@ -60,6 +60,7 @@ def all_checks() -> dict[str, Check]:
         alerts,
         dashboards,
         promql,
+        routing,
         rules,
     )
 

@@ -1,0 +1,154 @@
+"""Alertmanager configs: routing mistakes `amtool check-config` lets through."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.alertmanager import _data, integrations, parse_matchers, receivers, routes
+from monogen.lint.checks.rules import valid_duration
+from monogen.lint.finding import Severity
+from monogen.lint.registry import Hit, check
+from monogen.lint.source import LintFile
+from monogen.spec.quantities import parse_duration
+
+WARNING, INFO = Severity.WARNING, Severity.INFO
+
+
+@check(
+    "alertmanager/unused-receiver", "alertmanager", WARNING, "Every receiver is used by a route."
+)
+def unused_receiver(f: LintFile) -> Iterator[Hit]:
+    used = {text(route.get("receiver")) for _, route, _ in routes(f)}
+    for path, receiver in receivers(f):
+        name = text(receiver.get("name"))
+        if name and name not in used:
+            yield Hit(f"receiver {name!r} is not used by any route", (*path, "name"))
+
+
+def _matcher_set(route: dict[str, Any]) -> set[tuple[str, str, str]] | None:
+    found: set[tuple[str, str, str]] = set()
+    try:
+        for item in route.get("matchers") or []:
+            found.update(parse_matchers(str(item)))
+    except ValueError:
+        return None
+    for name, value in (route.get("match") or {}).items():
+        found.add((str(name), "=", str(value)))
+    for name, value in (route.get("match_re") or {}).items():
+        found.add((str(name), "=~", str(value)))
+    return found
+
+
+@check(
+    "alertmanager/shadowed-route",
+    "alertmanager",
+    WARNING,
+    "No route is unreachable "
+    "because an earlier sibling without `continue` matches everything it matches.",
+)
+def shadowed_route(f: LintFile) -> Iterator[Hit]:
+    for path, route, _ in routes(f):
+        children = [c for c in route.get("routes") or [] if isinstance(c, dict)]
+        for j, later in enumerate(children):
+            later_set = _matcher_set(later)
+            for i, earlier in enumerate(children[:j]):
+                earlier_set = _matcher_set(earlier)
+                if earlier.get("continue") or later_set is None or earlier_set is None:
+                    continue
+                if earlier_set <= later_set:
+                    yield Hit(
+                        f"route {j} can never match: route {i} before it matches every "
+                        "alert it would and does not continue",
+                        (*path, "routes", j),
+                    )
+                    break
+
+
+@check(
+    "alertmanager/inhibit-without-equal",
+    "alertmanager",
+    WARNING,
+    "Inhibit rules list "
+    "`equal` labels; without them one alert silences every matching alert anywhere.",
+)
+def inhibit_without_equal(f: LintFile) -> Iterator[Hit]:
+    for i, rule in enumerate(_data(f).get("inhibit_rules") or []):
+        if isinstance(rule, dict) and not rule.get("equal"):
+            yield Hit("inhibit rule without `equal`", ("inhibit_rules", i))
+
+
+@check(
+    "alertmanager/group-by-alertname",
+    "alertmanager",
+    INFO,
+    "Routes that set `group_by` include `alertname`, so unrelated alerts are not sent as one.",
+)
+def group_by_alertname(f: LintFile) -> Iterator[Hit]:
+    for path, route, _ in routes(f):
+        labels = route.get("group_by")
+        if (
+            isinstance(labels, list)
+            and labels
+            and "alertname" not in labels
+            and "..." not in labels
+        ):
+            yield Hit("group_by without alertname", (*path, "group_by"))
+
+
+@check(
+    "alertmanager/repeat-interval",
+    "alertmanager",
+    WARNING,
+    "repeat_interval is not shorter than group_interval (it cannot repeat faster).",
+)
+def repeat_interval(f: LintFile) -> Iterator[Hit]:
+
+    for path, route, _ in routes(f):
+        repeat, group = text(route.get("repeat_interval")), text(route.get("group_interval"))
+        comparable = all(v and v != "0" and valid_duration(v) for v in (repeat, group))
+        if comparable and parse_duration(repeat) < parse_duration(group):
+            yield Hit(
+                f"repeat_interval {repeat} is shorter than group_interval {group}",
+                (*path, "repeat_interval"),
+            )
+
+
+SECRET_FIELDS = {
+    "api_url",
+    "routing_key",
+    "service_key",
+    "auth_password",
+    "smtp_auth_password",
+    "slack_api_url",
+    "opsgenie_api_key",
+    "victorops_api_key",
+    "auth_secret",
+    "smtp_auth_secret",
+    "wechat_api_secret",
+}
+
+
+@check(
+    "alertmanager/inline-secret",
+    "alertmanager",
+    WARNING,
+    "Secrets (webhook URLs, keys, "
+    "passwords) are read from files (`*_file`), not written in the config.",
+)
+def inline_secret(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global")
+    if isinstance(g, dict):
+        for key in SECRET_FIELDS & set(g):
+            yield Hit(f"secret {key!r} written inline; use {key}_file", ("global", key), key=True)
+    for kind in ("slack_configs", "email_configs", "pagerduty_configs", "webhook_configs"):
+        for path, item in integrations(f, kind):
+            for key in SECRET_FIELDS & set(item):
+                yield Hit(f"secret {key!r} written inline; use {key}_file", (*path, key), key=True)
+            url = text(item.get("url")) or ""
+            parts = urlsplit(url)
+            if parts.password or re.search(r"(token|key|secret|password)=", parts.query, re.I):
+                yield Hit("URL carries credentials", (*path, "url"))
