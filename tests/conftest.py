@@ -48,11 +48,6 @@ def run_tool(
     )
 
 
-@pytest.fixture
-def cli() -> CliRunner:
-    return CliRunner()
-
-
 def invoke(*args: str, cwd: Path | None = None):
     """Run the CLI in-process; stderr is kept apart from stdout."""
     runner = CliRunner()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from monogen.spec.quantities import parse_duration
-
 
 def window_suffix(window: str) -> str:
     """`rate5m` for a 5m window, as in Prometheus' `level:metric:operations` convention."""
@@ -47,7 +45,3 @@ def dashboard_url(grafana_url: str, experiment: str) -> str:
 def runbook_anchor(alert: str) -> str:
     """ModelHighErrorRate → model-high-error-rate."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", alert).lower()
-
-
-def seconds(window: str) -> float:
-    return parse_duration(window)

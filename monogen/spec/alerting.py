@@ -96,7 +96,6 @@ class TimeRange(SpecModel):
 
 
 _DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WeekdayRange = Annotated[
     str,
     Field(

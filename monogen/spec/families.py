@@ -17,17 +17,6 @@ Direction = Literal["below", "above"]
 # ratio: 0-1, `5%` allowed; seconds: `200ms` allowed; percent: 0-100; number: as is.
 Unit = Literal["scaled", "ratio", "seconds", "percent", "number"]
 
-SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
-CATEGORIES = (
-    "model_performance",
-    "latency",
-    "reliability",
-    "traffic",
-    "data_quality",
-    "business_impact",
-    "infrastructure",
-)
-
 
 @dataclass(frozen=True)
 class Family:
