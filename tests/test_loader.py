@@ -110,3 +110,28 @@ def test_empty_directory_and_missing_path(tmp_path: Path) -> None:
     with pytest.raises(SpecErrors) as caught:
         load_paths([tmp_path / "nope"])
     assert "no such file or directory" in caught.value.errors[0].render()
+
+
+def test_lenient_mode_follows_aliases_and_merge_keys() -> None:
+    text = "base: &b {a: 1, b: 2}\nuse:\n  <<: *b\n  b: 3\nlist: [*b]\n"
+    (doc,) = load_text(text, "l.yaml", lenient=True)
+    assert doc.data["use"] == {"a": 1, "b": 3}
+    assert doc.data["list"] == [{"a": 1, "b": 2}]
+    assert str(doc.where(("use", "b"))) == "l.yaml:4:6"
+
+
+def test_lenient_mode_still_bounds_alias_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
+    from monogen.spec import events
+
+    monkeypatch.setattr(events, "MAX_NODES", 1000)
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 6)
+    )
+    with pytest.raises(SpecErrors) as caught:
+        load_text(bomb, "b.yaml", lenient=True)
+    assert "aliases expand to more than 1000 nodes" in caught.value.errors[0].render()
+
+
+def test_quoted_scalars_stay_text_and_plain_ones_are_typed() -> None:
+    (doc,) = load_text('a: "1"\nb: 1\nc: 1.5\nd: true\ne: ~\nf: 2024-01-01\n', "t.yaml")
+    assert doc.data == {"a": "1", "b": 1, "c": 1.5, "d": True, "e": None, "f": "2024-01-01"}

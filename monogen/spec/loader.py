@@ -13,28 +13,13 @@ from typing import Any
 
 import yaml
 
+from monogen.spec import events
 from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
-try:  # libyaml is several times faster; the pure-Python loader gives identical nodes.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 32
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 PathKey = tuple[str | int, ...]
-
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-}
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_constructor = yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -145,7 +130,7 @@ def load_text(
     any value."""
     documents: list[Document] = []
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        built = events.documents(text, source, lenient=lenient)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -158,124 +143,18 @@ def load_text(
         ) from None
     except yaml.YAMLError as exc:
         raise fail(Position(source), f"invalid YAML: {exc}") from None
-    for index, node in enumerate(nodes):
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+    for index, one in enumerate(built):
+        if one.data is None:
             continue  # an empty document, e.g. a trailing `---`
-        doc = Document(source, display or source, index, {})
-        data = _Builder(doc, lenient=lenient).build(node, (), 0)
-        if lenient:
-            doc.data = data
-            documents.append(doc)
-            continue
-        if not isinstance(data, dict):
+        doc = Document(source, display or source, index, one.data, one.key_marks, one.value_marks)
+        if not lenient and not isinstance(one.data, dict):
             raise fail(
                 doc.where(()),
-                f"a spec document must be a mapping, got {_kind_of(node)}",
+                f"a spec document must be a mapping, got {one.kind}",
                 hint="start the document with `apiVersion: monogen/v1` and `kind: ...`",
             )
-        doc.data = data
         documents.append(doc)
     return documents
-
-
-def _kind_of(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return "a scalar"
-
-
-MAX_NODES = 1_000_000  # lenient mode: how many nodes aliases may expand to
-
-
-class _Builder:
-    def __init__(self, doc: Document, *, lenient: bool = False) -> None:
-        self.doc = doc
-        self.lenient = lenient
-        self.budget = MAX_NODES
-        # Every node object met so far: an alias makes the composer hand out one twice.
-        self.seen: set[int] = set()
-
-    def _pos(self, node: yaml.Node) -> Position:
-        return Position(self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
-        if self.lenient:
-            self.budget -= 1
-            if self.budget < 0:
-                raise fail(self._pos(node), f"aliases expand to more than {MAX_NODES} nodes")
-        elif id(node) in self.seen:
-            raise fail(
-                self._pos(node),
-                "YAML anchors and aliases are not allowed in specs",
-                hint="write the value out in full; aliases make specs hard to review",
-            )
-        if depth > MAX_DEPTH:
-            raise fail(self._pos(node), f"nesting deeper than {MAX_DEPTH} levels")
-        self.doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if node.tag not in (_MAP_TAG, _SEQ_TAG):
-            raise fail(
-                self._pos(node),
-                f"custom YAML tag {node.tag!r} is not allowed",
-                hint="remove the tag; specs use plain YAML values",
-            )
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        raise fail(self._pos(node), "unsupported YAML node")  # pragma: no cover
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag in _SCALAR_TAGS:
-            return _constructor.construct_object(node)
-        if node.tag == "tag:yaml.org,2002:str" or node.tag.startswith("tag:yaml.org,2002:"):
-            # Timestamps and the like stay text: the spec models decide what they mean.
-            return node.value
-        raise fail(
-            self._pos(node),
-            f"custom YAML tag {node.tag!r} is not allowed",
-            hint="remove the tag; specs use plain YAML values",
-        )
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" and self.lenient:
-                merged = self.build(value_node, (*path, "<<"), depth + 1)
-                for part in merged if isinstance(merged, list) else [merged]:
-                    if isinstance(part, dict):
-                        for k, v in part.items():
-                            result.setdefault(k, v)
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise fail(
-                    self._pos(key_node),
-                    "YAML merge keys (<<) are not allowed in specs",
-                    hint="write the keys out in full",
-                )
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise fail(self._pos(key_node), "mapping keys must be plain text")
-            key = str(key_node.value)
-            if key in first_seen:
-                raise fail(
-                    self._pos(key_node),
-                    f"duplicate key {key!r}",
-                    path=dotted((*path, key)),
-                    hint=f"the first {key!r} is on line {first_seen[key]}; keep one of them",
-                )
-            first_seen[key] = key_node.start_mark.line + 1
-            child = (*path, key)
-            self.doc.key_marks[child] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            result[key] = self.build(value_node, child, depth + 1)
-        return result
 
 
 def dotted(path: PathKey) -> str:
