@@ -229,3 +229,14 @@ def test_build_refuses_output_with_an_error_finding(
     assert "field `expr` must be set in rule [rules/expr-missing]" in result.stderr
     assert "prometheus/rules/demo-ab.rules.yaml:" in result.stderr
     assert not out.exists()
+
+
+def test_large_files_lint_the_same_in_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from monogen.lint import run
+
+    text = BAD_RULES + "      - alert: Broken\n        expr: sum(up\n"
+    serial = lint_text(text, "r.yaml", LintConfig(), {})
+    monkeypatch.setattr(run, "PARALLEL_LINES", 1)
+    parallel = lint_text(text, "r.yaml", LintConfig(), {})
+    assert parallel == serial
+    assert {"rules/promql-syntax", "alerts/severity"} <= {f.check for f in parallel}

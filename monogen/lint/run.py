@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,13 +55,46 @@ def lint_data(data: Any, name: str, config: LintConfig, shared: dict[str, Any]) 
     return lint_unit(unit, config, shared)
 
 
+# A file this large has its PromQL-tree checks run in a second process while this one runs
+# the rest: parsing every expression is the largest single cost of linting it.
+PARALLEL_LINES = 20_000
+_TREE_CHECKS = ("promql/", "rules/promql-syntax", "alerts/no-comparison")
+_UNIT: tuple[LintFile, list[Check]] | None = None  # what the forked process lints
+
+
 def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
+    global _UNIT
     unit.settings = config.settings
     unit.shared = shared
+    checks = [c for c in _checks_for(unit.kind) if c.id not in config.disable]
+    trees = [c for c in checks if c.id.startswith(_TREE_CHECKS)]
+    if len(unit.lines) < PARALLEL_LINES or not trees or not _can_fork():
+        return _run(unit, checks)
+    rest = [c for c in checks if c not in trees]
+    _UNIT = (unit, trees)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            other = pool.submit(_run_forked)
+            found = _run(unit, rest)
+            found += other.result()
+    finally:
+        _UNIT = None
+    return found
+
+
+def _run_forked() -> list[Finding]:
+    assert _UNIT is not None
+    return _run(*_UNIT)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run(unit: LintFile, checks: list[Check]) -> list[Finding]:
     found = []
-    for check in _checks_for(unit.kind):
-        if check.id in config.disable:
-            continue
+    for check in checks:
         for hit in check.run(unit):
             if hit.line or unit.doc is None:
                 line, column = hit.line, hit.column
