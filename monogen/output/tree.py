@@ -52,9 +52,11 @@ def render(compiled: Compiled, *, lint: bool = True) -> Output:
             # Frozen objects are not scanned by the collector, so workers do not touch (and
             # copy) every page they inherit.
             gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_experiment, range(len(experiments)), chunksize=16)
-            gc.unfreeze()
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    parts = pool.map(_experiment, range(len(experiments)), chunksize=16)
+            finally:
+                gc.unfreeze()
         else:
             parts = [_experiment(i) for i in range(len(experiments))]
     finally:
