@@ -106,13 +106,9 @@ def range_too_short(f: LintFile) -> Iterator[Hit]:
     "Regex matchers are anchored by Prometheus; a leading ^ or trailing $ is redundant.",
 )
 def regex_anchored(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f, "~"):
-        for sel in pq.selectors(tree):
-            for m in sel.matchers.matchers:
-                if "Re" in str(m.op) and (m.value.startswith("^") or m.value.endswith("$")):
-                    yield Hit(
-                        f"regex matcher {m.name}=~{m.value!r} is anchored already", (*path, "expr")
-                    )
+    for path, m, _ in regex_matchers(f):
+        if m.value.startswith("^") or m.value.endswith("$"):
+            yield Hit(f"regex matcher {m.name}=~{m.value!r} is anchored already", path)
 
 
 @check(
@@ -122,13 +118,17 @@ def regex_anchored(f: LintFile) -> Iterator[Hit]:
     "A regex matcher without regex characters is an equality matcher; write = or != instead.",
 )
 def regex_redundant(f: LintFile) -> Iterator[Hit]:
+    for path, m, negated in regex_matchers(f):
+        if m.value and not REGEX_META.search(m.value):
+            op, eq = ("!~", "!=") if negated else ("=~", "=")
+            yield Hit(f"{m.name}{op}{m.value!r} needs no regex: use {m.name}{eq}{m.value!r}", path)
+
+
+def regex_matchers(f: LintFile) -> Iterator[tuple[tuple[Any, ...], Any, bool]]:
+    """(path of the expr, matcher, negated) for every =~ and !~ matcher."""
     for path, _, tree in trees(f, "~"):
         for sel in pq.selectors(tree):
             for m in sel.matchers.matchers:
-                if "Re" in str(m.op) and m.value and not REGEX_META.search(m.value):
-                    op = "=" if str(m.op).endswith("Re") else "!="
-                    yield Hit(
-                        f"{m.name}{'=~' if op == '=' else '!~'}{m.value!r} needs no regex: "
-                        f"use {m.name}{op}{m.value!r}",
-                        (*path, "expr"),
-                    )
+                op = str(m.op)
+                if "Re" in op:
+                    yield (*path, "expr"), m, not op.endswith(".Re")
