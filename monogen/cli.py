@@ -260,13 +260,7 @@ def lint(
     if fmt == "sarif":
         report.sarif(result.findings, out, checks)
     else:
-        sources = {}
-        if fmt == "text":
-            for name in {f.file for f in result.findings}:
-                try:
-                    sources[name] = Path(name).read_text(errors="replace").splitlines()
-                except OSError:
-                    sources[name] = []
+        sources = result.sources
         {"text": report.text, "json": report.as_json, "github": report.github}[fmt](
             result.findings, out, sources
         )

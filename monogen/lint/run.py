@@ -21,6 +21,7 @@ class LintResult:
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # not a kind monogen lints
     unreadable: list[str] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # lines, for reporters
 
 
 def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
@@ -33,6 +34,8 @@ def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
             result.unreadable.append(f"{path}: {exc}")
             continue
         result.files += 1
+        if units:
+            result.sources[str(path)] = units[0].lines
         for unit in units:
             if unit.kind == "unknown":
                 result.skipped.append(str(path))

@@ -47,3 +47,11 @@ class SpecErrors(Exception):
 def fail(position: Position, message: str, path: str = "", hint: str = "") -> SpecErrors:
     """Build a SpecErrors holding a single error (callers `raise fail(...)`)."""
     return SpecErrors([SpecError(position, message, path, hint)])
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    """`spec.variants[0].name` from ('spec', 'variants', 0, 'name')."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -22,7 +22,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from monogen.spec.errors import Position, fail
+from monogen.spec.errors import Position, dotted, fail
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -191,8 +191,6 @@ class _Reader:
         key = str(ev.value)
         line = ev.start_mark.line + 1
         if key in frame.seen:
-            from monogen.spec.loader import dotted
-
             raise fail(
                 self.pos(ev.start_mark),
                 f"duplicate key {key!r}",

@@ -155,11 +155,3 @@ def load_text(
             )
         documents.append(doc)
     return documents
-
-
-def dotted(path: PathKey) -> str:
-    """`spec.variants[0].name` from ('spec', 'variants', 0, 'name')."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

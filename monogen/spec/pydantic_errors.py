@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from monogen.spec.errors import SpecError
-from monogen.spec.loader import Document, PathKey, dotted
+from monogen.spec.errors import SpecError, dotted
+from monogen.spec.loader import Document, PathKey
 
 # Patterns are the contract, but users should read words, not regular expressions.
 _PATTERN_WORDS = {

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
-from monogen.spec.errors import SpecError, SpecErrors
+from monogen.spec.errors import SpecError, SpecErrors, dotted
 from monogen.spec.experiment import Experiment, ThresholdGuardrail
 from monogen.spec.families import FAMILIES, SERVER_DOWN, TRAFFIC_SPLIT, Family, to_threshold
-from monogen.spec.loader import Document, PathKey, dotted
+from monogen.spec.loader import Document, PathKey
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
 
