@@ -237,6 +237,43 @@ def test_large_files_lint_the_same_in_two_processes(monkeypatch: pytest.MonkeyPa
     text = BAD_RULES + "      - alert: Broken\n        expr: sum(up\n"
     serial = lint_text(text, "r.yaml", LintConfig(), {})
     monkeypatch.setattr(run, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(run, "CHUNK_RULES", 1)  # every rule a chunk of its own
     parallel = lint_text(text, "r.yaml", LintConfig(), {})
     assert parallel == serial
     assert {"rules/promql-syntax", "alerts/severity"} <= {f.check for f in parallel}
+
+
+def test_large_files_lint_in_one_process_when_a_second_cannot_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from monogen.lint import run
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no shared memory here")
+
+    text = BAD_RULES + "      - alert: Broken\n        expr: sum(up\n"
+    serial = lint_text(text, "r.yaml", LintConfig(), {})
+    monkeypatch.setattr(run, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(run, "ProcessPoolExecutor", no_pool)
+    assert lint_text(text, "r.yaml", LintConfig(), {}) == serial
+
+
+RULE_CASES = [p for p in CASE_FILES if CHECKS[load_case(p)["check"]].kind == "rules"]
+
+
+@pytest.mark.parametrize(
+    "path", RULE_CASES, ids=lambda p: p.relative_to(CASES).with_suffix("").as_posix()
+)
+def test_rule_scoped_checks_see_one_rule_at_a_time(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check registered with scope "rule" finds the same when a file's rules are split
+    one per chunk between two processes; a check that compares rules would not."""
+    from monogen.lint import run
+
+    case = load_case(path)
+    texts = case["fail"] + case["pass"]
+    serial = [lint_text(t, case["file"], LintConfig(), {}) for t in texts]
+    monkeypatch.setattr(run, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(run, "CHUNK_RULES", 1)
+    assert [lint_text(t, case["file"], LintConfig(), {}) for t in texts] == serial

@@ -36,18 +36,24 @@ class Check:
     summary: str
     run: Callable[[LintFile], Iterable[Hit]]
     parity: str = ""  # the promtool/amtool behaviour this mirrors, if any
+    # "rule": looks at one rule at a time, so it may run on any share of a file's rules
+    # (large files are split between processes); "file": needs the whole file.
+    scope: str = "file"
 
 
 REGISTRY: dict[str, Check] = {}
 
 
 def check(
-    id: str, kind: str, severity: Severity, summary: str, parity: str = ""
+    id: str, kind: str, severity: Severity, summary: str, parity: str = "", scope: str = "file"
 ) -> Callable[[Callable[[LintFile], Iterable[Hit]]], Callable[[LintFile], Iterable[Hit]]]:
+    if scope not in ("file", "rule"):
+        raise ValueError(f"check {id}: scope is 'file' or 'rule', not {scope!r}")
+
     def register(func: Callable[[LintFile], Iterable[Hit]]) -> Callable[[LintFile], Iterable[Hit]]:
         if id in REGISTRY:
             raise ValueError(f"duplicate check id {id}")
-        REGISTRY[id] = Check(id, kind, severity, summary, func, parity)
+        REGISTRY[id] = Check(id, kind, severity, summary, func, parity, scope)
         return func
 
     return register

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monogen.lint.checks._rules_shape import rules
 from monogen.lint.config import LintConfig
 from monogen.lint.finding import Finding
 from monogen.lint.registry import Check, all_checks
 from monogen.lint.source import LintFile, detect, discover, parse, read
-from monogen.spec.loader import Document
+from monogen.spec.loader import Document, PathKey
 
 
 @dataclass
@@ -58,47 +62,85 @@ def lint_data(data: Any, name: str, config: LintConfig, shared: dict[str, Any]) 
     return lint_unit(unit, config, shared)
 
 
-# A file this large has its PromQL-tree checks run in a second process while this one runs
-# the rest: parsing every expression is the largest single cost of linting it.
+# A rule file this large has its per-rule checks (scope "rule": parsing and walking every
+# expression is most of the work) shared out with a forked second process, a chunk of rules
+# at a time: each process takes the next chunk when it is done with one, so the two stay
+# busy until the end whatever the checks cost.
 PARALLEL_LINES = 20_000
-_TREE_CHECKS = ("promql/", "rules/promql-syntax", "alerts/no-comparison")
-_UNIT: tuple[LintFile, list[Check]] | None = None  # what the forked process lints
+CHUNK_RULES = 200
+
+
+@dataclass
+class _Share:
+    unit: LintFile
+    checks: list[Check]
+    chunks: list[list[tuple[PathKey, dict[str, Any]]]]
+    taken: Any  # a shared counter: the next chunk to take
+
+
+_SHARE: _Share | None = None  # what the forked process sees
 
 
 def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
-    global _UNIT
     unit.settings = config.settings
     unit.shared = shared
     checks = [c for c in _checks_for(unit.kind) if c.id not in config.disable]
-    trees = [c for c in checks if c.id.startswith(_TREE_CHECKS)]
-    if len(unit.lines) < PARALLEL_LINES or not trees or not _can_fork():
-        return _run(unit, checks)
-    rest = [c for c in checks if c not in trees]
-    _UNIT = (unit, trees)
+    if unit.kind == "rules" and len(unit.lines) >= PARALLEL_LINES and _can_fork():
+        found = _run_shared(unit, checks)
+        if found is not None:
+            return found
+    return _run(unit, checks)
+
+
+def _run_shared(unit: LintFile, checks: list[Check]) -> list[Finding] | None:
+    """Lint in two processes; None if a second process could not be had (no shared
+    memory in a sandbox, a worker killed): the caller then lints in this one."""
+    global _SHARE
+    per_rule = [c for c in checks if c.scope == "rule"]
+    found_rules = rules(unit)
+    chunks = [found_rules[i : i + CHUNK_RULES] for i in range(0, len(found_rules), CHUNK_RULES)]
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # neither process need scan (or copy, for the collector) what was read
     try:
-        context = multiprocessing.get_context("fork")
+        _SHARE = _Share(unit, per_rule, chunks, context.Value("i", 0))
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            other = pool.submit(_run_forked)
-            found = _run(unit, rest)
+            other = pool.submit(_take_chunks)
+            found = _run(unit, [c for c in checks if c.scope == "file"])
+            found += _take_chunks()
             found += other.result()
+    except (OSError, BrokenProcessPool):
+        return None
     finally:
-        _UNIT = None
+        _SHARE = None
+        gc.unfreeze()
     return found
 
 
-def _run_forked() -> list[Finding]:
-    assert _UNIT is not None
-    return _run(*_UNIT)
+def _take_chunks() -> list[Finding]:
+    """Run the per-rule checks on chunk after chunk until none is left."""
+    share = _SHARE
+    assert share is not None
+    found: list[Finding] = []
+    while True:
+        with share.taken.get_lock():
+            index = share.taken.value
+            share.taken.value = index + 1
+        if index >= len(share.chunks):
+            return found
+        view = copy.copy(share.unit)
+        view.memo = {"rules": share.chunks[index]}  # what rules(view) returns
+        found += _run(share.unit, share.checks, view)
 
 
-def _can_fork() -> bool:
+def _can_fork() -> bool:  # Linux and macOS: yes
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _run(unit: LintFile, checks: list[Check]) -> list[Finding]:
+def _run(unit: LintFile, checks: list[Check], view: LintFile | None = None) -> list[Finding]:
+    """Findings of `checks` run on `view` (a share of `unit`'s rules) or on all of `unit`."""
     found = []
     for check in checks:
-        for hit in check.run(unit):
+        for hit in check.run(view or unit):
             if hit.line or unit.doc is None:
                 line, column = hit.line, hit.column
             else:

@@ -46,6 +46,7 @@ def _alerting(node: object) -> bool:
     WARNING,
     "An alert expression has a condition (a "
     "comparison, `and`/`unless`, or absent()); without one every series fires.",
+    scope="rule",
 )
 def no_comparison(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
@@ -62,6 +63,7 @@ def no_comparison(f: LintFile) -> Iterator[Hit]:
     "rules",
     WARNING,
     "An alert on absent() waits with `for`: series go missing briefly at every restart.",
+    scope="rule",
 )
 def absent_without_for(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
@@ -77,7 +79,7 @@ def _for_seconds(value: object) -> float:
     return parse_duration(value)
 
 
-@check("alerts/for-zero", "rules", INFO, "`for: 0s` is the default; leave it out.")
+@check("alerts/for-zero", "rules", INFO, "`for: 0s` is the default; leave it out.", scope="rule")
 def for_zero(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
         value = text(rule.get("for"))
@@ -90,6 +92,7 @@ def for_zero(f: LintFile) -> Iterator[Hit]:
     "rules",
     WARNING,
     "Labels do not interpolate the query value: each new value makes a new alert (and series).",
+    scope="rule",
 )
 def value_in_labels(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
@@ -109,6 +112,7 @@ def value_in_labels(f: LintFile) -> Iterator[Hit]:
     "rules",
     WARNING,
     "Alerts carry `summary`, `description` and `runbook_url` annotations.",
+    scope="rule",
 )
 def annotations(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
@@ -125,6 +129,7 @@ def annotations(f: LintFile) -> Iterator[Hit]:
     "rules",
     WARNING,
     "Alerts have a `severity` label of critical, warning or info.",
+    scope="rule",
 )
 def severity(f: LintFile) -> Iterator[Hit]:
     allowed = set(f.settings.get("severities", SEVERITIES))
@@ -140,7 +145,13 @@ def severity(f: LintFile) -> Iterator[Hit]:
             )
 
 
-@check("alerts/name-camelcase", "rules", INFO, "Alert names are CamelCase, e.g. ModelHighLatency.")
+@check(
+    "alerts/name-camelcase",
+    "rules",
+    INFO,
+    "Alert names are CamelCase, e.g. ModelHighLatency.",
+    scope="rule",
+)
 def name_camelcase(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
         name = text(rule.get("alert"))
@@ -149,7 +160,11 @@ def name_camelcase(f: LintFile) -> Iterator[Hit]:
 
 
 @check(
-    "rules/record-naming", "rules", WARNING, "Recording rule names follow level:metric:operations."
+    "rules/record-naming",
+    "rules",
+    WARNING,
+    "Recording rule names follow level:metric:operations.",
+    scope="rule",
 )
 def record_naming(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):

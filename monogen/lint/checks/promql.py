@@ -41,6 +41,7 @@ def trees(f: LintFile, needle: str = "") -> list[tuple[tuple[Any, ...], dict[str
     "rate(), irate() and increase() "
     "apply to counters; the series' name does not say it is one (_total, _count, _sum, "
     "_bucket).",
+    scope="rule",
 )
 def rate_counter(f: LintFile) -> Iterator[Hit]:
     for path, _, tree in trees(f, "("):
@@ -60,6 +61,7 @@ def rate_counter(f: LintFile) -> Iterator[Hit]:
     "rules",
     Severity.WARNING,
     "histogram_quantile() needs the `le` label: an aggregation inside it must keep `le`.",
+    scope="rule",
 )
 def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
     for path, _, tree in trees(f, "histogram_quantile"):
@@ -84,6 +86,7 @@ def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
     Severity.WARNING,
     "A range selector spans at least "
     "two scrape intervals (the scrape interval is configurable, default 30s).",
+    scope="rule",
 )
 def range_too_short(f: LintFile) -> Iterator[Hit]:
     minimum = 2 * f.settings.get("scrape_interval", 30.0)
@@ -104,6 +107,7 @@ def range_too_short(f: LintFile) -> Iterator[Hit]:
     "rules",
     Severity.INFO,
     "Regex matchers are anchored by Prometheus; a leading ^ or trailing $ is redundant.",
+    scope="rule",
 )
 def regex_anchored(f: LintFile) -> Iterator[Hit]:
     for path, m, _ in regex_matchers(f):
@@ -116,6 +120,7 @@ def regex_anchored(f: LintFile) -> Iterator[Hit]:
     "rules",
     Severity.INFO,
     "A regex matcher without regex characters is an equality matcher; write = or != instead.",
+    scope="rule",
 )
 def regex_redundant(f: LintFile) -> Iterator[Hit]:
     for path, m, negated in regex_matchers(f):

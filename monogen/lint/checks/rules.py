@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from monogen.lint import gotemplate
 from monogen.lint import promql as pq
@@ -19,8 +20,11 @@ LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 
 def valid_duration(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _valid_duration(value)
+
+
+@lru_cache(maxsize=4096)  # files repeat a handful of durations thousands of times
+def _valid_duration(value: str) -> bool:
     if value == "0":
         return True
     try:
@@ -116,6 +120,7 @@ def group_name(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "A rule is either a recording rule or an alerting rule: exactly one of `record` and `alert`.",
     parity="promtool: one of 'record' or 'alert' must be set",
+    scope="rule",
 )
 def record_or_alert(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -132,6 +137,7 @@ def record_or_alert(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "Every rule has an `expr`.",
     parity="promtool: field 'expr' must be set in rule",
+    scope="rule",
 )
 def expr_missing(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -145,6 +151,7 @@ def expr_missing(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "Every `expr` parses as PromQL.",
     parity="promtool: could not parse expression",
+    scope="rule",
 )
 def promql_syntax(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -161,6 +168,7 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "A recording rule's name is a valid metric name.",
     parity="promtool: invalid recording rule name",
+    scope="rule",
 )
 def record_name(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -175,6 +183,7 @@ def record_name(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "Label and annotation names are valid label names; `__name__` is not a label a rule may set.",
     parity="promtool: invalid label name / invalid annotation name",
+    scope="rule",
 )
 def label_name(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -194,6 +203,7 @@ def label_name(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "Recording rules take no `for`, `keep_firing_for` or `annotations`.",
     parity="promtool: invalid field 'for' in recording rule",
+    scope="rule",
 )
 def recording_fields(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
@@ -228,9 +238,9 @@ def duration(f: LintFile) -> Iterator[Hit]:
     ERROR,
     "Label and annotation values parse as Go templates with the functions Prometheus provides.",
     parity="promtool: template: ...: function not defined / unexpected EOF",
+    scope="rule",
 )
 def template_syntax(f: LintFile) -> Iterator[Hit]:
-    variables = gotemplate.prometheus_variables()
     for path, rule in rules(f):
         for key in ("labels", "annotations"):
             items = rule.get(key)
@@ -239,10 +249,18 @@ def template_syntax(f: LintFile) -> Iterator[Hit]:
             for name, value in items.items():
                 value = text(value)
                 if value and "{{" in value:
-                    try:
-                        gotemplate.check_template(value, gotemplate.PROMETHEUS, variables)
-                    except gotemplate.TemplateError as exc:
-                        yield Hit(f"template in {key[:-1]} {name!r}: {exc}", (*path, key, name))
+                    error = _template_error(value)
+                    if error:
+                        yield Hit(f"template in {key[:-1]} {name!r}: {error}", (*path, key, name))
+
+
+@lru_cache(maxsize=4096)  # the same summary template often serves many alerts
+def _template_error(value: str) -> str:
+    try:
+        gotemplate.check_template(value, gotemplate.PROMETHEUS, gotemplate.prometheus_variables())
+    except gotemplate.TemplateError as exc:
+        return str(exc)
+    return ""
 
 
 @check(
