@@ -53,10 +53,16 @@ def route_table(
     experiments: tuple[ExperimentDoc, ...],
 ) -> list[RouteRow]:
     rows = []
+    # Alerts that agree on the labels the matchers look at go the same way: walk once each.
+    deciding = sorted(config.route.label_names())
+    walked: dict[tuple[str, ...], tuple[str, ...]] = {}
     for exp in experiments:
         team = exp.spec.metadata.team
         for variant, labels in alert_label_sets(rule_files[exp.name], exp):
-            receivers = tuple(config.route.walk(labels))
+            key = tuple(labels.get(name, "") for name in deciding)
+            receivers = walked.get(key)
+            if receivers is None:
+                receivers = walked[key] = tuple(config.route.walk(labels))
             foreign = [r for r in receivers if config.owners.get(r, team) != team]
             if receivers == (UNROUTED,) or not receivers:
                 problem = "reaches no receiver (only the root catch-all)"

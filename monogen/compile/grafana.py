@@ -206,22 +206,35 @@ _DEFAULTS: dict[str, Any] = {
 }  # fmt: skip
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_ABSENT = object()
+
+
 def _clean(value: Any, parent: str = "") -> Any:
     """Plain data from grafanalib's objects, without nulls and defaults (`query` on a target
     repeats its `expr`)."""
-    if hasattr(value, "to_json_data"):
-        return _clean(value.to_json_data(), parent)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         out = {}
+        expr = "expr" in value
         for k, v in value.items():
             if v is None and k != "value":
                 continue
-            if k in _DEFAULTS and v == _DEFAULTS[k] and parent != "defaults":
+            default = _DEFAULTS.get(k, _ABSENT)
+            if default is not _ABSENT and v == default and parent != "defaults":
                 continue
-            if k == "query" and "expr" in value:
+            if k == "query" and expr:
                 continue
-            out[k] = _clean(v, k)
+            out[k] = v if type(v) in _PLAIN else _clean(v, k)
         return out
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else _clean(v, parent) for v in value]
+    if kind in _PLAIN:
+        return value
+    if hasattr(value, "to_json_data"):
+        return _clean(value.to_json_data(), parent)
+    if isinstance(value, dict):  # subclasses, should grafanalib hand any over
+        return _clean(dict(value), parent)
     if isinstance(value, list | tuple):
-        return [_clean(v, parent) for v in value]
+        return _clean(list(value), parent)
     return value

@@ -41,22 +41,12 @@ def _render(value: Any, indent: int) -> str:
     if kind is dict:
         if not value:
             return "{}"
-        items = [(_string(k), _render(value[k], indent + 2)) for k in sorted(value)]
-        flat = "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-        if len(flat) + indent <= _WIDTH and "\n" not in flat:
-            return flat
-        pad = " " * (indent + 2)
-        body = (",\n" + pad).join(f"{k}: {v}" for k, v in items)
-        return "{\n" + pad + body + "\n" + " " * indent + "}"
+        items = [f"{_string(k)}: {_render(value[k], indent + 2)}" for k in sorted(value)]
+        return _container("{", items, "}", indent)
     if kind is list or kind is tuple:
         if not value:
             return "[]"
-        items = [_render(v, indent + 2) for v in value]
-        flat = "[" + ", ".join(items) + "]"
-        if len(flat) + indent <= _WIDTH and "\n" not in flat:
-            return flat
-        pad = " " * (indent + 2)
-        return "[\n" + pad + (",\n" + pad).join(items) + "\n" + " " * indent + "]"
+        return _container("[", [_render(v, indent + 2) for v in value], "]", indent)
     if value is None or kind is bool:
         return _CONSTANTS[value]
     if kind is int:
@@ -64,6 +54,16 @@ def _render(value: Any, indent: int) -> str:
     if kind is float:
         return json.dumps(value)  # NaN/Infinity as Python's json writes them
     return json.dumps(value, ensure_ascii=False)
+
+
+def _container(open_: str, items: list[str], close: str, indent: int) -> str:
+    """One line if it fits in the width (measured before joining: most do not), else one
+    item a line."""
+    flat_length = indent + sum(map(len, items)) + 2 * len(items)
+    if flat_length <= _WIDTH and not any("\n" in item for item in items):
+        return open_ + ", ".join(items) + close
+    pad = " " * (indent + 2)
+    return open_ + "\n" + pad + (",\n" + pad).join(items) + "\n" + " " * indent + close
 
 
 def to_compact_json(data: Any) -> str:

@@ -49,22 +49,54 @@ def render(compiled: Compiled, *, lint: bool = True) -> Output:
     try:
         workers = min(os.cpu_count() or 1, 8)
         if len(experiments) >= PARALLEL_FROM and workers > 1 and _can_fork():
+            import grafanalib.core  # noqa: F401 - once here, not once in every worker
+
             # Frozen objects are not scanned by the collector, so workers do not touch (and
             # copy) every page they inherit.
             gc.freeze()
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    # the files of all experiments together (the overview dashboard is the
+                    # largest) go first, so they are done by the time the last chunk is
+                    common = pool.apply_async(_common)
                     parts = pool.map(_experiment, range(len(experiments)), chunksize=16)
+                    parts.append(common.get())
             finally:
                 gc.unfreeze()
         else:
             parts = [_experiment(i) for i in range(len(experiments))]
+            parts.append(_common())
     finally:
         _JOB = None
     output = Output({})
     for part in parts:
         output.files.update(part.files)
         output.findings.extend(part.findings)
+    output.files = with_marker(dict(sorted(output.files.items())))
+    output.findings.sort()
+    return output
+
+
+_JOB: tuple[Compiled, bool] | None = None  # what forked workers render (inherited memory)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _experiment(index: int) -> Output:
+    assert _JOB is not None
+    compiled, lint = _JOB
+    exp = compiled.specs.experiments[index]
+    return experiment_files(exp, compiled.rules[exp.name], _Linter(lint))
+
+
+def _common() -> Output:
+    """The files that draw on every spec: overview dashboard, provisioning, Alertmanager."""
+    assert _JOB is not None
+    compiled, lint = _JOB
+    experiments = compiled.specs.experiments
+    output = Output({})
     shared = _Linter(lint)
     if experiments:
         overview = compile_overview(experiments)
@@ -84,23 +116,7 @@ def render(compiled: Compiled, *, lint: bool = True) -> Output:
         output.files.update(alertmanager_files(compiled.alertmanager, compiled.specs))
         rel = "alertmanager/alertmanager.yaml"
         shared.add(rel, compiled.alertmanager.to_dict(), output.files[rel], output)
-    output.files = with_marker(dict(sorted(output.files.items())))
-    output.findings.sort()
     return output
-
-
-_JOB: tuple[Compiled, bool] | None = None  # what forked workers render (inherited memory)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _experiment(index: int) -> Output:
-    assert _JOB is not None
-    compiled, lint = _JOB
-    exp = compiled.specs.experiments[index]
-    return experiment_files(exp, compiled.rules[exp.name], _Linter(lint))
 
 
 class _Linter:

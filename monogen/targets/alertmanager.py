@@ -58,6 +58,13 @@ class Route:
             out["routes"] = [r.to_dict() for r in self.routes]
         return out
 
+    def label_names(self) -> set[str]:
+        """Every label a matcher in this subtree looks at: nothing else decides a walk."""
+        names = {m[0] for m in self.matchers}
+        for child in self.routes:
+            names |= child.label_names()
+        return names
+
     def walk(self, labels: dict[str, str], inherited: str | None = None) -> list[str]:
         """Receivers Alertmanager notifies for an alert with `labels` (depth first, with
         `continue`); a route without a receiver inherits its parent's."""
