@@ -208,3 +208,23 @@ def group_interval(f: LintFile) -> Iterator[Hit]:
         value = text(group.get("interval"))
         if value and valid_duration(value) and value != "0" and parse_duration(value) > 300:
             yield Hit(f"group interval {value} is longer than 5m", ("groups", gi, "interval"))
+
+
+@check(
+    "rules/redundant-default",
+    "rules",
+    INFO,
+    "Fields set to what Prometheus assumes anyway (`keep_firing_for: 0s`, group `limit: 0`, "
+    "empty `labels` or `annotations`) are left out.",
+)
+def redundant_default(f: LintFile) -> Iterator[Hit]:
+    for gi, group in groups(f):
+        if group.get("limit") == 0 and type(group.get("limit")) is int:
+            yield Hit("`limit: 0` is the default (no limit)", ("groups", gi, "limit"))
+    for path, rule in rules(f):
+        value = text(rule.get("keep_firing_for"))
+        if value is not None and valid_duration(value) and _for_seconds(value) == 0:
+            yield Hit("`keep_firing_for` of zero is the default", (*path, "keep_firing_for"))
+        for key in ("labels", "annotations"):
+            if key in rule and not rule[key]:
+                yield Hit(f"empty `{key}`: leave it out", (*path, key), key=True)
