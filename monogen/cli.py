@@ -11,11 +11,14 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from monogen import __version__
+
+if TYPE_CHECKING:
+    from monogen.spec.validate import Specs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,9 +77,8 @@ def main() -> None:
 @reports_errors
 def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
-    from monogen.lint.finding import Severity
     from monogen.output.stamp import inputs_digest
-    from monogen.output.write import diff_tree, is_current, stamped, write_tree
+    from monogen.output.write import diff_tree, is_current, stamped
     from monogen.pipeline import build as build_output
     from monogen.pipeline import load
 
@@ -84,27 +86,54 @@ def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     if check and is_current(output, inputs):
         click.echo(f"{output}: up to date (unchanged since a build from these specs).", err=True)
         return
-    # --check compares bytes only: the build that wrote the tree linted it already.
-    result = build_output(load(list(specs)), lint=not check)
-    files = stamped(result.files, inputs)
-    for f in result.findings:
-        click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
-    if any(f.severity >= Severity.ERROR for f in result.findings):
-        click.echo("generated output has errors (a bug in monogen); nothing written.", err=True)
-        sys.exit(EXIT_FINDINGS)
-    if check:
-        diffs = diff_tree(output, files)
-        if diffs:
-            click.echo("".join(diffs), nl=False)
-            click.echo(
-                f"{output}: {len(diffs)} file(s) out of date; run `monogen build` and commit.",
-                err=True,
-            )
-            sys.exit(EXIT_FINDINGS)
-        click.echo(f"{output}: up to date ({len(files)} files).", err=True)
+    loaded = load(list(specs))
+    if not check:
+        _build_into(output, loaded, inputs)
         return
-    write_tree(output, files)
-    click.echo(f"wrote {len(files)} files to {output}", err=True)
+    # --check compares bytes only: the build that wrote the tree linted it already.
+    files = stamped(build_output(loaded, lint=False).files, inputs)
+    diffs = diff_tree(output, files)
+    if diffs:
+        click.echo("".join(diffs), nl=False)
+        click.echo(
+            f"{output}: {len(diffs)} file(s) out of date; run `monogen build` and commit.",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{output}: up to date ({len(files)} files).", err=True)
+
+
+def _build_into(output: Path, loaded: Specs, inputs: str) -> None:
+    """Write each part of the tree as it renders, into a staging directory that replaces
+    `output` only if the whole build succeeds and lints without an error."""
+    from contextlib import closing
+
+    from monogen.lint.finding import Severity
+    from monogen.output.write import MARKER, StagedTree, stamped, with_marker
+    from monogen.pipeline import build_parts
+
+    parts = build_parts(loaded)  # compiles first: a spec error leaves no staging behind
+    staged = StagedTree(output)
+    try:
+        files: dict[str, str] = {}
+        findings = []
+        with closing(parts):  # stops the render workers however this ends
+            for part in parts:
+                staged.add(part.files)
+                files.update(part.files)
+                findings.extend(part.findings)
+        for f in sorted(findings):
+            click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
+        if any(f.severity >= Severity.ERROR for f in findings):
+            click.echo("generated output has errors (a bug in monogen); nothing written.", err=True)
+            sys.exit(EXIT_FINDINGS)
+        marker = stamped(with_marker(files), inputs)[MARKER]
+        staged.add({MARKER: marker})
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    click.echo(f"wrote {len(files) + 1} files to {output}", err=True)
 
 
 @main.command()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
 from monogen.compile.alertmanager import compile_alertmanager
 from monogen.compile.coverage import RouteRow, coverage_errors, route_table
 from monogen.compile.rules import compile_rules
-from monogen.output.tree import Output, render
+from monogen.output.tree import Output, render, render_parts
 from monogen.output.write import Files
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
@@ -54,3 +55,8 @@ def compile_specs(specs: Specs) -> Files:
 def build(specs: Specs, *, lint: bool = True) -> Output:
     """Every generated file and (with `lint`) the lint findings on them."""
     return render(compile_targets(specs), lint=lint)
+
+
+def build_parts(specs: Specs, *, lint: bool = True) -> Generator[Output, None, None]:
+    """The same files (without the marker) and findings, part by part as they render."""
+    return render_parts(compile_targets(specs), lint=lint)

@@ -96,6 +96,32 @@ def test_failure_mid_write_leaves_the_old_tree(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "specs"]
 
 
+def _broken_render() -> None:  # module level: workers receive it by name
+    raise RuntimeError("renderer fell over")
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "workers"])
+def test_failure_mid_render_leaves_the_old_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Parts are written as they render; one failing after others were staged leaves the
+    old tree and no staging directory."""
+    from monogen.output import tree
+
+    out = tmp_path / "generated"
+    assert invoke("build", str(SPECS), "-o", str(out)).exit_code == 0
+    before = snapshot(out)
+
+    monkeypatch.setattr(tree, "_common", _broken_render)  # rendered last, after every experiment
+    if parallel:
+        monkeypatch.setattr(tree, "PARALLEL_FROM", 1)
+    result = invoke("build", str(SPECS), "-o", str(out))
+    assert result.exit_code == 70, result.output
+    assert "renderer fell over" in result.stderr
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["generated"]
+
+
 def test_refuses_to_replace_a_directory_it_did_not_write(write_spec, tmp_path: Path) -> None:
     specs = write_spec(MINIMAL_EXPERIMENT)
     precious = tmp_path / "precious"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,20 @@ class Output:
 
 
 def render(compiled: Compiled, *, lint: bool = True) -> Output:
+    """The whole tree, with the marker file."""
+    output = Output({})
+    for part in render_parts(compiled, lint=lint):
+        output.files.update(part.files)
+        output.findings.extend(part.findings)
+    output.files = with_marker(dict(sorted(output.files.items())))
+    output.findings.sort()
+    return output
+
+
+def render_parts(compiled: Compiled, *, lint: bool = True) -> Generator[Output, None, None]:
+    """Each experiment's files in order, then the files that draw on every spec, each part
+    as soon as it is rendered (by parallel workers in a large build), so a caller can
+    write one part while the next renders."""
     global _JOB
     experiments = compiled.specs.experiments
     _JOB = (compiled, lint)
@@ -59,22 +74,16 @@ def render(compiled: Compiled, *, lint: bool = True) -> Output:
                     # the files of all experiments together (the overview dashboard is the
                     # largest) go first, so they are done by the time the last chunk is
                     common = pool.apply_async(_common)
-                    parts = pool.map(_experiment, range(len(experiments)), chunksize=16)
-                    parts.append(common.get())
+                    yield from pool.imap(_experiment, range(len(experiments)), chunksize=16)
+                    yield common.get()
             finally:
                 gc.unfreeze()
         else:
-            parts = [_experiment(i) for i in range(len(experiments))]
-            parts.append(_common())
+            for index in range(len(experiments)):
+                yield _experiment(index)
+            yield _common()
     finally:
         _JOB = None
-    output = Output({})
-    for part in parts:
-        output.files.update(part.files)
-        output.findings.extend(part.findings)
-    output.files = with_marker(dict(sorted(output.files.items())))
-    output.findings.sort()
-    return output
 
 
 _JOB: tuple[Compiled, bool] | None = None  # what forked workers render (inherited memory)

@@ -49,32 +49,57 @@ def is_current(out_dir: Path, inputs: str) -> bool:
 
 def write_tree(out_dir: Path, files: Files) -> None:
     """Replace `out_dir` with exactly `files`; on any failure the old tree stays as it was."""
-    out_dir = out_dir.resolve() if out_dir.exists() else out_dir.absolute()
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise fail(
-            Position(str(out_dir)),
-            "output directory exists and was not written by monogen",
-            hint=f"choose an empty or new directory with -o, or add a {MARKER} file to "
-            "hand it over to monogen",
-        )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staged = StagedTree(out_dir)
     try:
-        for rel, text in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
-        if out_dir.exists():
-            os.rename(out_dir, backup)
-        os.rename(staging, out_dir)
+        staged.add(files)
+        staged.commit()
     except BaseException:
-        if backup.exists() and not out_dir.exists():
-            os.rename(backup, out_dir)
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         raise
-    shutil.rmtree(backup, ignore_errors=True)
+
+
+class StagedTree:
+    """A new tree written file by file beside `out_dir`, replacing it whole on `commit`;
+    until then (and after `discard`) `out_dir` is untouched."""
+
+    def __init__(self, out_dir: Path) -> None:
+        out_dir = out_dir.resolve() if out_dir.exists() else out_dir.absolute()
+        if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+            raise fail(
+                Position(str(out_dir)),
+                "output directory exists and was not written by monogen",
+                hint=f"choose an empty or new directory with -o, or add a {MARKER} file to "
+                "hand it over to monogen",
+            )
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+        self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir()
+        self._dirs = {self.staging}
+
+    def add(self, files: Files) -> None:
+        for rel, text in files.items():
+            target = self.staging / rel
+            if target.parent not in self._dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(target.parent)
+            target.write_bytes(text.encode("utf-8"))
+
+    def commit(self) -> None:
+        if self.out_dir.exists():
+            os.rename(self.out_dir, self.backup)
+        try:
+            os.rename(self.staging, self.out_dir)
+        except BaseException:
+            if self.backup.exists() and not self.out_dir.exists():
+                os.rename(self.backup, self.out_dir)
+            raise
+        shutil.rmtree(self.backup, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def diff_tree(out_dir: Path, files: Files) -> list[str]:
