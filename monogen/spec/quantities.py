@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Prometheus' duration grammar: units in descending order, each at most once.
 _DURATION_RE = re.compile(
@@ -15,12 +16,22 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 def parse_duration(text: str) -> float:
     """Seconds in a Prometheus duration such as `1h30m`; ValueError when malformed."""
-    match = _DURATION_RE.match(text.strip()) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        raise ValueError(_NOT_A_DURATION.format(text))
+    return _seconds(text)
+
+
+_NOT_A_DURATION = (
+    "{!r} is not a duration; write a number and a unit, e.g. 30s, 5m, 1h30m "
+    "(units y w d h m s ms, largest first)"
+)
+
+
+@lru_cache(maxsize=1024)  # a build reads the same few durations tens of thousands of times
+def _seconds(text: str) -> float:
+    match = _DURATION_RE.match(text.strip())
     if not text or match is None or not any(match.groups()):
-        raise ValueError(
-            f"{text!r} is not a duration; write a number and a unit, e.g. 30s, 5m, 1h30m "
-            "(units y w d h m s ms, largest first)"
-        )
+        raise ValueError(_NOT_A_DURATION.format(text))
     return sum(int(g) * u for g, u in zip(match.groups(), _UNIT_SECONDS, strict=True) if g)
 
 
