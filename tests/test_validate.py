@@ -45,13 +45,13 @@ def test_valid_experiment_and_alerting() -> None:
     specs = check(MINIMAL_EXPERIMENT, ALERTING)
     (exp,) = specs.experiments
     assert exp.name == "demo-ab"
-    families = {g.family.key: g for g in exp.guardrails}
+    families = {g.kind.key: g for g in exp.guardrails}
     # `{}` takes the documented defaults, converted into the gauge's percent scale
     assert [(lv.severity, lv.threshold, lv.for_) for lv in families["accuracy"].levels] == [
         ("warning", 75.0, "5m"),
         ("critical", 50.0, "2m"),
     ]
-    assert families["error_rate"].levels[0].threshold == 0.05
+    assert families["errorRate"].levels[0].threshold == 0.05
     assert families["latency"].levels[0].threshold == 0.2
     assert specs.alertings[0].spec.metadata.team == "mlops"
 

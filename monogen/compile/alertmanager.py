@@ -143,8 +143,8 @@ def _equal_labels(team: str, experiments: tuple[ExperimentDoc, ...]) -> list[str
             continue
         spec = exp.spec.spec
         labels.add(spec.variant_label or "variant")
-        if spec.metrics.drift is not None and spec.guardrails.drift is not None:
-            labels.add(spec.metrics.drift.feature_label)
+        for rail in exp.guardrails:
+            labels.update(rail.instance_labels)
     return sorted(labels)
 
 

@@ -13,9 +13,11 @@ from typing import Any
 from monogen.compile import naming
 from monogen.compile.grafana import Panel, datasource_variable, render, variant_variable
 from monogen.compile.promql import Matcher, aggregate, equals, quote, regex_alternation, selector
-from monogen.compile.rules import Records, recorded_series
-from monogen.spec.experiment import Metric
-from monogen.spec.validate import ExperimentDoc, Guardrail
+from monogen.compile.rules import recorded_series
+from monogen.compile.scope import Records
+from monogen.kinds.base import Guardrail
+from monogen.spec.metrics import DEFAULT_IMPACT_TYPE, Metric
+from monogen.spec.validate import ExperimentDoc
 
 VARIANT_VAR = "${variant:regex}"
 OVERVIEW_UID = "monogen-overview"
@@ -35,7 +37,7 @@ ROW_TITLES = {
 def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
     """Grafana threshold steps equal to a guardrail's levels (values in the metric's unit)."""
     levels = sorted(rail.levels, key=lambda lv: lv.threshold)
-    if rail.family.direction == "below":
+    if rail.kind.direction == "below":
         steps = [{"color": COLORS[levels[0].severity], "value": None}]
         for i, level in enumerate(levels):
             nxt = COLORS[levels[i + 1].severity] if i + 1 < len(levels) else "green"
@@ -47,9 +49,9 @@ def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
 
 
 def _alert_note(rail: Guardrail) -> str:
-    cmp = "<" if rail.family.direction == "below" else ">"
+    cmp = "<" if rail.kind.direction == "below" else ">"
     levels = ", ".join(f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}" for lv in rail.levels)
-    return f"Thresholds of alert {rail.family.alert}: {levels}."
+    return f"Thresholds of alert {rail.kind.alert}: {levels}."
 
 
 class _Builder:
@@ -59,7 +61,8 @@ class _Builder:
         self.records: Records = recorded_series(exp)
         self.scope = self.records.scope
         self.v = self.scope.variant_label
-        self.rails = {g.family.key: g for g in exp.guardrails}
+        # each panel draws the thresholds of the guardrail that judges what it shows
+        self.rails = {g.kind.panel: g for g in exp.guardrails if g.kind.panel}
 
     # -- queries ----------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class _Builder:
         if r.traffic_share:
             split = [(v.name, v.traffic) for v in self.spec.variants if v.traffic is not None]
             overrides = []
-            rail = self.rails.get("traffic_split")
+            rail = self.rails.get("traffic_share")
             if rail and split:
                 tol = rail.levels[0].threshold
                 overrides = [
@@ -253,8 +256,8 @@ class _Builder:
             (self.recorded(name), self.legend(naming.quantile_name(q)))
             for q, name in sorted(self.records.quantiles.items())
         ]
-        quantile = self.spec.guardrails.latency.quantile if self.spec.guardrails.latency else None
-        note = f" The alert judges {naming.quantile_name(quantile)}." if quantile else ""
+        rail = self.rails.get("latency")
+        note = rail.kind.panel_note(rail) if rail else ""
         series = Panel(
             "timeseries",
             "Response time percentiles",
@@ -292,17 +295,14 @@ class _Builder:
             "Share of failed requests by variant.",
             width=24,
         )
-        return [self.guarded(panel, "error_rate")]
+        return [self.guarded(panel, "error_ratio")]
 
     def business(self) -> list[Panel]:
         m = self.spec.metrics
         panels = []
         if m.business_impact is not None:
-            kind = (
-                self.spec.guardrails.business_impact.type
-                if self.spec.guardrails.business_impact
-                else "net_business_value"
-            )
+            rail = self.rails.get("business_impact")
+            kind = rail.matchers[0][2] if rail else DEFAULT_IMPACT_TYPE
             net = Panel(
                 "stat",
                 "Net business value",

@@ -78,11 +78,20 @@ _PIPES = {
 }
 
 
+def literal(text: str) -> str:
+    """Go template text that renders exactly `text`: spec text never runs as an action.
+    A trailing `{` is escaped too, so whatever template text follows cannot complete it."""
+    out = text.replace("{{", '{{ "{{" }}')
+    if out.endswith("{"):
+        out = out[:-1] + '{{ "{" }}'
+    return out
+
+
 def render(template: str, labels: dict[str, str], value: float) -> str:
     def action(match: re.Match[str]) -> str:
         body = match.group(1)
-        if body == '"{{"':
-            return "{{"
+        if body in ('"{{"', '"{"'):
+            return body[1:-1]
         if body.startswith("$labels."):
             return labels.get(body[len("$labels.") :], "<no value>")
         if body.startswith("$value | "):

@@ -36,6 +36,12 @@ Duration = Annotated[
     Field(description="A Prometheus duration such as 30s, 5m or 1h30m."),
 ]
 
+HttpUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=2048),
+    Field(description="An http:// or https:// URL, on one line."),
+]
+
 # A DNS-1123 label: used in file names, Kubernetes names and dashboard uids.
 Name = Annotated[
     str,

@@ -55,3 +55,18 @@ def dotted(path: tuple[str | int, ...]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def unknown_names(
+    values: list[str] | tuple[str, ...] | None, known: list[str], what: str
+) -> list[tuple[int, str, str]]:
+    """(index, message, hint) for each value not among `known`, with a did-you-mean."""
+    import difflib
+
+    found = []
+    for i, value in enumerate(values or ()):
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            found.append((i, f"unknown {what} {value!r}", hint))
+    return found

@@ -1,24 +1,22 @@
-"""The `Experiment` kind: model variants, traffic split, the metrics they expose, guardrails."""
+"""The `Experiment` document: model variants, traffic split, metrics, guardrails, dashboard."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
+from monogen.kinds.registry import KINDS
 from monogen.spec.base import (
     API_VERSION,
     Duration,
+    HttpUrl,
     LabelName,
     Labels,
-    MetricName,
     Name,
     SpecModel,
 )
-
-# A threshold as the spec writes it: 75, 0.85, "5%", "200ms". Each guardrail family decides
-# which forms it accepts and converts them into the unit of its metric.
-ThresholdValue = Annotated[float | str, Field(description="A number, a percentage or a duration.")]
+from monogen.spec.metrics import Metrics, Variant
 
 
 class Metadata(SpecModel):
@@ -30,136 +28,13 @@ class Metadata(SpecModel):
     )
 
 
-class Variant(SpecModel):
-    name: Annotated[str, Field(min_length=1, description="Value of the variant label.")]
-    role: Literal["control", "treatment"] | None = None
-    traffic: Annotated[float, Field(gt=0, le=100)] | None = Field(
-        None, description="Declared share of traffic, in percent; all variants sum to 100."
-    )
-
-
-class Metric(SpecModel):
-    name: MetricName
-    selector: Labels = Field(
-        default_factory=dict, description="Extra label matchers for this metric only."
-    )
-
-
-class RequestsMetric(Metric):
-    """A counter of all requests; `errorSelector` picks out the failed ones."""
-
-    error_selector: Labels | None = None
-
-
-class GaugeMetric(Metric):
-    scale: Literal["percent", "ratio"] = Field(
-        "ratio", description="Whether the gauge reads 0-100 (percent) or 0-1 (ratio)."
-    )
-
-
-class PercentGauge(Metric):
-    """A resource gauge that reads 0-100."""
-
-
-class DriftMetric(Metric):
-    feature_label: LabelName = "feature"
-
-
-class BusinessImpactMetric(Metric):
-    type_label: LabelName = "metric_type"
-
-
-class FeedbackMetric(Metric):
-    type_label: LabelName = "feedback_type"
-
-
-class Metrics(SpecModel):
-    requests: RequestsMetric | None = None
-    errors: Metric | None = Field(None, description="A separate counter of failed requests.")
-    latency: Metric | None = Field(None, description="A histogram in seconds (base name).")
-    accuracy: GaugeMetric | None = None
-    precision: GaugeMetric | None = None
-    recall: GaugeMetric | None = None
-    f1_score: GaugeMetric | None = None
-    auc_roc: GaugeMetric | None = None
-    precision_at_k: GaugeMetric | None = None
-    traffic_share: GaugeMetric | None = Field(
-        None, description="A gauge of each variant's share of traffic, if services export it."
-    )
-    drift: DriftMetric | None = Field(None, description="Population stability index per feature.")
-    roi: Metric | None = None
-    cost_savings: Metric | None = None
-    business_impact: BusinessImpactMetric | None = None
-    feedback: FeedbackMetric | None = None
-    cpu: PercentGauge | None = None
-    memory: PercentGauge | None = None
-    disk: PercentGauge | None = None
-
-
-class Level(SpecModel):
-    """When one severity fires: a threshold crossed for a while."""
-
-    below: ThresholdValue | None = None
-    above: ThresholdValue | None = None
-    for_: Duration | None = Field(None, alias="for")
-
-
-class ThresholdGuardrail(SpecModel):
-    """Severities with their thresholds; with none given, the family's documented defaults."""
-
-    warning: Level | None = None
-    critical: Level | None = None
-    info: Level | None = None
-    variants: list[str] | None = Field(None, description="Only these variants (default: all).")
-    runbook_url: str | None = None
-
-
-class LatencyGuardrail(ThresholdGuardrail):
-    quantile: Annotated[float, Field(gt=0, lt=1)] = 0.95
-
-
-class DriftGuardrail(ThresholdGuardrail):
-    features: list[str] | None = Field(None, description="Only these features (default: all).")
-
-
-class BusinessImpactGuardrail(ThresholdGuardrail):
-    type: str = Field("net_business_value", description="Value of the metric's type label.")
-
-
-class TrafficSplitGuardrail(SpecModel):
-    tolerance: Annotated[float, Field(gt=0, lt=100)] = Field(
-        5, description="Allowed deviation from the declared split, in percentage points."
-    )
-    severity: Literal["critical", "warning", "info"] = "warning"
-    for_: Duration = Field("10m", alias="for")
-    runbook_url: str | None = None
-
-
-class ServerDownGuardrail(SpecModel):
-    metric: MetricName = "up"
-    selector: Labels = Field(default_factory=dict)
-    severity: Literal["critical", "warning", "info"] = "critical"
-    for_: Duration = Field("1m", alias="for")
-    runbook_url: str | None = None
-
-
-class Guardrails(SpecModel):
-    accuracy: ThresholdGuardrail | None = None
-    precision: ThresholdGuardrail | None = None
-    recall: ThresholdGuardrail | None = None
-    f1_score: ThresholdGuardrail | None = None
-    auc_roc: ThresholdGuardrail | None = None
-    precision_at_k: ThresholdGuardrail | None = None
-    error_rate: ThresholdGuardrail | None = None
-    latency: LatencyGuardrail | None = None
-    traffic_split: TrafficSplitGuardrail | None = None
-    server_down: ServerDownGuardrail | None = None
-    cpu: ThresholdGuardrail | None = None
-    memory: ThresholdGuardrail | None = None
-    disk: ThresholdGuardrail | None = None
-    drift: DriftGuardrail | None = None
-    roi: ThresholdGuardrail | None = None
-    business_impact: BusinessImpactGuardrail | None = None
+# Every guardrail kind is one optional field, in the registry's order.
+Guardrails = create_model(  # type: ignore[call-overload]
+    "Guardrails",
+    __base__=SpecModel,
+    __doc__="Guardrails of the experiment: each kind at most once.",
+    **{kind.field: (kind.model | None, None) for kind in KINDS},
+)
 
 
 DashboardRow = Literal[
@@ -169,7 +44,7 @@ DashboardRow = Literal[
 
 class DashboardLink(SpecModel):
     title: Annotated[str, Field(min_length=1)]
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    url: HttpUrl
 
 
 class DashboardOptions(SpecModel):
@@ -196,10 +71,10 @@ class ExperimentSpec(SpecModel):
     variants: Annotated[list[Variant], Field(min_length=1)]
     metrics: Metrics
     guardrails: Guardrails = Field(default_factory=Guardrails)
-    runbook_url: Annotated[str, Field(pattern=r"^https?://\S+$")] = Field(
+    runbook_url: HttpUrl = Field(
         description="Base URL of the runbooks; each alert links to <base>/<alert-name>."
     )
-    grafana_url: Annotated[str, Field(pattern=r"^https?://\S+$")] = Field(
+    grafana_url: HttpUrl = Field(
         description="Base URL of Grafana, for each alert's dashboard link."
     )
     rate_window: Duration = Field("5m", description="Window of rate() in recording rules.")

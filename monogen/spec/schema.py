@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from monogen.spec.validate import KINDS
+from monogen.spec.validate import DOCUMENT_KINDS as KINDS
 
 
 def schema_dict(kind: str = "all") -> dict[str, Any]:

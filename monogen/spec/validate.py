@@ -10,33 +10,17 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
+from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
-from monogen.spec.errors import SpecError, SpecErrors, dotted
-from monogen.spec.experiment import Experiment, ThresholdGuardrail
-from monogen.spec.families import FAMILIES, SERVER_DOWN, TRAFFIC_SPLIT, Family, to_threshold
+from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
+from monogen.spec.experiment import Experiment
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
 
-KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
-
-
-@dataclass(frozen=True)
-class AlertLevel:
-    severity: str
-    threshold: float  # in the unit of the compared series
-    for_: str
-
-
-@dataclass(frozen=True)
-class Guardrail:
-    """A guardrail with defaults applied and thresholds converted: what the compilers read."""
-
-    family: Family
-    levels: tuple[AlertLevel, ...]
-    variants: tuple[str, ...]  # empty: every variant
-    runbook_url: str | None
+DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
 
 
 @dataclass(frozen=True)
@@ -114,15 +98,17 @@ def _kind_model(doc: Document, errors: list[SpecError]) -> type[BaseModel] | Non
         )
         return None
     kind = doc.data.get("kind")
-    if kind in KINDS:
-        return KINDS[kind]
-    close = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+    if kind in DOCUMENT_KINDS:
+        return DOCUMENT_KINDS[kind]
+    close = difflib.get_close_matches(str(kind), list(DOCUMENT_KINDS), n=1)
     errors.append(
         SpecError(
             doc.where(("kind",)),
             f"unknown kind {kind!r}" if kind is not None else "missing required key 'kind'",
             "kind",
-            f"did you mean {close[0]!r}?" if close else f"kinds: {', '.join(sorted(KINDS))}",
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"kinds: {', '.join(sorted(DOCUMENT_KINDS))}",
         )
     )
     return None
@@ -197,126 +183,22 @@ def _check_experiment(
         )
 
     guardrails: list[Guardrail] = []
-    g = spec.guardrails
-    for family in FAMILIES.values():
-        rail = getattr(g, family.key)
-        if rail is None:
+    for kind in KINDS:
+        written = getattr(spec.guardrails, kind.field)
+        if written is None:
             continue
-        base: PathKey = ("spec", "guardrails", family.spec_key)
-        metric = getattr(metrics, family.metric) if family.metric else None
-        if metric is None:
-            err(
-                base,
-                f"guardrail {family.spec_key!r} needs `metrics.{_camel(family.metric)}`",
-                f"declare the metric that exposes the {family.noun}, or remove the guardrail",
-            )
-            continue
-        if family.key == "error_rate" and not (metric.error_selector or metrics.errors):
-            err(
-                base,
-                "guardrail 'errorRate' needs failed requests: `metrics.requests.errorSelector` "
-                "or `metrics.errors`",
-            )
-            continue
-        _check_known(rail.variants, names, (*base, "variants"), "variant", err)
-        levels = _levels(family, rail, getattr(metric, "scale", "ratio"), base, err)
-        guardrails.append(Guardrail(family, levels, tuple(rail.variants or ()), rail.runbook_url))
-    if g.traffic_split is not None:
-        if metrics.requests is None and metrics.traffic_share is None:
-            err(
-                ("spec", "guardrails", "trafficSplit"),
-                "guardrail 'trafficSplit' needs `metrics.requests` or `metrics.trafficShare`",
-            )
-        elif not declared:
-            err(
-                ("spec", "guardrails", "trafficSplit"),
-                "guardrail 'trafficSplit' needs the declared `traffic` of every variant",
-            )
-        else:
-            level = AlertLevel(
-                g.traffic_split.severity, g.traffic_split.tolerance, g.traffic_split.for_
-            )
-            guardrails.append(Guardrail(TRAFFIC_SPLIT, (level,), (), g.traffic_split.runbook_url))
-    if g.server_down is not None:
-        level = AlertLevel(g.server_down.severity, 0, g.server_down.for_)
-        guardrails.append(Guardrail(SERVER_DOWN, (level,), (), g.server_down.runbook_url))
+        ctx = RailContext(metrics, tuple(spec.variants), ("spec", "guardrails", kind.key), err)
+        rail = kind.resolve(written, ctx)
+        if rail is not None:
+            guardrails.append(rail)
     return tuple(guardrails)
-
-
-def _levels(
-    family: Family, rail: ThresholdGuardrail, scale: str, base: PathKey, err: Any
-) -> tuple[AlertLevel, ...]:
-    written = {
-        sev: getattr(rail, sev) for sev in ("critical", "warning", "info") if getattr(rail, sev)
-    }
-    if not written:
-        if not family.defaults:
-            err(
-                base,
-                f"guardrail {family.spec_key!r} has no default thresholds",
-                f"give at least one level, e.g. `warning: {{{family.direction}: ..., for: 5m}}`",
-            )
-        return tuple(
-            AlertLevel(sev, to_threshold(family, value, scale), for_)
-            for sev, value, for_ in family.defaults
-        )
-    defaults_for = {sev: for_ for sev, _, for_ in family.defaults}
-    levels: list[AlertLevel] = []
-    for sev, level in written.items():
-        path = (*base, sev)
-        wrong = "above" if family.direction == "below" else "below"
-        if getattr(level, wrong) is not None:
-            err(
-                (*path, wrong),
-                f"{family.noun} alerts fire {family.direction} a threshold, not {wrong} it",
-                f"write `{family.direction}: ...`",
-            )
-            continue
-        value = getattr(level, family.direction)
-        if value is None:
-            err(path, f"missing `{family.direction}:` threshold for {sev}")
-            continue
-        try:
-            threshold = to_threshold(family, value, scale)
-        except ValueError as exc:
-            err((*path, family.direction), str(exc))
-            continue
-        for_ = level.for_ or defaults_for.get(sev, "5m")
-        levels.append(AlertLevel(sev, threshold, for_))
-    _check_level_order(family, levels, base, err)
-    return tuple(levels)
-
-
-def _check_level_order(family: Family, levels: list[AlertLevel], base: PathKey, err: Any) -> None:
-    """A critical threshold that is milder than the warning one is a typo, not a policy."""
-    by = {lvl.severity: lvl.threshold for lvl in levels}
-    if "critical" in by and "warning" in by:
-        milder = (
-            by["critical"] > by["warning"]
-            if family.direction == "below"
-            else (by["critical"] < by["warning"])
-        )
-        if milder:
-            err(
-                (*base, "critical"),
-                f"the critical threshold ({by['critical']:g}) is milder than the warning one "
-                f"({by['warning']:g})",
-                f"{family.noun} alerts fire {family.direction} the threshold: critical should "
-                f"be further {family.direction}",
-            )
 
 
 def _check_known(
     values: list[str] | None, known: list[str], path: PathKey, what: str, err: Any
 ) -> None:
-    for i, value in enumerate(values or ()):
-        if value not in known:
-            close = difflib.get_close_matches(value, known, n=1)
-            err(
-                (*path, i),
-                f"unknown {what} {value!r}",
-                f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}",
-            )
+    for i, message, hint in unknown_names(values, known, what):
+        err((*path, i), message, hint)
 
 
 def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from monogen.compile.gotemplate import literal
+
 
 @dataclass(frozen=True)
 class RecordingRule:
     record: str
     expr: str
     labels: dict[str, str] = field(default_factory=dict)
+    # What the series holds, e.g. ("quantile", "0.95"), kept for tests: not rendered.
+    meaning: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"record": self.record, "expr": self.expr}
@@ -33,7 +37,8 @@ class AlertingRule:
         out: dict[str, Any] = {"alert": self.alert, "expr": self.expr}
         if self.for_ and self.for_ != "0s":
             out["for"] = self.for_
-        out["labels"] = dict(sorted(self.labels.items()))
+        # Prometheus expands templates in alert labels: values are text, never actions.
+        out["labels"] = {k: literal(v) for k, v in sorted(self.labels.items())}
         out["annotations"] = dict(self.annotations)
         return out
 
@@ -42,7 +47,7 @@ class AlertingRule:
 class AlertIntent:
     """The meaning behind an alert expression: series compared, direction and threshold."""
 
-    family: str
+    rail: Any  # the guardrail it was compiled from (a monogen.kinds.base.Guardrail)
     series: str  # the metric or recorded series the threshold is applied to
     direction: str  # below | above
     threshold: float

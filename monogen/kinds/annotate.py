@@ -1,0 +1,69 @@
+"""Labels and annotations every generated alert carries, in one place for all kinds."""
+
+from __future__ import annotations
+
+from monogen.compile import naming
+from monogen.compile.gotemplate import literal
+from monogen.compile.promql import number
+from monogen.compile.scope import RuleContext, Scope
+from monogen.kinds.base import AlertLevel, Guardrail
+from monogen.spec.quantities import format_duration
+
+
+def labels(scope: Scope, rail: Guardrail, level: AlertLevel) -> dict[str, str]:
+    """Rule labels as values: the rule file's renderer escapes them for Go templates."""
+    out = {
+        "severity": level.severity,
+        "category": rail.kind.category,
+        "experiment": scope.experiment,
+        "team": scope.team,
+    }
+    if not scope.in_metrics:
+        out[scope.variant_label] = scope.variants[0]
+    return out
+
+
+def links(ctx: RuleContext, rail: Guardrail) -> dict[str, str]:
+    """The runbook and dashboard annotations (spec text, so written as literal text)."""
+    base = ctx.runbook_base.rstrip("/")
+    runbook = rail.runbook_url or f"{base}/{naming.runbook_anchor(rail.kind.alert)}"
+    dashboard = naming.dashboard_url(ctx.grafana_url, ctx.scope.experiment)
+    return {"runbook_url": literal(runbook), "dashboard_url": literal(dashboard)}
+
+
+def humanized_value(unit: str, scale: str) -> str:
+    if unit == "seconds":
+        return "{{ $value | humanizeDuration }}"
+    if unit == "ratio" or (unit == "scaled" and scale == "ratio"):
+        return "{{ $value | humanizePercentage }}"
+    if unit in ("percent", "scaled"):
+        return '{{ $value | printf "%.1f" }}%'
+    return "{{ $value | humanize }}"
+
+
+def threshold_text(unit: str, threshold: float, scale: str) -> str:
+    if unit == "seconds":
+        return format_duration(threshold)
+    if unit == "ratio" or (unit == "scaled" and scale == "ratio"):
+        return f"{number(round(threshold * 100, 10))}%"
+    if unit in ("percent", "scaled"):
+        return f"{number(threshold)}%"
+    return number(threshold)
+
+
+def threshold_annotations(
+    ctx: RuleContext, rail: Guardrail, level: AlertLevel, *, noun: str, who: str, unit: str
+) -> dict[str, str]:
+    """Summary and description of a threshold alert, then its links."""
+    kind = rail.kind
+    value = humanized_value(unit, rail.scale)
+    limit = threshold_text(unit, level.threshold, rail.scale)
+    noun = noun[0].upper() + noun[1:]
+    experiment = ctx.scope.experiment
+    return {
+        "summary": f"{noun} of {who} is {kind.direction} {limit} in experiment {experiment}",
+        "description": f"{noun} of {who} in experiment {experiment} is {value}, "
+        f"{kind.direction} the {level.severity} threshold of {limit} "
+        f"for more than {level.for_}.",
+        **links(ctx, rail),
+    }

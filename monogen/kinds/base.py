@@ -1,0 +1,126 @@
+"""The interface of a guardrail kind, and the values kinds hand to the compilers.
+
+A kind is one module: its spec model, how a written guardrail becomes a `Guardrail`
+(validation, defaults, thresholds in the metric's unit), the alerts it compiles to, the
+synthetic series that prove them under promtool, the dashboard panel it draws its
+thresholds on, and the labels that tell its alerts apart for inhibition. Compilers call
+these methods and never branch on a kind's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from monogen.compile.fixtures import Fixture, FixtureContext
+from monogen.compile.promql import Matcher
+from monogen.compile.scope import RuleContext
+from monogen.spec.base import SpecModel
+from monogen.spec.loader import PathKey
+from monogen.spec.metrics import Metrics, Variant
+from monogen.targets.rules import AlertingRule
+
+Severity = Literal["critical", "warning", "info"]
+Direction = Literal["below", "above"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
+
+
+@dataclass(frozen=True)
+class AlertLevel:
+    severity: str
+    threshold: float  # in the unit of the compared series
+    for_: str
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    """A guardrail with defaults applied and thresholds converted: what compilers read."""
+
+    kind: Kind
+    levels: tuple[AlertLevel, ...]
+    variants: tuple[str, ...] = ()  # empty: every variant
+    runbook_url: str | None = None
+    scale: str = "ratio"  # the judged gauge's scale (percent or ratio), where it has one
+    matchers: tuple[Matcher, ...] = ()  # extra matchers on the judged series
+    instance_labels: tuple[str, ...] = ()  # labels beside the variant telling alerts apart
+    quantile: float | None = None  # the latency quantile judged, where one is
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+Err = Callable[[PathKey, str, str], None]
+
+
+@dataclass(frozen=True)
+class RailContext:
+    """What a kind sees of its experiment while validating one guardrail."""
+
+    metrics: Metrics
+    variants: tuple[Variant, ...]
+    path: PathKey  # of the guardrail in the document
+    err: Err  # records a positioned error: (path, message, hint)
+
+    @property
+    def variant_names(self) -> list[str]:
+        return [v.name for v in self.variants]
+
+    @property
+    def split_declared(self) -> bool:
+        return all(v.traffic is not None for v in self.variants)
+
+
+class Kind:
+    """One guardrail kind. Subclasses set the class attributes and implement `resolve`,
+    `alerts` and `fixture`; the rest has defaults for a threshold on one judged value."""
+
+    key: ClassVar[str]  # as written in specs (camelCase)
+    model: ClassVar[type[SpecModel]]
+    alert: ClassVar[str]
+    category: ClassVar[str]
+    direction: ClassVar[Direction]
+    noun: ClassVar[str]
+    panel: ClassVar[str | None] = None  # dashboard panel that draws its thresholds
+    rate_based: ClassVar[bool] = False  # judges a rate: its first sample is a step late
+    per_variant: ClassVar[bool] = True  # its alerts carry the variant label
+
+    @property
+    def field(self) -> str:
+        """The spec key in snake case (the field of the spec model)."""
+        return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.key)
+
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        raise NotImplementedError
+
+    def quantiles(self, rail: Guardrail) -> tuple[float, ...]:
+        """Latency quantiles the recording rules must provide for this guardrail."""
+        return ()
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        raise NotImplementedError
+
+    # -- proof under promtool ---------------------------------------------------------
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        """A judged value just past the threshold, and one just inside it."""
+        raise NotImplementedError
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        """Input series under which `variant`'s judged value is `value`."""
+        raise NotImplementedError
+
+    def crossed(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
+    ) -> bool:
+        if self.direction == "below":
+            return value < threshold
+        return value > threshold
+
+    # -- dashboards -------------------------------------------------------------------
+
+    def panel_note(self, rail: Guardrail) -> str:
+        """A sentence for the description of the panel that draws this guardrail."""
+        return ""

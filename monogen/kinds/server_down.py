@@ -1,0 +1,85 @@
+"""Server down: a model server's scrape target reports `up == 0`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
+from monogen.compile.promql import equals, selector
+from monogen.compile.scope import RuleContext
+from monogen.kinds.annotate import labels, links
+from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.spec.base import Duration, HttpUrl, Labels, MetricName, SpecModel
+from monogen.targets.rules import AlertingRule, AlertIntent
+
+
+class ServerDownGuardrail(SpecModel):
+    metric: MetricName = "up"
+    selector: Labels = Field(default_factory=dict)
+    severity: Literal["critical", "warning", "info"] = "critical"
+    for_: Duration = Field("1m", alias="for")
+    runbook_url: HttpUrl | None = None
+
+
+class ServerDown(Kind):
+    key = "serverDown"
+    model = ServerDownGuardrail
+    alert = "ModelServerDown"
+    category = "reliability"
+    direction = "below"
+    noun = "availability"
+    per_variant = False
+
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        level = AlertLevel(spec.severity, 0, spec.for_)
+        return Guardrail(
+            self,
+            (level,),
+            runbook_url=spec.runbook_url,
+            options={"metric": spec.metric, "selector": dict(spec.selector)},
+        )
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        level = rail.levels[0]
+        scope = ctx.scope
+        own = rail.options["selector"]
+        matchers = equals(scope.selector) + [m for m in equals(own) if m[0] not in scope.selector]
+        metric = rail.options["metric"]
+        return [
+            AlertingRule(
+                alert=self.alert,
+                expr=f"{selector(metric, matchers)} == 0",
+                for_=level.for_,
+                labels=labels(scope, rail, level),
+                annotations={
+                    "summary": f"Model server {{{{ $labels.instance }}}} of experiment "
+                    f"{scope.experiment} is down",
+                    "description": f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job "
+                    f"{{{{ $labels.job }}}}) of experiment {scope.experiment} for more than "
+                    f"{level.for_}.",
+                    **links(ctx, rail),
+                },
+                intent=AlertIntent(rail, metric, "below", 1, (), per_variant=False),
+            )
+        ]
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        return 0.0, 1.0
+
+    def crossed(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
+    ) -> bool:
+        return value == 0
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        labels = {**ctx.selector, **rail.options["selector"]}
+        labels.setdefault("job", "model-server")
+        labels["instance"] = "model-server-0:8080"
+        found = [series(rail.options["metric"], labels, constant(value, ctx.samples))]
+        return Fixture(found, {variant: value}, {variant: labels})

@@ -1,0 +1,83 @@
+"""What an experiment measures: its variants and the metrics their services expose.
+
+Guardrail kinds read these models; they live apart from `experiment.py`, which assembles
+the guardrail kinds into the spec, so that kinds can import them without a cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from monogen.spec.base import LabelName, Labels, MetricName, SpecModel
+
+
+class Variant(SpecModel):
+    name: Annotated[str, Field(min_length=1, description="Value of the variant label.")]
+    role: Literal["control", "treatment"] | None = None
+    traffic: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        None, description="Declared share of traffic, in percent; all variants sum to 100."
+    )
+
+
+class Metric(SpecModel):
+    name: MetricName
+    selector: Labels = Field(
+        default_factory=dict, description="Extra label matchers for this metric only."
+    )
+
+
+class RequestsMetric(Metric):
+    """A counter of all requests; `errorSelector` picks out the failed ones."""
+
+    error_selector: Labels | None = None
+
+
+class GaugeMetric(Metric):
+    scale: Literal["percent", "ratio"] = Field(
+        "ratio", description="Whether the gauge reads 0-100 (percent) or 0-1 (ratio)."
+    )
+
+
+class PercentGauge(Metric):
+    """A resource gauge that reads 0-100."""
+
+
+class DriftMetric(Metric):
+    feature_label: LabelName = "feature"
+
+
+# The impact type judged and shown when a spec names none.
+DEFAULT_IMPACT_TYPE = "net_business_value"
+
+
+class BusinessImpactMetric(Metric):
+    type_label: LabelName = "metric_type"
+
+
+class FeedbackMetric(Metric):
+    type_label: LabelName = "feedback_type"
+
+
+class Metrics(SpecModel):
+    requests: RequestsMetric | None = None
+    errors: Metric | None = Field(None, description="A separate counter of failed requests.")
+    latency: Metric | None = Field(None, description="A histogram in seconds (base name).")
+    accuracy: GaugeMetric | None = None
+    precision: GaugeMetric | None = None
+    recall: GaugeMetric | None = None
+    f1_score: GaugeMetric | None = None
+    auc_roc: GaugeMetric | None = None
+    precision_at_k: GaugeMetric | None = None
+    traffic_share: GaugeMetric | None = Field(
+        None, description="A gauge of each variant's share of traffic, if services export it."
+    )
+    drift: DriftMetric | None = Field(None, description="Population stability index per feature.")
+    roi: Metric | None = None
+    cost_savings: Metric | None = None
+    business_impact: BusinessImpactMetric | None = None
+    feedback: FeedbackMetric | None = None
+    cpu: PercentGauge | None = None
+    memory: PercentGauge | None = None
+    disk: PercentGauge | None = None
