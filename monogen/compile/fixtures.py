@@ -4,6 +4,7 @@ from them (with the same float operations, so expected values match exactly)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from monogen.compile.promql import quote
@@ -12,7 +13,6 @@ from monogen.spec.metrics import Metric, Metrics, Variant
 from monogen.spec.quantities import format_number
 
 STEP = 60  # seconds between samples and between rule evaluations
-WINDOW_SAMPLES = 5  # rate windows are full (no extrapolation) from this many steps on
 
 
 @dataclass
@@ -37,10 +37,27 @@ def counter(per_step: float, samples: int) -> str:
     return f"0+{format_number(per_step)}x{samples}"
 
 
-def rate(per_step: float) -> float:
-    """rate() over a full window of a counter growing `per_step` a step, as Prometheus
-    computes it: increase over the window divided by its seconds."""
-    return (per_step * WINDOW_SAMPLES) / (STEP * WINDOW_SAMPLES)
+def rate(per_step: float, window: float) -> float:
+    """rate() over `window` seconds of a counter growing `per_step` a step, with the float
+    operations of Prometheus' extrapolatedRate (measured against promtool 2.42): the
+    increase between the samples in the window, scaled from the sampled interval to the
+    window, times 1/window. Counters start at 0 more than a window before evaluation."""
+    steps = math.ceil(window / STEP) - 1  # sample intervals inside the window
+    return (per_step * steps) * (window / (STEP * steps)) * (1 / window)
+
+
+def exact_rates(count: int, window: float) -> list[float]:
+    """`count` distinct request rates (a second, multiples of 10) whose rate(), error
+    rate (a tenth) and success rate come out as exact integers, so that sums and ratios
+    of them are the same float in any order, in Go as in Python."""
+    found: list[float] = []
+    per_second = 0
+    while len(found) < count:
+        per_second += 10
+        parts = (per_second, per_second // 10, per_second - per_second // 10)
+        if all(rate(STEP * p, window) == p for p in parts):
+            found.append(float(per_second))
+    return found
 
 
 def bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
@@ -65,6 +82,7 @@ class FixtureContext:
     variants: tuple[Variant, ...]
     metrics: Metrics
     samples: int  # samples per series: past the longest `for`, with room to spare
+    window: float  # seconds of the recording rules' rate()
 
     @property
     def in_metrics(self) -> bool:
@@ -73,6 +91,9 @@ class FixtureContext:
     @property
     def names(self) -> list[str]:
         return [v.name for v in self.variants]
+
+    def rate(self, per_step: float) -> float:
+        return rate(per_step, self.window)
 
     def base_labels(self, metric: Metric, variant: str) -> dict[str, str]:
         labels = {**self.selector, **metric.selector}
@@ -141,7 +162,7 @@ class FixtureContext:
         m = self.metrics
         if m.requests is not None:
             found = [s for name, n in per_step.items() for s in self.requests(name, n, 0)]
-            rates = {name: rate(n) for name, n in per_step.items()}
+            rates = {name: self.rate(n) for name, n in per_step.items()}
             total = sum(rates[name] for name in targets)
             seen = {name: 100 * rates[name] / total for name in targets}
         else:

@@ -21,7 +21,7 @@ from monogen.compile.fixtures import (
     Fixture,
     FixtureContext,
     bucket_quantile,
-    rate,
+    exact_rates,
 )
 from monogen.compile.promql import quote
 from monogen.spec.quantities import parse_duration
@@ -66,6 +66,7 @@ class _Context:
             tuple(spec.variants),
             spec.metrics,
             int(longest // STEP) + 20,
+            parse_duration(spec.rate_window),
         )
         self.variants = self.fx.names
 
@@ -153,7 +154,10 @@ class _Context:
         m = fx.metrics
         series: list[dict[str, str]] = []
         per_variant = {
-            v: (float(600 * (i + 1)), float(60 * (i + 1))) for i, v in enumerate(self.variants)
+            v: (per_second * STEP, per_second * STEP / 10)
+            for v, per_second in zip(
+                self.variants, exact_rates(len(self.variants), fx.window), strict=True
+            )
         }
         if m.requests is not None:
             for v, (total, errors) in per_variant.items():
@@ -194,9 +198,9 @@ class _Context:
         rates = {}
         for v, (total, errors) in per_variant.items():
             if requests and requests.error_selector:
-                rates[v] = (rate(total - errors) + rate(errors), rate(errors))
+                rates[v] = (fx.rate(total - errors) + fx.rate(errors), fx.rate(errors))
             else:
-                rates[v] = (rate(total), rate(errors))
+                rates[v] = (fx.rate(total), fx.rate(errors))
 
         def each(fn: Any) -> list[tuple[dict[str, str], float]]:
             return [({**rule.labels, **fx.out_labels(v)}, fn(v)) for v in self.variants]
@@ -204,13 +208,13 @@ class _Context:
         what, *args = rule.meaning or ("",)
         if what == "buckets":
             out = [
-                ({**rule.labels, **fx.out_labels(v), "le": le}, rate(n))
+                ({**rule.labels, **fx.out_labels(v), "le": le}, fx.rate(n))
                 for v in self.variants
                 for le, n in (("0.1", 300.0), ("0.5", 600.0), ("+Inf", 600.0))
             ]
             return sorted(out, key=lambda s: sorted(s[0].items()))
         if what == "quantile":
-            buckets = [(bound, rate(n)) for bound, n in self.BUCKETS]
+            buckets = [(bound, fx.rate(n)) for bound, n in self.BUCKETS]
             return each(lambda v: bucket_quantile(float(args[0]), buckets))
         if what == "traffic_percent":
             if requests is None:

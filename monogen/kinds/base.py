@@ -59,6 +59,7 @@ class RailContext:
     variants: tuple[Variant, ...]
     path: PathKey  # of the guardrail in the document
     err: Err  # records a positioned error: (path, message, hint)
+    selector: dict[str, str] = field(default_factory=dict)  # the experiment's
 
     @property
     def variant_names(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monogen.compile.fixtures import Fixture, FixtureContext, rate
+from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.scope import RuleContext
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.threshold import ThresholdKind
@@ -43,9 +43,9 @@ class ErrorRate(ThresholdKind):
         requests = ctx.metrics.requests
         assert requests is not None
         seen = (
-            rate(errors) / (rate(total - errors) + rate(errors))
+            ctx.rate(errors) / (ctx.rate(total - errors) + ctx.rate(errors))
             if requests.error_selector
-            else rate(errors) / rate(total)
+            else ctx.rate(errors) / ctx.rate(total)
         )
         return Fixture(
             ctx.requests(variant, total, errors),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from monogen.compile import naming
-from monogen.compile.fixtures import Fixture, FixtureContext, rate
+from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.scope import RuleContext
 from monogen.kinds.base import Guardrail
 from monogen.kinds.levels import ThresholdGuardrail
@@ -49,7 +49,7 @@ class Latency(ThresholdKind):
         q = rail.quantile or 0.95
         bound = value / q
         per_step = 600.0
-        c = rate(per_step)
+        c = ctx.rate(per_step)
         seen = 0 + (bound - 0) * ((q * c) / c)
         return Fixture(
             ctx.histogram(variant, [(bound, per_step)]),

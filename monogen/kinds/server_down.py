@@ -11,7 +11,8 @@ from monogen.compile.promql import equals, selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
-from monogen.spec.base import Duration, HttpUrl, Labels, MetricName, SpecModel
+from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.names import Labels, MetricName
 from monogen.targets.rules import AlertingRule, AlertIntent
 
 
@@ -33,6 +34,14 @@ class ServerDown(Kind):
     per_variant = False
 
     def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        for key, value in spec.selector.items():
+            if ctx.selector.get(key, value) != value:
+                ctx.err(
+                    (*ctx.path, "selector", key),
+                    f"label {key!r} is selected as {value!r} here but as "
+                    f"{ctx.selector[key]!r} by the experiment's selector",
+                    "set each label once",
+                )
         level = AlertLevel(spec.severity, 0, spec.for_)
         return Guardrail(
             self,

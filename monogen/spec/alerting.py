@@ -9,24 +9,16 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from monogen.spec.base import API_VERSION, Duration, LabelName, Name, SpecModel
+from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
+from monogen.spec.names import Email, LabelName, Name, OneLine, SecretPath, TeamName
 
-FilePath = Annotated[
-    str,
-    Field(
-        pattern=r"^/[^\s]*$",
-        description="Absolute path of a file on the Alertmanager host holding the secret.",
-    ),
-]
+FilePath = SecretPath
 
 
 class SlackConfig(SpecModel):
     api_url_file: FilePath
     channel: Annotated[str, Field(pattern=r"^[#@]?[\w.-]+$")]
     send_resolved: bool = True
-
-
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class EmailConfig(SpecModel):
@@ -43,14 +35,14 @@ class EmailConfig(SpecModel):
 class PagerDutyConfig(SpecModel):
     routing_key_file: FilePath | None = Field(None, description="Events API v2 integration key.")
     service_key_file: FilePath | None = Field(None, description="Events API v1 service key.")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(
+    url: HttpUrl | None = Field(
         None, description="Events API endpoint, e.g. for PagerDuty's EU service region."
     )
     send_resolved: bool = True
 
 
 class WebhookConfig(SpecModel):
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] = Field(
+    url: HttpUrl = Field(
         description="Endpoint; must not embed credentials or tokens."
     )
     send_resolved: bool = True
@@ -155,8 +147,8 @@ class RouteDefaults(SpecModel):
 
 class Smtp(SpecModel):
     smarthost: Annotated[str, Field(pattern=r"^[^\s:]+:\d+$")]
-    from_: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")] = Field(alias="from")
-    auth_username: str | None = None
+    from_: Email = Field(alias="from")
+    auth_username: OneLine | None = None
     auth_password_file: FilePath | None = None
     require_tls: bool = True
 
@@ -172,7 +164,7 @@ class AlertingSpec(SpecModel):
 
 class AlertingMetadata(SpecModel):
     name: Name
-    team: Annotated[str, Field(min_length=1)]
+    team: TeamName
     namespace: Name = "monitoring"
 
 

@@ -41,22 +41,3 @@ HttpUrl = Annotated[
     StringConstraints(pattern=r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=2048),
     Field(description="An http:// or https:// URL, on one line."),
 ]
-
-# A DNS-1123 label: used in file names, Kubernetes names and dashboard uids.
-Name = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63),
-    Field(description="Lower-case letters, digits and '-', starting and ending alphanumeric."),
-]
-MetricName = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"),
-    Field(description="A Prometheus metric name."),
-]
-LabelName = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
-    Field(description="A Prometheus label name."),
-]
-# Label values may hold any text: the compilers escape them.
-Labels = dict[LabelName, str]

@@ -7,23 +7,24 @@ from typing import Annotated, Literal
 from pydantic import Field, create_model
 
 from monogen.kinds.registry import KINDS
-from monogen.spec.base import (
-    API_VERSION,
-    Duration,
-    HttpUrl,
-    LabelName,
+from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
+from monogen.spec.metrics import Metrics, Variant
+from monogen.spec.names import (
+    AlertLabelName,
+    ExperimentName,
+    KubernetesLabels,
     Labels,
     Name,
-    SpecModel,
+    OneLine,
+    TeamName,
 )
-from monogen.spec.metrics import Metrics, Variant
 
 
 class Metadata(SpecModel):
-    name: Name
-    team: Annotated[str, Field(min_length=1, description="Owning team; routes select on it.")]
+    name: ExperimentName
+    team: TeamName
     namespace: Name = Field("monitoring", description="Namespace of the Kubernetes manifests.")
-    labels: dict[str, str] = Field(
+    labels: KubernetesLabels = Field(
         default_factory=dict, description="Extra labels on Kubernetes manifests, e.g. release."
     )
 
@@ -43,15 +44,15 @@ DashboardRow = Literal[
 
 
 class DashboardLink(SpecModel):
-    title: Annotated[str, Field(min_length=1)]
+    title: OneLine
     url: HttpUrl
 
 
 class DashboardOptions(SpecModel):
     """How the experiment's Grafana dashboard looks; every field has a default."""
 
-    folder: Annotated[str, Field(min_length=1)] = "ML Experiments"
-    tags: list[str] = Field(default_factory=list)
+    folder: OneLine = "ML Experiments"
+    tags: list[OneLine] = Field(default_factory=list)
     refresh: Duration = "1m"
     time_from: Annotated[str, Field(pattern=r"^now-([0-9]+(s|m|h|d|w|y))+$")] = "now-6h"
     links: list[DashboardLink] = Field(default_factory=list)
@@ -65,7 +66,7 @@ class ExperimentSpec(SpecModel):
     selector: Labels = Field(
         default_factory=dict, description="Label matchers that scope every query."
     )
-    variant_label: LabelName | None = Field(
+    variant_label: AlertLabelName | None = Field(
         None, description="Label naming the variant; may be omitted with a single variant."
     )
     variants: Annotated[list[Variant], Field(min_length=1)]

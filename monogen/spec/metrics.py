@@ -10,11 +10,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from monogen.spec.base import LabelName, Labels, MetricName, SpecModel
+from monogen.spec.base import SpecModel
+from monogen.spec.names import AlertLabelName, Labels, LabelValue, MetricName
 
 
 class Variant(SpecModel):
-    name: Annotated[str, Field(min_length=1, description="Value of the variant label.")]
+    name: Annotated[
+        LabelValue, Field(min_length=1, max_length=200, description="Value of the variant label.")
+    ]
     role: Literal["control", "treatment"] | None = None
     traffic: Annotated[float, Field(gt=0, le=100)] | None = Field(
         None, description="Declared share of traffic, in percent; all variants sum to 100."
@@ -45,7 +48,7 @@ class PercentGauge(Metric):
 
 
 class DriftMetric(Metric):
-    feature_label: LabelName = "feature"
+    feature_label: AlertLabelName = "feature"
 
 
 # The impact type judged and shown when a spec names none.
@@ -53,11 +56,11 @@ DEFAULT_IMPACT_TYPE = "net_business_value"
 
 
 class BusinessImpactMetric(Metric):
-    type_label: LabelName = "metric_type"
+    type_label: AlertLabelName = "metric_type"
 
 
 class FeedbackMetric(Metric):
-    type_label: LabelName = "feedback_type"
+    type_label: AlertLabelName = "feedback_type"
 
 
 class Metrics(SpecModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from monogen.spec.errors import SpecError, dotted
 from monogen.spec.loader import Document, PathKey
+from monogen.spec.names import EMAIL_PATTERN
 
 # Patterns are the contract, but users should read words, not regular expressions.
 _PATTERN_WORDS = {
@@ -20,9 +21,9 @@ _PATTERN_WORDS = {
     r"^[a-zA-Z_:][a-zA-Z0-9_:]*$": "a Prometheus metric name, e.g. ab_test_requests_total",
     r"^[a-zA-Z_][a-zA-Z0-9_]*$": "a Prometheus label name, e.g. model_name",
     r"^([0-9]+(y|w|d|h|m|s|ms))+$": "a duration such as 30s, 5m or 1h30m",
-    r"^https?://\S+$": "an http(s):// URL",
+    r"^https?://[^\s\x00-\x1f\x7f]+$": "an http(s):// URL on one line",
     r"^/[^\s]*$": "an absolute path to a file on the Alertmanager host",
-    r"^[^@\s]+@[^@\s]+$": "an email address",
+    EMAIL_PATTERN: "an email address such as oncall@example.com",
 }
 
 

@@ -15,7 +15,7 @@ from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
 from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
-from monogen.spec.experiment import Experiment
+from monogen.spec.experiment import Experiment, ExperimentSpec
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
@@ -181,17 +181,56 @@ def _check_experiment(
             "errors are given twice: by `requests.errorSelector` and by `errors`",
             "keep one of them",
         )
+    _check_selectors(spec, err)
 
     guardrails: list[Guardrail] = []
     for kind in KINDS:
         written = getattr(spec.guardrails, kind.field)
         if written is None:
             continue
-        ctx = RailContext(metrics, tuple(spec.variants), ("spec", "guardrails", kind.key), err)
+        path = ("spec", "guardrails", kind.key)
+        ctx = RailContext(metrics, tuple(spec.variants), path, err, dict(spec.selector))
         rail = kind.resolve(written, ctx)
         if rail is not None:
             guardrails.append(rail)
     return tuple(guardrails)
+
+
+def _check_selectors(spec: ExperimentSpec, err: Any) -> None:
+    """Matchers from the experiment, a metric and its error selector all apply together:
+    a label set twice to different values, or the variant label, selects nothing."""
+    scope = dict(spec.selector)
+    variant = spec.variant_label
+    for key in scope:
+        if key == variant:
+            err(
+                ("spec", "selector", key),
+                f"the selector sets the variant label {key!r}",
+                "variants are selected by `variants`; remove this key",
+            )
+    for field, metric in spec.metrics:
+        if metric is None:
+            continue
+        name = _camel(field)
+        own = dict(getattr(metric, "selector", {}))
+        layers = [("selector", own)]
+        if getattr(metric, "error_selector", None):
+            layers.append(("errorSelector", dict(metric.error_selector)))
+        seen = dict(scope)
+        for key_name, selector in layers:
+            for key, value in selector.items():
+                path = ("spec", "metrics", name, key_name, key)
+                if key == variant:
+                    err(path, f"{key_name} sets the variant label {key!r}", "remove this key")
+                elif key in seen and seen[key] != value:
+                    err(
+                        path,
+                        f"label {key!r} is selected as {value!r} here but as {seen[key]!r} "
+                        "by an enclosing selector: no series can match both",
+                        "set each label once: in the experiment's `selector` for every metric, "
+                        "or in one metric's `selector`",
+                    )
+            seen.update(selector)
 
 
 def _check_known(

@@ -1,0 +1,139 @@
+"""Names and text from specs as types: each is checked at load against every place it
+lands (file names, Kubernetes names and labels, Prometheus label names, one-line text in
+YAML, JSON and notifications), so no later stage meets a name it cannot use."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+# Labels monogen sets on every alert (and `le`/`quantile`, which histograms and summaries
+# own): a spec may not use them as a variant, feature or type label.
+RESERVED_LABELS = frozenset(
+    {"experiment", "team", "severity", "category", "alertname", "le", "quantile"}
+)
+# Experiment names that derived names use for monogen's own files and dashboards.
+RESERVED_EXPERIMENTS = frozenset({"overview"})
+MANAGED_LABEL_PREFIXES = ("monogen.dev/", "app.kubernetes.io/managed-by")
+
+_DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+_K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+def _not_reserved_experiment(name: str) -> str:
+    if name in RESERVED_EXPERIMENTS:
+        raise ValueError(
+            f"experiment name {name!r} is reserved: monogen names its overview dashboard "
+            "and files after it; choose another name"
+        )
+    return name
+
+
+def _usable_label(name: str) -> str:
+    if name.startswith("__"):
+        raise ValueError(f"label name {name!r} is reserved for Prometheus' internal use")
+    if name in RESERVED_LABELS:
+        raise ValueError(
+            f"label name {name!r} is one monogen or Prometheus sets itself "
+            f"({', '.join(sorted(RESERVED_LABELS))}); name the label your series carry, "
+            "e.g. model_name"
+        )
+    return name
+
+
+def one_line(text: str) -> str:
+    """Text shown in dashboards, manifests and notifications: printable, on one line."""
+    for ch in text:
+        if ch in "\n\r\t" or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co"):
+            raise ValueError(
+                f"expected text on one line without control or format characters, "
+                f"found U+{ord(ch):04X}"
+            )
+    if text != text.strip():
+        raise ValueError("expected text without leading or trailing spaces")
+    return text
+
+
+def _label_value_text(text: str) -> str:
+    """A label value from a spec (variants, selectors): any printable text, one line."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            raise ValueError(f"expected printable text, found control character U+{ord(ch):04X}")
+    return text
+
+
+def _secret_path(path: str) -> str:
+    parts = path.split("/")
+    if any(p in (".", "..") for p in parts) or "//" in path:
+        raise ValueError(
+            "expected a plain absolute path: `.`, `..` and empty segments are not allowed"
+        )
+    return path
+
+
+def _k8s_labels(labels: dict[str, str]) -> dict[str, str]:
+    for key, value in labels.items():
+        prefix, _, name = key.rpartition("/")
+        if (prefix and (len(prefix) > 253 or not _DNS_SUBDOMAIN.match(prefix))) or not (
+            len(name) <= 63 and _K8S_NAME.match(name)
+        ):
+            raise ValueError(
+                f"{key!r} is not a Kubernetes label key: [prefix/]name, the name at most 63 "
+                "letters, digits, '-', '_' or '.', starting and ending alphanumeric"
+            )
+        if key.startswith(MANAGED_LABEL_PREFIXES):
+            raise ValueError(f"label {key!r} is set by monogen and cannot be overridden")
+        if value and not (len(value) <= 63 and _K8S_NAME.match(value)):
+            raise ValueError(
+                f"{value!r} (label {key}) is not a Kubernetes label value: at most 63 "
+                "letters, digits, '-', '_' or '.', starting and ending alphanumeric"
+            )
+    return labels
+
+
+# A DNS-1123 label: file names, Kubernetes names and label values, dashboard uids.
+Name = Annotated[
+    str,
+    StringConstraints(pattern=_DNS_LABEL, max_length=63),
+    Field(description="Lower-case letters, digits and '-', starting and ending alphanumeric."),
+]
+ExperimentName = Annotated[Name, AfterValidator(_not_reserved_experiment)]
+TeamName = Annotated[
+    Name,
+    Field(description="Owning team (a DNS label: it names files, Kubernetes objects, routes)."),
+]
+MetricName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"),
+    Field(description="A Prometheus metric name."),
+]
+LabelName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
+    AfterValidator(lambda n: _usable_label(n) if n.startswith("__") else n),
+    Field(description="A Prometheus label name."),
+]
+# A label name that alerts will carry beside monogen's own labels.
+AlertLabelName = Annotated[LabelName, AfterValidator(_usable_label)]
+LabelValue = Annotated[str, AfterValidator(_label_value_text)]
+# Label values may hold any printable text: the compilers escape them.
+Labels = dict[LabelName, LabelValue]
+OneLine = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*"
+    r"@[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$"
+)
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+SecretPath = Annotated[
+    str,
+    Field(
+        pattern=r"^/[^\s]*$",
+        description="Absolute path of a file on the Alertmanager host holding the secret.",
+    ),
+    AfterValidator(_secret_path),
+]
+KubernetesLabels = Annotated[dict[str, str], AfterValidator(_k8s_labels)]
