@@ -1,35 +1,24 @@
-"""The stages in order: load → validate → compile → (lint) → files. No stage writes here."""
+"""The stages in order: load → validate → compile (the build model) → targets → lint →
+text. No stage writes here: the CLI hands the text to output/write.py."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
 from pathlib import Path
 
+from monogen.build import Output, render, render_parts
 from monogen.compile.alertmanager import compile_alertmanager
-from monogen.compile.coverage import RouteRow, coverage_errors, route_table
+from monogen.compile.coverage import coverage_errors, route_table
 from monogen.compile.rules import compile_rules
-from monogen.output.tree import Output, render, render_parts
+from monogen.model.build import Compiled
 from monogen.output.write import Files
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
 from monogen.spec.validate import Specs, validate
-from monogen.targets.alertmanager import AlertmanagerConfig
-from monogen.targets.rules import RuleFile
 
 
 def load(paths: list[Path]) -> Specs:
     return validate(load_paths(paths))
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """Every target model of one build, before rendering."""
-
-    specs: Specs
-    rules: dict[str, RuleFile]
-    alertmanager: AlertmanagerConfig | None
-    routes: list[RouteRow]
 
 
 def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:

@@ -12,10 +12,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from monogen.build import target_files
+from monogen.compile import naming
 from monogen.compile.promtests import compile_promtests
-from monogen.output.render import to_yaml
-from monogen.output.tree import rule_files
-from monogen.pipeline import Compiled
+from monogen.model.build import Compiled
 from monogen.spec.errors import Position, fail
 
 
@@ -50,13 +50,13 @@ def prove(compiled: Compiled, promtool: str, timeout: float = 300) -> list[Proof
         root = Path(tmp)
         for exp in compiled.specs.experiments:
             rules = compiled.rules[exp.name]
-            for rel, text in rule_files(rules).items():
+            files = target_files(compiled, exp.name, {"prometheus-rules", "promtool-tests"})
+            for rel, text in files.items():
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(text)
-            tests = compile_promtests(rules, exp, f"../rules/{exp.name}.rules.yaml")
-            test_file = root / "prometheus/tests" / f"{exp.name}.test.yaml"
-            test_file.parent.mkdir(parents=True, exist_ok=True)
-            test_file.write_text(to_yaml(tests.document, exp.source))
+            # the same tests again, for which alerts they prove
+            tests = compile_promtests(rules, exp, "")
+            test_file = root / naming.test_file_path(exp.name)
             result = subprocess.run(
                 [promtool, "test", "rules", test_file.name],
                 cwd=test_file.parent,

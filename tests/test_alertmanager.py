@@ -7,11 +7,11 @@ import pytest
 import yaml
 
 from monogen.compile.alertmanager import UNROUTED
+from monogen.model.alertmanager import Route
 from monogen.pipeline import compile_specs, compile_targets
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_text
 from monogen.spec.validate import validate
-from monogen.targets.alertmanager import Route
 from tests.conftest import MINIMAL_EXPERIMENT, invoke
 
 TEAM_A = """\

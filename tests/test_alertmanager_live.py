@@ -82,6 +82,7 @@ def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path) -> None:
                     alert("critical", "enhanced-predictor"),
                     alert("warning", "enhanced-predictor"),
                     alert("warning", "baseline-predictor"),
+                    alert("warning", "x<!channel>&y"),  # spec text is escaped for Slack
                 ],
             )
             wait_for(
@@ -102,6 +103,10 @@ def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path) -> None:
     assert all("baseline-predictor" in t for t in texts), texts
     assert not any("variant: enhanced-predictor, severity: warning" in t for t in texts)
     assert slack[0]["channel"] == "#mlops-alerts"
+    slack_text = "".join(texts)
+    assert "variant x&lt;!channel&gt;&amp;y is low" in slack_text, texts
+    assert "variant: x&lt;!channel&gt;&amp;y," in slack_text, texts
+    assert "<!channel>" not in slack_text
 
     (rcpts, message), *_ = smtp.messages
     assert rcpts == ["oncall@example.com"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from monogen.model.alertmanager import render_matcher
 from monogen.pipeline import compile_targets, load
-from monogen.targets.alertmanager import render_matcher
 from tests.conftest import GENERATED, SPECS, run_tool
 
 CONFIG = GENERATED / "alertmanager/alertmanager.yaml"

@@ -106,13 +106,13 @@ def test_failure_mid_render_leaves_the_old_tree(
 ) -> None:
     """Parts are written as they render; one failing after others were staged leaves the
     old tree and no staging directory."""
-    from monogen.output import tree
+    from monogen import build as tree
 
     out = tmp_path / "generated"
     assert invoke("build", str(SPECS), "-o", str(out)).exit_code == 0
     before = snapshot(out)
 
-    monkeypatch.setattr(tree, "_common", _broken_render)  # rendered last, after every experiment
+    monkeypatch.setattr(tree, "_shared", _broken_render)  # rendered last, after every experiment
     if parallel:
         monkeypatch.setattr(tree, "PARALLEL_FROM", 1)
     result = invoke("build", str(SPECS), "-o", str(out))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monogen.compile.alertmanager import UNROUTED
+from monogen.model.alertmanager import AlertmanagerConfig
+from monogen.model.rules import RuleFile
 from monogen.spec.errors import SpecError
 from monogen.spec.validate import ExperimentDoc
-from monogen.targets.alertmanager import AlertmanagerConfig
-from monogen.targets.rules import RuleFile
 
 
 @dataclass(frozen=True, order=True)

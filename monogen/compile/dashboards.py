@@ -12,7 +12,7 @@ from typing import Any
 
 from monogen.compile import naming
 from monogen.compile.grafana import Panel, datasource_variable, render, variant_variable
-from monogen.compile.promql import Matcher, aggregate, equals, quote, regex_alternation, selector
+from monogen.compile.promql import Matcher, aggregate, quote, regex_alternation, selector
 from monogen.compile.rules import recorded_series
 from monogen.compile.scope import Records
 from monogen.kinds.base import Guardrail
@@ -20,7 +20,7 @@ from monogen.spec.metrics import DEFAULT_IMPACT_TYPE, Metric
 from monogen.spec.validate import ExperimentDoc
 
 VARIANT_VAR = "${variant:regex}"
-OVERVIEW_UID = "monogen-overview"
+OVERVIEW_UID = naming.dashboard_uid(naming.OVERVIEW)
 COLORS = {"critical": "red", "warning": "orange", "info": "blue"}
 ROW_TITLES = {
     "traffic": "Traffic",
@@ -55,8 +55,10 @@ def _alert_note(rail: Guardrail) -> str:
 
 
 class _Builder:
-    def __init__(self, exp: ExperimentDoc) -> None:
+    def __init__(self, exp: ExperimentDoc, variants: str = VARIANT_VAR) -> None:
+        """`variants`: the regex that picks variants (the dashboard's variable, or all)."""
         self.exp = exp
+        self.variants = variants
         self.spec = exp.spec.spec
         self.records: Records = recorded_series(exp)
         self.scope = self.records.scope
@@ -69,16 +71,14 @@ class _Builder:
     def recorded(self, name: str) -> str:
         matchers: list[Matcher] = [("experiment", "=", self.exp.name)]
         if self.scope.in_metrics:
-            matchers.append((self.v, "=~", VARIANT_VAR))
+            matchers.append((self.v, "=~", self.variants))
         return selector(name, matchers)
 
     def raw(self, metric: Metric, *extra: Matcher, suffix: str = "") -> str:
         """The metric (or its `suffix`ed series, e.g. _bucket), scoped and variant-filtered."""
-        matchers = equals(self.scope.selector) + [
-            m for m in equals(metric.selector) if m[0] not in self.scope.selector
-        ]
+        matchers = self.scope.base(metric)
         if self.scope.in_metrics:
-            matchers.append((self.v, "=~", VARIANT_VAR))
+            matchers.append((self.v, "=~", self.variants))
         return selector(metric.name + suffix, [*matchers, *extra])
 
     def gauge(self, metric: Metric, agg: str = "max", *by: str, extra: tuple = ()) -> str:
@@ -500,7 +500,7 @@ def compile_overview(experiments: tuple[ExperimentDoc, ...]) -> dict[str, Any]:
     ]
     for exp in experiments:
         spec = exp.spec.spec
-        builder = _Builder(exp)
+        builder = _Builder(exp, variants=".*")
         split = ", ".join(
             f"{v.name}" + (f" {v.traffic:g}%" if v.traffic is not None else "")
             for v in spec.variants
@@ -523,10 +523,6 @@ def compile_overview(experiments: tuple[ExperimentDoc, ...]) -> dict[str, Any]:
         share = next((p for p in traffic if p.title == "Traffic share vs target"), None)
         if share is not None:
             share.title = f"{exp.name}: traffic share vs target"
-            share.targets = [
-                (t.replace(f"=~{quote(VARIANT_VAR)}", '=~".*"'), legend)
-                for t, legend in share.targets
-            ]
             share.width, share.height, share.links = 16, 5, link
             panels.append(share)
         else:

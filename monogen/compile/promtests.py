@@ -24,9 +24,9 @@ from monogen.compile.fixtures import (
     exact_rates,
 )
 from monogen.compile.promql import quote
+from monogen.model.rules import AlertingRule, RecordingRule, RuleFile
 from monogen.spec.quantities import parse_duration
 from monogen.spec.validate import ExperimentDoc
-from monogen.targets.rules import AlertingRule, RecordingRule, RuleFile
 
 
 @dataclass

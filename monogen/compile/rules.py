@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from monogen.compile import naming
 from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Records, RuleContext, Scope
+from monogen.model.rules import RuleFile, RuleGroup
 from monogen.spec.validate import ExperimentDoc
-from monogen.targets.rules import RuleFile, RuleGroup
 
 
 def scope_of(exp: ExperimentDoc) -> Scope:

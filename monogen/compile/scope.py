@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from monogen.compile import naming
 from monogen.compile.gotemplate import literal
 from monogen.compile.promql import Matcher, aggregate, equals, number, one_of, selector
+from monogen.model.rules import RecordingRule
 from monogen.spec.metrics import Metric, Metrics, Variant
-from monogen.targets.rules import RecordingRule
 
 DEFAULT_VARIANT_LABEL = "variant"
 DASHBOARD_QUANTILES = (0.5, 0.95, 0.99)
@@ -31,11 +31,13 @@ class Scope:
     window: str
 
     def base(self, metric: Metric) -> list[Matcher]:
-        """The experiment's selector and the metric's own (validation refuses a key that
-        both set to different values)."""
-        return equals(self.selector) + [
-            m for m in equals(metric.selector) if m[0] not in self.selector
-        ]
+        """The experiment's selector and the metric's own."""
+        return self.base_with(metric.selector)
+
+    def base_with(self, own: dict[str, str]) -> list[Matcher]:
+        """The experiment's selector and `own` (validation refuses a label that both set
+        to different values)."""
+        return equals(self.selector) + [m for m in equals(own) if m[0] not in self.selector]
 
     def matchers(self, metric: Metric, variants: tuple[str, ...] = ()) -> list[Matcher]:
         found = self.base(metric)

@@ -16,10 +16,10 @@ from typing import Any, ClassVar, Literal
 from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import Matcher
 from monogen.compile.scope import RuleContext
+from monogen.model.rules import AlertingRule
 from monogen.spec.base import SpecModel
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant
-from monogen.targets.rules import AlertingRule
 
 Severity = Literal["critical", "warning", "info"]
 Direction = Literal["below", "above"]

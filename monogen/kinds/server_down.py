@@ -7,13 +7,13 @@ from typing import Any, Literal
 from pydantic import Field
 
 from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
-from monogen.compile.promql import equals, selector
+from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.names import Labels, MetricName
-from monogen.targets.rules import AlertingRule, AlertIntent
 
 
 class ServerDownGuardrail(SpecModel):
@@ -53,8 +53,7 @@ class ServerDown(Kind):
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         level = rail.levels[0]
         scope = ctx.scope
-        own = rail.options["selector"]
-        matchers = equals(scope.selector) + [m for m in equals(own) if m[0] not in scope.selector]
+        matchers = scope.base_with(rail.options["selector"])
         metric = rail.options["metric"]
         return [
             AlertingRule(

@@ -12,9 +12,9 @@ from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, threshold_annotations
 from monogen.kinds.base import Guardrail, Kind, RailContext
 from monogen.kinds.levels import Default, ThresholdGuardrail, Unit, resolve_levels
+from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metric
-from monogen.targets.rules import AlertingRule, AlertIntent
 
 
 def camel(name: str) -> str:

@@ -12,8 +12,8 @@ from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
-from monogen.targets.rules import AlertingRule, AlertIntent
 
 
 class TrafficSplitGuardrail(SpecModel):

@@ -19,6 +19,15 @@ def to_yaml(data: Any, source: str | None = None) -> str:
     return (header(source) if source else "") + dump(data)
 
 
+def serialise(data: Any, fmt: str, source: str = "") -> str:
+    """An artifact's text: YAML with a header naming its source, JSON, or text as is."""
+    if fmt == "yaml":
+        return to_yaml(data, source or None)
+    if fmt == "json":
+        return to_json(data)
+    return data
+
+
 def to_json(data: Any) -> str:
     """Indented JSON, sorted keys; a container that fits on a line stays on one line.
 

@@ -10,13 +10,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from monogen.compile.naming import OVERVIEW
+
 # Labels monogen sets on every alert (and `le`/`quantile`, which histograms and summaries
 # own): a spec may not use them as a variant, feature or type label.
 RESERVED_LABELS = frozenset(
     {"experiment", "team", "severity", "category", "alertname", "le", "quantile"}
 )
 # Experiment names that derived names use for monogen's own files and dashboards.
-RESERVED_EXPERIMENTS = frozenset({"overview"})
+RESERVED_EXPERIMENTS = frozenset({OVERVIEW})
 MANAGED_LABEL_PREFIXES = ("monogen.dev/", "app.kubernetes.io/managed-by")
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"

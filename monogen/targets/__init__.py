@@ -1,1 +1,1 @@
-"""Target models: what the compilers produce and the output stage renders."""
+"""Output targets: each turns the build model into the files of one artifact set."""

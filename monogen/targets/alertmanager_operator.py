@@ -1,33 +1,17 @@
-"""Kubernetes wrappers around compiled targets: Prometheus Operator `PrometheusRule`."""
+"""Prometheus Operator `AlertmanagerConfig` manifests: each team's routes, receivers and
+inhibition, with secrets as Secret references."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from monogen.compile import naming
+from monogen.compile.alertmanager import team_matcher
+from monogen.model.alertmanager import InhibitRule, Route
+from monogen.model.build import Compiled
 from monogen.spec.alerting import Smtp
-from monogen.targets.alertmanager import Route
-from monogen.targets.rules import RuleFile
-
-MANAGED_BY = {"app.kubernetes.io/managed-by": "monogen"}
-
-
-def prometheus_rule(rules: RuleFile) -> dict[str, Any]:
-    labels = {
-        **MANAGED_BY,
-        "monogen.dev/experiment": rules.experiment,
-        "monogen.dev/team": rules.team,
-        **rules.k8s_labels,
-    }
-    return {
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "PrometheusRule",
-        "metadata": {
-            "name": f"monogen-{rules.experiment}",
-            "namespace": rules.namespace,
-            "labels": dict(sorted(labels.items())),
-        },
-        "spec": rules.to_dict(),
-    }
+from monogen.targets.base import Artifact, Target
+from monogen.targets.prometheus_operator import MANAGED_BY
 
 
 def secret_ref(path: str) -> dict[str, str]:
@@ -49,7 +33,7 @@ def alertmanager_config(
     namespace: str,
     route: Route,
     receivers: list[dict[str, Any]],
-    inhibit: list[dict[str, Any]],
+    inhibit: list[InhibitRule],
     smtp: Smtp | None,
 ) -> dict[str, Any]:
     """A Prometheus Operator `AlertmanagerConfig` holding one team's routes and receivers.
@@ -58,7 +42,7 @@ def alertmanager_config(
         "apiVersion": "monitoring.coreos.com/v1alpha1",
         "kind": "AlertmanagerConfig",
         "metadata": {
-            "name": f"monogen-{team}",
+            "name": naming.k8s_name("", team),
             "namespace": namespace,
             "labels": {**MANAGED_BY, "monogen.dev/team": team},
         },
@@ -67,23 +51,14 @@ def alertmanager_config(
             "receivers": [_crd_receiver(r, smtp) for r in receivers],
             "inhibitRules": [
                 {
-                    "sourceMatch": _parse(rule["source_matchers"]),
-                    "targetMatch": _parse(rule["target_matchers"]),
-                    "equal": rule["equal"],
+                    "sourceMatch": _matchers(rule.source),
+                    "targetMatch": _matchers(rule.target),
+                    "equal": list(rule.equal),
                 }
                 for rule in inhibit
             ],
         },
     }
-
-
-def _parse(rendered: list[str]) -> list[dict[str, str]]:
-    out = []
-    for text in rendered:
-        op = "=~" if "=~" in text else "="
-        name, value = text.split(op, 1)
-        out.append({"name": name, "value": value[1:-1].replace('\\"', '"'), "matchType": op})
-    return out
 
 
 def _route(route: Route, fallback: str) -> dict[str, Any]:
@@ -169,38 +144,24 @@ def _crd_pagerduty(c: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def dashboard_configmap(
-    name: str, namespace: str, folder: str, filename: str, dashboard_json: str
-) -> dict[str, Any]:
-    """A ConfigMap the Grafana sidecar picks up (label `grafana_dashboard: "1"`) and files
-    under `folder` (annotation `grafana_folder`, kube-prometheus-stack's default)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {
-            "name": f"monogen-dashboard-{name}",
-            "namespace": namespace,
-            "labels": {**MANAGED_BY, "grafana_dashboard": "1"},
-            "annotations": {"grafana_folder": folder},
-        },
-        "data": {filename: dashboard_json},
-    }
+class AlertmanagerOperator(Target):
+    name = "alertmanager-operator"
 
-
-def dashboard_provisioning(folder_path: str) -> dict[str, Any]:
-    """Grafana file provisioning for the generated dashboards."""
-    return {
-        "apiVersion": 1,
-        "providers": [
-            {
-                "name": "monogen",
-                "orgId": 1,
-                "folder": "ML Experiments",
-                "type": "file",
-                "disableDeletion": False,
-                "allowUiUpdates": False,
-                "updateIntervalSeconds": 60,
-                "options": {"path": folder_path, "foldersFromFilesStructure": False},
-            }
-        ],
-    }
+    def shared(self, compiled: Compiled) -> list[Artifact]:
+        config = compiled.alertmanager
+        if config is None:
+            return []
+        by_name = {r["name"]: r for r in config.receivers}
+        team_routes = {route.matchers[0][2]: route for route in config.route.routes}
+        artifacts = []
+        for doc in compiled.specs.alertings:
+            meta = doc.spec.metadata
+            team = meta.team
+            receivers = [by_name[name] for name in sorted(doc.spec.spec.receivers)]
+            inhibit = [r for r in config.inhibit_rules if team_matcher(team) in r.source]
+            manifest = alertmanager_config(
+                team, meta.namespace, team_routes[team], receivers, inhibit, doc.spec.spec.smtp
+            )
+            path = naming.alertmanager_config_path(team)
+            artifacts.append(Artifact(path, manifest, "yaml", doc.source))
+        return artifacts

@@ -1,0 +1,132 @@
+"""From the compiled model to text: each target's artifacts, linted from their data, then
+serialised. Experiments are independent, so a large build spreads them over processes;
+the result is the same bytes in the same order either way. Nothing here writes files."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from monogen.lint.finding import Finding
+from monogen.model.build import Compiled
+from monogen.output.render import serialise
+from monogen.output.write import Files, with_marker
+from monogen.targets.base import Artifact
+from monogen.targets.registry import TARGETS
+
+PARALLEL_FROM = 64  # experiments; below this, starting processes costs more than it saves
+
+
+@dataclass
+class Output:
+    files: Files
+    findings: list[Finding] = field(default_factory=list)  # lint of the generated artifacts
+
+
+def render(compiled: Compiled, *, lint: bool = True) -> Output:
+    """The whole tree, with the marker file."""
+    output = Output({})
+    for part in render_parts(compiled, lint=lint):
+        output.files.update(part.files)
+        output.findings.extend(part.findings)
+    output.files = with_marker(dict(sorted(output.files.items())))
+    output.findings.sort()
+    return output
+
+
+def render_parts(compiled: Compiled, *, lint: bool = True) -> Generator[Output, None, None]:
+    """Each experiment's files in order, then the files that draw on every spec, each part
+    as soon as it is rendered (by parallel workers in a large build), so a caller can
+    write one part while the next renders."""
+    global _JOB
+    experiments = compiled.specs.experiments
+    _JOB = (compiled, lint)
+    try:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(experiments) >= PARALLEL_FROM and workers > 1 and _can_fork():
+            import grafanalib.core  # noqa: F401 - once here, not once in every worker
+
+            # Frozen objects are not scanned by the collector, so workers do not touch (and
+            # copy) every page they inherit.
+            gc.freeze()
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    # the files of all experiments together (the overview dashboard is the
+                    # largest) go first, so they are done by the time the last chunk is
+                    common = pool.apply_async(_shared)
+                    yield from pool.imap(_experiment, range(len(experiments)), chunksize=16)
+                    yield common.get()
+            finally:
+                gc.unfreeze()
+        else:
+            for index in range(len(experiments)):
+                yield _experiment(index)
+            yield _shared()
+    finally:
+        _JOB = None
+
+
+_JOB: tuple[Compiled, bool] | None = None  # what forked workers render (inherited memory)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _experiment(index: int) -> Output:
+    assert _JOB is not None
+    compiled, lint = _JOB
+    exp = compiled.specs.experiments[index]
+    rules = compiled.rules[exp.name]
+    artifacts = [a for target in TARGETS for a in target.experiment(exp, rules)]
+    return _finish(artifacts, lint)
+
+
+def _shared() -> Output:
+    """The files that draw on every spec: overview dashboard, provisioning, Alertmanager."""
+    assert _JOB is not None
+    compiled, lint = _JOB
+    return _finish([a for target in TARGETS for a in target.shared(compiled)], lint)
+
+
+def _finish(artifacts: list[Artifact], lint: bool) -> Output:
+    output = Output({})
+    linter = _Linter(lint)
+    for artifact in artifacts:
+        text = serialise(artifact.data, artifact.format, artifact.source)
+        output.files[artifact.path] = text
+        if artifact.lint:
+            linter.add(artifact.path, artifact.data, text, output)
+    return output
+
+
+class _Linter:
+    """Lints artifacts from their data (no re-parse); positions come from the text only
+    when something is found."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shared: dict[str, Any] = {}
+
+    def add(self, rel: str, data: Any, text: str, output: Output) -> None:
+        if not self.enabled:
+            return
+        from monogen.lint.config import LintConfig
+        from monogen.lint.run import lint_data, lint_text
+
+        if lint_data(data, rel, LintConfig(), self.shared):
+            output.findings.extend(lint_text(text, rel, LintConfig(), {}))
+
+
+def target_files(compiled: Compiled, experiment: str, names: set[str]) -> Files:
+    """The text of one experiment's files from the named targets (for `monogen test`)."""
+    exp = next(e for e in compiled.specs.experiments if e.name == experiment)
+    rules = compiled.rules[experiment]
+    artifacts = [
+        a for target in TARGETS if target.name in names for a in target.experiment(exp, rules)
+    ]
+    return {a.path: serialise(a.data, a.format, a.source) for a in artifacts}
