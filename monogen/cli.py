@@ -253,8 +253,8 @@ def lint(
     dashboards (files or directories), generated or hand-written."""
     from monogen.lint import config as lint_config
     from monogen.lint import report
+    from monogen.lint.catalog import all_checks
     from monogen.lint.finding import Severity
-    from monogen.lint.registry import all_checks
     from monogen.lint.run import lint_paths
 
     checks = all_checks()

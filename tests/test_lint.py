@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from monogen.lint import report
+from monogen.lint.catalog import all_checks
 from monogen.lint.config import LintConfig
 from monogen.lint.docs import markdown
 from monogen.lint.finding import Finding, Severity
-from monogen.lint.registry import all_checks
 from monogen.lint.run import lint_text
 from tests.conftest import GENERATED, ROOT, invoke
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monogen.lint.registry import all_checks
+from monogen.lint.catalog import all_checks
 
 KIND_TITLES = {
     "any": "Every file",

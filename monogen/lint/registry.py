@@ -2,7 +2,8 @@
 
 A check is a function `(LintFile) -> Iterable[Hit]` registered with `@check(...)`; `Hit`s
 become findings with the check's id and severity. Docs (`monogen lint --list`, README) are
-generated from here, and tests tie every id to its passing and failing cases."""
+generated from here, and tests tie every id to its passing and failing cases. The check
+modules import this one to register; `catalog.all_checks()` imports them."""
 
 from __future__ import annotations
 
@@ -57,17 +58,3 @@ def check(
         return func
 
     return register
-
-
-def all_checks() -> dict[str, Check]:
-    """Every check, importing the check families on first use."""
-    from monogen.lint.checks import (  # noqa: F401 - imported to register
-        alertmanager,
-        alerts,
-        dashboards,
-        promql,
-        routing,
-        rules,
-    )
-
-    return dict(sorted(REGISTRY.items()))

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monogen.lint.catalog import all_checks
 from monogen.lint.checks._rules_shape import rules
 from monogen.lint.config import LintConfig
 from monogen.lint.finding import Finding
-from monogen.lint.registry import Check, all_checks
+from monogen.lint.registry import Check
 from monogen.lint.source import LintFile, detect, discover, parse, read
 from monogen.spec.loader import Document, PathKey
 

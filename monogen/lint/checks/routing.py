@@ -7,8 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from monogen.lint.checks._alertmanager_shape import (
+    _data,
+    integrations,
+    parse_matchers,
+    receivers,
+    routes,
+)
 from monogen.lint.checks._rules_shape import text
-from monogen.lint.checks.alertmanager import _data, integrations, parse_matchers, receivers, routes
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check

@@ -1,0 +1,37 @@
+"""Grafana threshold steps and notes equal to a guardrail's levels, so a panel shows the
+line its alert fires at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monogen.kinds.base import Guardrail
+
+COLORS = {"critical": "red", "warning": "orange", "info": "blue"}
+
+
+def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
+    """Grafana threshold steps equal to a guardrail's levels (values in the metric's unit)."""
+    levels = sorted(rail.levels, key=lambda lv: lv.threshold)
+    if rail.kind.direction == "below":
+        steps = [{"color": COLORS[levels[0].severity], "value": None}]
+        for i, level in enumerate(levels):
+            nxt = COLORS[levels[i + 1].severity] if i + 1 < len(levels) else "green"
+            steps.append({"color": nxt, "value": level.threshold})
+        return steps
+    steps = [{"color": "green", "value": None}]
+    steps += [{"color": COLORS[lv.severity], "value": lv.threshold} for lv in levels]
+    return steps
+
+
+def alert_note(rail: Guardrail) -> str:
+    cmp = "<" if rail.kind.direction == "below" else ">"
+    levels = ", ".join(f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}" for lv in rail.levels)
+    return f"Thresholds of alert {rail.kind.alert}: {levels}."
+
+
+def ref_thresholds(ref: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "matcher": {"id": "byFrameRefID", "options": ref},
+        "properties": [{"id": "thresholds", "value": {"mode": "absolute", "steps": steps}}],
+    }

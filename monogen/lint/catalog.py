@@ -1,0 +1,19 @@
+"""Every lint check: importing the check families registers them."""
+
+from __future__ import annotations
+
+from monogen.lint.registry import REGISTRY, Check
+
+
+def all_checks() -> dict[str, Check]:
+    """Every check, importing the check families on first use."""
+    from monogen.lint.checks import (  # noqa: F401 - imported to register
+        alertmanager,
+        alerts,
+        dashboards,
+        promql,
+        routing,
+        rules,
+    )
+
+    return dict(sorted(REGISTRY.items()))
