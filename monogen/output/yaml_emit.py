@@ -3,7 +3,12 @@ bool, None): block style, keys in insertion order, list items indented under the
 
 PyYAML's pure-Python emitter dominated build time, and libyaml's can format differently
 across builds; this one is pure Python and its output is the same on every machine. A
-string is written plain only when reading it back gives the same string, else quoted.
+string is written plain only when reading it back gives the same string, else as a
+literal block (`|`) when it has several printable lines, else double-quoted with escapes,
+so every str reads back equal with yaml.safe_load. The one exception is a lone surrogate
+(U+D800..U+DFFF, which no UTF-8 file can hold): it is written as a `\\udXXX` escape, which
+PyYAML's pure-Python loader reads back but libyaml (CSafeLoader) and Go's yaml reject with
+an error, never a wrong value. Spec text cannot contain one: specs are read with libyaml.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ except ImportError:  # pragma: no cover
 _UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@` \t")
 # Characters YAML does not allow raw, or reads as line breaks, even inside double quotes.
 _NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Readers take an implicit key only if its colon is at most this many characters after it.
+_MAX_KEY = 1024
 
 
 def dump(data: Any) -> str:
@@ -93,7 +100,10 @@ def _literal(text: str, indent: int, lines: list[str], head: str) -> None:
         if text.endswith("\n") and not text.endswith("\n\n")
         else ("+" if text.endswith("\n") else "-")
     )
-    marker = "2" if text[:1] in (" ", "\t") else ""
+    # Without an indentation indicator a reader takes the indentation from the first line
+    # that is not empty: if that one (or a spaces-only line before it) starts with a space,
+    # it would take the space as indentation. With "2" it is the parent's indent plus two.
+    marker = "2" if text.lstrip("\n")[:1] in (" ", "\t") else ""
     lines.append(f"{head}|{marker}{chomp}")
     pad = " " * indent
     body = text[:-1] if text.endswith("\n") else text
@@ -109,6 +119,9 @@ def _value(value: Any, indent: int, lines: list[str], head: str | None) -> None:
             prefix = head if (first and head is not None) else pad
             first = False
             k = scalar(str(key))
+            if len(k) > _MAX_KEY:  # too long for an implicit key: "? key" then ": value"
+                lines.append(f"{prefix}? {k}")
+                prefix, k = pad, ""
             if isinstance(item, dict | list) and item:
                 lines.append(f"{prefix}{k}:")
                 _value(item, indent + 2, lines, None)
