@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monogen.model.alertmanager import render_matcher
+from monogen.compile.matchers import render_alertmanager as render_matcher
 from monogen.pipeline import compile_targets, load
 from tests.conftest import GENERATED, SPECS, run_tool
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from monogen.compile.matchers import Matcher
 from monogen.spec.quantities import format_number
 
 _RE2_META = set("\\.+*?()|[]{}^$")
@@ -37,7 +38,6 @@ def regex_alternation(values: Iterable[str]) -> str:
     return "|".join("".join("\\" + c if c in _RE2_META else c for c in v) for v in values)
 
 
-Matcher = tuple[str, str, str]  # (label, op, value)
 
 
 def equals(labels: dict[str, str]) -> list[Matcher]:

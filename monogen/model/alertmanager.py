@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-Matcher = tuple[str, str, str]  # (label, "=" | "=~", value)
-
-
-def render_matcher(m: Matcher) -> str:
-    """`label="value"` in Alertmanager's matcher syntax, with the value escaped."""
-    label, op, value = m
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'{label}{op}"{escaped}"'
-
-
-def matches(m: Matcher, labels: dict[str, str]) -> bool:
-    label, op, value = m
-    actual = labels.get(label, "")
-    if op == "=":
-        return actual == value
-    return re.fullmatch(value, actual) is not None  # Alertmanager anchors regexes
+from monogen.compile.matchers import Matcher, matches
+from monogen.compile.matchers import render_alertmanager as render_matcher
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ receivers, integrations and routes as checks see them, and matcher parsing."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -152,7 +151,6 @@ FIELDS: dict[str, set[str]] = {
     "time_intervals": {"name", "time_intervals"},
     "interval": {"times", "weekdays", "days_of_month", "months", "years", "location"},
 }
-MATCHER = re.compile(r"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$", re.S)
 
 
 def _data(f: LintFile) -> dict[str, Any]:
@@ -190,58 +188,3 @@ def routes(f: LintFile) -> Iterator[tuple[Path, dict[str, Any], int]]:
             for i, child in enumerate(children):
                 if isinstance(child, dict):
                     stack.append(((*path, "routes", i), child, depth + 1))
-
-
-def parse_matchers(value: str) -> list[tuple[str, str, str]]:
-    """Alertmanager's matcher syntax: `a="b"`, `a=~"re"`, comma-separated, optional braces."""
-    body = value.strip()
-    if body.startswith("{") and body.endswith("}"):
-        body = body[1:-1]
-    out: list[tuple[str, str, str]] = []
-    for part in _split(body):
-        match = MATCHER.match(part)
-        if not match:
-            raise ValueError(f"bad matcher format: {part!r}")
-        name, op, raw = match.groups()
-        if raw.startswith('"'):
-            if (
-                len(raw) < 2
-                or not raw.endswith('"')
-                or (raw.endswith('\\"') and not raw.endswith('\\\\"'))
-            ):
-                raise ValueError(f"unterminated quoted value in {part!r}")
-            inner = raw[1:-1]
-            if re.search(r'(?<!\\)"', inner):
-                raise ValueError(f"matcher value contains unescaped double quote: {inner}")
-            raw = re.sub(r"\\(.)", r"\1", inner)
-        elif '"' in raw:
-            raise ValueError(f"matcher value contains unescaped double quote: {raw}")
-        if op in ("=~", "!~"):
-            try:
-                re.compile(raw)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {raw!r}: {exc}") from None
-        out.append((name, op, raw))
-    return out
-
-
-def _split(body: str) -> list[str]:
-    parts, current, quoted, escaped = [], "", False, False
-    for ch in body:
-        if escaped:
-            current += ch
-            escaped = False
-        elif ch == "\\":
-            current += ch
-            escaped = True
-        elif ch == '"':
-            current += ch
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    if current.strip() or not parts:
-        parts.append(current)
-    return [p for p in parts if p.strip()] or [body]

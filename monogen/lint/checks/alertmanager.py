@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from monogen.compile.matchers import parse_matchers
 from monogen.lint.checks._alertmanager_shape import (
     FIELDS,
     Path,
     _data,
     integrations,
-    parse_matchers,
     receivers,
     routes,
 )
