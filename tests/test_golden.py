@@ -59,6 +59,7 @@ EXPECTED_ALERTS = {
         ("ModelHighErrorRate", "critical"),
         ("ModelHighLatency", "warning"),
         ("ExperimentTrafficImbalance", "warning"),
+        ("ExperimentSampleRatioMismatch", "warning"),
         ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {

@@ -123,3 +123,24 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
     (tmp_path / "unit.test.yaml").write_text(yaml.safe_dump(unit))
     result = run_tool("promtool", "test", "rules", "unit.test.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong"),
+    [
+        ("> 10.8276", "> 300"),  # a critical value too high misses real mismatches
+        (">= 1000", ">= 100"),  # a minimum too low pages on a tiny sample
+    ],
+)
+def test_sample_ratio_scenarios_catch_mutants(tmp_path: Path, right: str, wrong: str) -> None:
+    """The hand-written scenarios fail when the generated rule's numbers move."""
+    rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
+    assert right in rules
+    mutated = tmp_path / "generated/prometheus/rules/fraud-detector-ab.rules.yaml"
+    mutated.parent.mkdir(parents=True)
+    mutated.write_text(rules.replace(right, wrong))
+    scenarios = tmp_path / "tests/promtool/srm.test.yaml"
+    scenarios.parent.mkdir(parents=True)
+    scenarios.write_text((ROOT / "tests/promtool/fraud-detector-ab-srm.test.yaml").read_text())
+    result = run_tool("promtool", "test", "rules", str(scenarios))
+    assert result.returncode != 0, result.stdout + result.stderr

@@ -41,23 +41,32 @@ def test_monogen_test_proves_every_example_alert() -> None:
     tool("promtool")
     result = invoke("test", str(SPECS))
     assert result.exit_code == 0, result.output
-    assert "total: 33/33 alerts proven by promtool" in result.stdout
+    assert "total: 34/34 alerts proven by promtool" in result.stdout
     for name in ("credit-risk-ab", "fraud-detector-ab", "fraud-pipeline", "price-predictor-ab"):
         assert any(
             line.startswith(name) and "(100%)  ok" in line for line in result.stdout.splitlines()
         )
 
 
-@pytest.mark.parametrize("wrong", ["< 70", "< 77"])
-def test_a_deliberately_wrong_threshold_fails_the_proof(wrong: str) -> None:
+@pytest.mark.parametrize(
+    ("alert", "right", "wrong"),
+    [
+        ("ModelAccuracyDegraded", "< 75", "< 70"),
+        ("ModelAccuracyDegraded", "< 75", "< 77"),
+        # the chi-square critical value of the sample-ratio test, moved 3% either way
+        ("ExperimentSampleRatioMismatch", "> 10.8276", "> 10.5"),
+        ("ExperimentSampleRatioMismatch", "> 10.8276", "> 11.15"),
+    ],
+)
+def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, wrong: str) -> None:
     promtool = tool("promtool")
     compiled = compile_targets(load([SPECS]))
     rules = compiled.rules["fraud-detector-ab"]
     broken_groups = []
     for group in rules.groups:
         broken = [
-            dataclasses.replace(r, expr=r.expr.replace("< 75", wrong))
-            if getattr(r, "alert", None) == "ModelAccuracyDegraded"
+            dataclasses.replace(r, expr=r.expr.replace(right, wrong))
+            if getattr(r, "alert", None) == alert
             else r
             for r in group.rules
         ]
@@ -65,7 +74,7 @@ def test_a_deliberately_wrong_threshold_fails_the_proof(wrong: str) -> None:
     compiled.rules["fraud-detector-ab"] = dataclasses.replace(rules, groups=tuple(broken_groups))
     proofs = {p.experiment: p for p in prove(compiled, promtool)}
     assert not proofs["fraud-detector-ab"].ok
-    assert "ModelAccuracyDegraded" in proofs["fraud-detector-ab"].output
+    assert alert in proofs["fraud-detector-ab"].output
     assert proofs["fraud-pipeline"].ok
 
 

@@ -79,6 +79,8 @@ class PanelBuilder:
             "infrastructure": self.infrastructure(),
             "summary": self.summary(),
         }
+        for rail in self.exp.guardrails:  # analyses that bring panels of their own
+            rows[rail.kind.row].extend(rail.kind.panels(rail, self.scope, self.spec.metrics))
         wanted = self.spec.dashboard.rows or list(rows)
         return {name: rows[name] for name in wanted if rows[name]}
 

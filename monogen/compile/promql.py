@@ -38,8 +38,6 @@ def regex_alternation(values: Iterable[str]) -> str:
     return "|".join("".join("\\" + c if c in _RE2_META else c for c in v) for v in values)
 
 
-
-
 def equals(labels: dict[str, str]) -> list[Matcher]:
     return [(k, "=", v) for k, v in sorted(labels.items())]
 

@@ -24,6 +24,7 @@ from monogen.compile.fixtures import (
     exact_rates,
 )
 from monogen.compile.promql import quote
+from monogen.kinds.base import Healthy
 from monogen.model.rules import AlertingRule, RecordingRule, RuleFile
 from monogen.spec.quantities import parse_duration
 from monogen.spec.validate import ExperimentDoc
@@ -59,7 +60,16 @@ class _Context:
     def __init__(self, exp: ExperimentDoc, rules: RuleFile) -> None:
         spec = exp.spec.spec
         self.rules = rules
-        longest = max((parse_duration(r.for_) for r in rules.alerts), default=0)
+        self.guardrails = exp.guardrails
+        # past the longest `for` (and any warm-up beyond the first step), with room to spare
+        longest = max(
+            (
+                parse_duration(r.for_) + max(r.intent.rail.kind.warmup(r.intent.rail) - STEP, 0)
+                for r in rules.alerts
+                if r.intent
+            ),
+            default=0,
+        )
         self.fx = FixtureContext(
             dict(spec.selector),
             spec.variant_label,
@@ -82,7 +92,7 @@ class _Context:
         bad, inside = kind.probes(rail, intent.threshold, self.fx)
         if bad is None or inside is None:
             return []
-        start = STEP if kind.rate_based else 0
+        start = kind.warmup(rail)
         for_ = parse_duration(rule.for_)
         fires_at = start + for_ + STEP
         groups = []
@@ -167,15 +177,22 @@ class _Context:
         if m.latency is not None:
             for v in self.variants:
                 series += fx.histogram(v, list(self.BUCKETS))
+        healthy = Healthy(
+            {v: total for v, (total, _) in per_variant.items()},
+            {v: errors for v, (_, errors) in per_variant.items()},
+        )
         tests = []
         for rule in self.rules.records:
             samples = self.recorded_values(rule, per_variant)
+            for rail in self.guardrails:
+                if samples is None:
+                    samples = rail.kind.expected_record(rail, rule, fx, healthy)
             if samples is None:
                 continue
             tests.append(
                 {
                     "expr": rule.record,
-                    "eval_time": _minutes(STEP * 10),
+                    "eval_time": _minutes(self.recording_eval_time()),
                     "exp_samples": [
                         {"labels": _series_text(rule.record, labels), "value": value}
                         for labels, value in samples
@@ -188,6 +205,11 @@ class _Context:
             "input_series": series,
             "promql_expr_test": tests,
         }
+
+    def recording_eval_time(self) -> float:
+        """Ten steps in, or once the longest window a guardrail records is full."""
+        warmups = [rail.kind.warmup(rail) for rail in self.guardrails]
+        return max([STEP * 10, *warmups])
 
     def recorded_values(
         self, rule: RecordingRule, per_variant: dict[str, tuple[float, float]]

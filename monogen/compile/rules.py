@@ -30,7 +30,10 @@ def recorded_series(exp: ExperimentDoc) -> Records:
     """The recording rules of an experiment and the names other targets read them by."""
     records = Records(scope_of(exp))
     quantiles = {q for rail in exp.guardrails for q in rail.kind.quantiles(rail)}
-    records.build(exp.spec.spec.metrics, quantiles)
+    metrics = exp.spec.spec.metrics
+    records.build(metrics, quantiles)
+    for rail in exp.guardrails:
+        rail.kind.records(rail, records, metrics)
     return records
 
 

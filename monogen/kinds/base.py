@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from monogen.compile.fixtures import Fixture, FixtureContext
+from monogen.compile.fixtures import STEP, Fixture, FixtureContext
+from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher
-from monogen.compile.scope import RuleContext
-from monogen.model.rules import AlertingRule
+from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.model.rules import AlertingRule, RecordingRule
 from monogen.spec.base import SpecModel
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant
@@ -81,6 +82,7 @@ class Kind:
     direction: ClassVar[Direction]
     noun: ClassVar[str]
     panel: ClassVar[str | None] = None  # dashboard panel that draws its thresholds
+    row: ClassVar[str] = "traffic"  # dashboard row of the panels it adds itself
     rate_based: ClassVar[bool] = False  # judges a rate: its first sample is a step late
     per_variant: ClassVar[bool] = True  # its alerts carry the variant label
 
@@ -96,10 +98,24 @@ class Kind:
         """Latency quantiles the recording rules must provide for this guardrail."""
         return ()
 
+    def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
+        """Add the recording rules this guardrail needs (most read the shared ones)."""
+
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         raise NotImplementedError
 
     # -- proof under promtool ---------------------------------------------------------
+
+    def warmup(self, rail: Guardrail) -> float:
+        """Seconds of input before the judged value is complete (a rate needs a step)."""
+        return STEP if self.rate_based else 0
+
+    def expected_record(
+        self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
+    ) -> list[tuple[dict[str, str], float]] | None:
+        """The value of each series a recording rule this kind added holds on the healthy
+        traffic, computed in Python (None: not one of this kind's rules)."""
+        return None
 
     def probes(
         self, rail: Guardrail, threshold: float, ctx: FixtureContext
@@ -125,3 +141,15 @@ class Kind:
     def panel_note(self, rail: Guardrail) -> str:
         """A sentence for the description of the panel that draws this guardrail."""
         return ""
+
+    def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        """Panels of its own, for the dashboard row `row`."""
+        return []
+
+
+@dataclass(frozen=True)
+class Healthy:
+    """The healthy traffic of the recording-rule tests: counters a step per variant."""
+
+    requests: dict[str, float]  # variant → requests a step
+    errors: dict[str, float]  # variant → failed requests a step

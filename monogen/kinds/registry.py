@@ -11,6 +11,7 @@ from monogen.kinds.latency import Latency
 from monogen.kinds.quality import Accuracy, AucRoc, F1Score, Precision, PrecisionAtK, Recall
 from monogen.kinds.resources import Cpu, Disk, Memory
 from monogen.kinds.roi import Roi
+from monogen.kinds.sample_ratio import SampleRatioMismatch
 from monogen.kinds.server_down import ServerDown
 from monogen.kinds.traffic_split import TrafficSplit
 
@@ -31,4 +32,5 @@ KINDS: tuple[Kind, ...] = (
     BusinessImpact(),
     TrafficSplit(),
     ServerDown(),
+    SampleRatioMismatch(),
 )

@@ -42,9 +42,7 @@ class PagerDutyConfig(SpecModel):
 
 
 class WebhookConfig(SpecModel):
-    url: HttpUrl = Field(
-        description="Endpoint; must not embed credentials or tokens."
-    )
+    url: HttpUrl = Field(description="Endpoint; must not embed credentials or tokens.")
     send_resolved: bool = True
     max_alerts: Annotated[int, Field(ge=0)] = 0
 

@@ -1,0 +1,279 @@
+"""Sample-ratio mismatch: is the traffic split itself broken? A chi-square goodness-of-fit
+test of each variant's request count over a window against the declared split. A
+mismatch invalidates every other result of the experiment, so it is tested at a strict
+level (p < 0.001 by default) and only once the window holds enough requests.
+
+The critical value for k - 1 degrees of freedom is computed at build time and written into
+the rule, so any Prometheus-compatible ruler evaluates the test."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from monogen.compile import naming
+from monogen.compile.fixtures import (
+    STEP,
+    Fixture,
+    FixtureContext,
+    increase,
+    series,
+    window_steps,
+)
+from monogen.compile.gotemplate import literal
+from monogen.compile.grafana import Panel
+from monogen.compile.promql import aggregate, number, selector
+from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds.annotate import labels, links
+from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext
+from monogen.kinds.stats import chi2_critical
+from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
+from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.metrics import Metrics
+from monogen.spec.quantities import parse_duration
+
+PER_STEP = 100_000  # requests a step in the synthetic proof: fine-grained deviations
+
+
+class SampleRatioMismatchGuardrail(SpecModel):
+    window: Duration = Field("1h", description="Requests counted over this window.")
+    p_value: Annotated[float, Field(gt=0, lt=0.5)] = Field(
+        0.001, description="Fire when the split is this unlikely under the declared one."
+    )
+    min_requests: Annotated[int, Field(ge=1)] = Field(
+        1000, description="Test only once the window holds this many requests in total."
+    )
+    severity: Literal["critical", "warning", "info"] = "warning"
+    for_: Duration = Field("5m", alias="for")
+    runbook_url: HttpUrl | None = None
+
+
+class SampleRatioMismatch(Kind):
+    key = "sampleRatioMismatch"
+    model = SampleRatioMismatchGuardrail
+    alert = "ExperimentSampleRatioMismatch"
+    category = "traffic"
+    direction = "above"
+    noun = "sample-ratio mismatch"
+    per_variant = False
+
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        if ctx.metrics.requests is None:
+            ctx.err(ctx.path, "guardrail 'sampleRatioMismatch' needs `metrics.requests`", "")
+            return None
+        if len(ctx.variants) < 2 or not ctx.split_declared:
+            ctx.err(
+                ctx.path,
+                "guardrail 'sampleRatioMismatch' needs two or more variants, each with its "
+                "declared `traffic`",
+                "",
+            )
+            return None
+        if parse_duration(spec.window) < 120:
+            ctx.err((*ctx.path, "window"), "the window must be at least 2m", "")
+            return None
+        critical = chi2_critical(spec.p_value, len(ctx.variants) - 1)
+        level = AlertLevel(spec.severity, critical, spec.for_)
+        options = {
+            "window": spec.window,
+            "p": spec.p_value,
+            "min": spec.min_requests,
+            "shares": tuple((v.name, (v.traffic or 0) / 100) for v in ctx.variants),
+        }
+        return Guardrail(self, (level,), runbook_url=spec.runbook_url, options=options)
+
+    # -- rules ------------------------------------------------------------------------
+
+    def _names(self, rail: Guardrail, metrics: Metrics) -> tuple[str, str, str]:
+        assert metrics.requests is not None
+        base = naming.counter_base(metrics.requests.name)
+        op = f"increase{rail.options['window']}"
+        return (
+            naming.record("experiment_variant", base, op),
+            naming.record("experiment", base, op),
+            naming.record("experiment", base, f"srm_chisq_{op}"),
+        )
+
+    def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
+        assert metrics.requests is not None
+        s = records.scope
+        window = rail.options["window"]
+        per_variant, total, chisq = self._names(rail, metrics)
+        raw = s.matchers(metrics.requests)
+        inner = f"increase({selector(metrics.requests.name, raw)}[{window}])"
+        records.add(per_variant, aggregate("sum", s.grouping(), inner), ("srm", "increase"))
+        records.add(total, f"sum({s.recorded(per_variant)})", ("srm", "total"))
+        n = f"sum({s.recorded(total)})"
+        terms = []
+        for variant, share in rail.options["shares"]:
+            observed = f"(sum({s.recorded(per_variant, (variant,))}) or vector(0))"
+            expected = f"{number(share)} * {n}"
+            terms.append(f"({observed} - {expected}) ^ 2 / ({expected})")
+        records.add(chisq, " + ".join(terms), ("srm", "chisq"))
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        level = rail.levels[0]
+        scope = ctx.scope
+        _, total, chisq = self._names(rail, ctx.metrics)
+        statistic = scope.recorded(chisq)
+        expr = (
+            f"{statistic} > {number(level.threshold)} and on(experiment) "
+            f"{scope.recorded(total)} >= {rail.options['min']}"
+        )
+        dof = len(ctx.variants) - 1
+        split = ", ".join(f"{literal(v.name)} {number(v.traffic or 0)}%" for v in ctx.variants)
+        summary = f"Traffic split of experiment {scope.experiment} does not match its design"
+        description = (
+            f"Over the last {rail.options['window']} the request counts of the variants "
+            f"differ from the declared split ({split}): chi-square {{{{ $value | humanize }}}} "
+            f"is above {number(level.threshold)}, the critical value at p < "
+            f"{number(rail.options['p'])} with {dof} degree{'s' if dof > 1 else ''} of "
+            "freedom. The experiment's results cannot be trusted until assignment is fixed."
+        )
+        return [
+            AlertingRule(
+                alert=self.alert,
+                expr=expr,
+                for_=level.for_,
+                labels=labels(scope, rail, level),
+                annotations={"summary": summary, "description": description, **links(ctx, rail)},
+                intent=AlertIntent(rail, statistic, "above", level.threshold, (), False),
+            )
+        ]
+
+    # -- proof ------------------------------------------------------------------------
+
+    def warmup(self, rail: Guardrail) -> float:
+        """The first burst (see `fixture`) arrives a window in."""
+        return window_steps(parse_duration(rail.options["window"])) * STEP
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        return threshold * 1.02, threshold * 0.98
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        """Request counters in the declared split, the first variant getting `extra`
+        requests at once every window: every full window then holds exactly one burst,
+        so the statistic is `value` (to within a request) from the first full window on,
+        and about zero before."""
+        window = parse_duration(rail.options["window"])
+        steps = window_steps(window)
+        shares = rail.options["shares"]
+        base = {name: round(share * PER_STEP) for name, share in shares}
+        first = shares[0][0]
+
+        def statistic(extra: int) -> float:
+            counts = {name: base[name] * steps + (extra if name == first else 0) for name in base}
+            return chi_square_of(counts, shares, window, steps)
+
+        low, high = 0, PER_STEP * steps
+        while high - low > 1:  # the smallest burst reaching `value`
+            mid = (low + high) // 2
+            low, high = (mid, high) if statistic(mid) < value else (low, mid)
+        extra = high
+        requests = ctx.metrics.requests
+        assert requests is not None
+        found = [
+            series(requests.name, ctx.base_labels(requests, name),
+                   _bursts(base[name], extra if name == first else 0, steps, ctx.samples))
+            for name in base
+        ]  # fmt: skip
+        return Fixture(found, {variant: statistic(extra)}, {variant: {}})
+
+    def expected_record(
+        self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
+    ) -> list[tuple[dict[str, str], float]] | None:
+        if rule.meaning[:1] != ("srm",) or rule.record not in self._names(rail, ctx.metrics):
+            return None
+        window = parse_duration(rail.options["window"])
+        if rule.meaning[1] == "increase":
+            return [
+                ({**rule.labels, **ctx.out_labels(v)}, increase(healthy.requests[v], window))
+                for v in ctx.names
+            ]
+        if rule.meaning[1] == "total":
+            return [(rule.labels, _total(healthy.requests, window))]
+        return [(rule.labels, chi_square(healthy.requests, rail.options["shares"], window))]
+
+    # -- dashboards -------------------------------------------------------------------
+
+    def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        _, total, chisq = self._names(rail, metrics)
+        critical = rail.levels[0].threshold
+        window = rail.options["window"]
+        return [
+            Panel(
+                "timeseries",
+                f"Sample-ratio mismatch (chi-square over {window})",
+                [(scope.recorded(chisq), "chi-square")],
+                "none",
+                f"Chi-square of the variants' request counts over {window} against the "
+                f"declared split; the alert {self.alert} fires above {number(critical)} "
+                f"(p < {number(rail.options['p'])}) once {rail.options['min']} requests are in "
+                "the window.",
+                thresholds=[
+                    {"color": "green", "value": None},
+                    {"color": "red", "value": critical},
+                ],
+                width=12,
+            ),
+            Panel(
+                "stat",
+                f"Requests in the last {window}",
+                [(scope.recorded(total), "requests")],
+                "short",
+                f"The test runs from {rail.options['min']} requests on.",
+                width=12,
+            ),
+        ]
+
+
+def _bursts(per_step: int, burst: int, period: int, samples: int) -> str:
+    """promtool series values: `per_step` a step, plus `burst` every `period` steps."""
+    segments, value, written = [], 0, 0
+    while written < samples:
+        count = min(period, samples - written)
+        segments.append(f"{value}+{per_step}x{count - 1}")
+        value += per_step * count + burst
+        written += count
+    return " ".join(segments)
+
+
+def chi_square_of(counts: dict[str, int], shares: tuple, window: float, steps: int) -> float:
+    """The statistic for whole increases `counts` over the window's sampled intervals,
+    extrapolated to the window as Prometheus does."""
+    factor = window / (STEP * steps)
+    observed = {name: count * factor for name, count in counts.items()}
+    n = 0.0
+    for name in sorted(observed):
+        n += observed[name]
+    statistic = 0.0
+    for i, (name, share) in enumerate(shares):
+        term = (observed[name] - share * n) ** 2 / (share * n)
+        statistic = term if i == 0 else statistic + term
+    return statistic
+
+
+def _total(per_step: dict[str, float], window: float) -> float:
+    """The recorded total: Prometheus sums the variants' series in label order."""
+    total = 0.0
+    for name in sorted(per_step):
+        total += increase(per_step[name], window)
+    return total
+
+
+def chi_square(
+    per_step: dict[str, float], shares: list[tuple[str, float]] | tuple, window: float
+) -> float:
+    """The recorded statistic, term by term in the rule's order, as Prometheus computes it."""
+    n = _total(per_step, window)
+    statistic = 0.0
+    for i, (name, share) in enumerate(shares):
+        observed = increase(per_step[name], window)
+        term = (observed - share * n) ** 2 / (share * n)
+        statistic = term if i == 0 else statistic + term
+    return statistic
