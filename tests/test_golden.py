@@ -60,6 +60,7 @@ EXPECTED_ALERTS = {
         ("ModelHighLatency", "warning"),
         ("ExperimentTrafficImbalance", "warning"),
         ("ExperimentSampleRatioMismatch", "warning"),
+        ("TreatmentWorseThanControl", "warning"),
         ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {

@@ -126,21 +126,27 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
 
 
 @pytest.mark.parametrize(
-    ("right", "wrong"),
+    ("scenarios", "right", "wrong"),
     [
-        ("> 10.8276", "> 300"),  # a critical value too high misses real mismatches
-        (">= 1000", ">= 100"),  # a minimum too low pages on a tiny sample
+        ("fraud-detector-ab-srm", "> 10.8276", "> 300"),  # misses real mismatches
+        ("fraud-detector-ab-srm", ">= 1000", ">= 100"),  # pages on a tiny sample
+        ("fraud-detector-ab-compare", "> 2.32635", "> 20"),  # misses a real difference
+        ("fraud-detector-ab-compare", ">= 200", ">= 100"),  # pages on a tiny sample
+        ("fraud-detector-ab-compare", "> 2, ", "> 3, "),  # a margin too wide
+        ("fraud-detector-ab-compare", "> 2, ", "> 1, "),  # a margin too narrow
     ],
 )
-def test_sample_ratio_scenarios_catch_mutants(tmp_path: Path, right: str, wrong: str) -> None:
+def test_hand_written_scenarios_catch_mutants(
+    tmp_path: Path, scenarios: str, right: str, wrong: str
+) -> None:
     """The hand-written scenarios fail when the generated rule's numbers move."""
     rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
     assert right in rules
     mutated = tmp_path / "generated/prometheus/rules/fraud-detector-ab.rules.yaml"
     mutated.parent.mkdir(parents=True)
     mutated.write_text(rules.replace(right, wrong))
-    scenarios = tmp_path / "tests/promtool/srm.test.yaml"
-    scenarios.parent.mkdir(parents=True)
-    scenarios.write_text((ROOT / "tests/promtool/fraud-detector-ab-srm.test.yaml").read_text())
-    result = run_tool("promtool", "test", "rules", str(scenarios))
+    copy = tmp_path / "tests/promtool/scenarios.test.yaml"
+    copy.parent.mkdir(parents=True)
+    copy.write_text((ROOT / f"tests/promtool/{scenarios}.test.yaml").read_text())
+    result = run_tool("promtool", "test", "rules", str(copy))
     assert result.returncode != 0, result.stdout + result.stderr

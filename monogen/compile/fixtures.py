@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from monogen.compile.promql import quote
-from monogen.compile.scope import DEFAULT_VARIANT_LABEL
+from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Scope
 from monogen.spec.metrics import Metric, Metrics, Variant
 from monogen.spec.quantities import format_number
 
@@ -22,6 +22,7 @@ class Fixture:
     series: list[dict[str, str]] = field(default_factory=list)
     values: dict[str, float] = field(default_factory=dict)  # variant → judged value
     output_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # variant → labels
+    queries: dict[str, float] = field(default_factory=dict)  # annotation query → its value
 
 
 def series(name: str, labels: dict[str, str], values: str) -> dict[str, str]:
@@ -95,6 +96,7 @@ class FixtureContext:
     metrics: Metrics
     samples: int  # samples per series: past the longest `for`, with room to spare
     window: float  # seconds of the recording rules' rate()
+    scope: Scope | None = None  # how the rules select series, for kinds that query them
 
     @property
     def in_metrics(self) -> bool:
@@ -190,3 +192,14 @@ class FixtureContext:
             ]
             seen = {name: (1 if scale == 1 else 100) * (s * scale) for name, s in shares.items()}
         return Fixture(found, seen, {name: self.out_labels(name) for name in targets})
+
+
+def bursts(per_step: int, burst: int, period: int, samples: int) -> str:
+    """promtool series values: `per_step` a step, plus `burst` every `period` steps."""
+    segments, value, written = [], 0, 0
+    while written < samples:
+        count = min(period, samples - written)
+        segments.append(f"{value}+{per_step}x{count - 1}")
+        value += per_step * count + burst
+        written += count
+    return " ".join(segments)

@@ -75,6 +75,7 @@ _PIPES = {
     "humanizePercentage": humanize_percentage,
     "humanizeDuration": humanize_duration,
     'printf "%.1f"': lambda v: f"{v:.1f}",
+    'printf "%.2f"': lambda v: f"{v:.2f}",
 }
 
 
@@ -87,7 +88,33 @@ def literal(text: str) -> str:
     return out
 
 
-def render(template: str, labels: dict[str, str], value: float) -> str:
+# `{{ with query "Q" }}{{ . | first | value | F }}{{ end }}`: another series' value.
+_QUERY = re.compile(
+    r'\{\{ with query "((?:[^"\\]|\\.)*)" \}\}\{\{ \. \| first \| value \| ([^}]+?) \}\}'
+    r"\{\{ end \}\}"
+)
+
+
+def query_value(query: str, pipe: str) -> str:
+    """Template text showing the first value `query` returns, through `pipe`."""
+    escaped = query.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{{{{ with query "{escaped}" }}}}{{{{ . | first | value | {pipe} }}}}{{{{ end }}}}'
+
+
+def render(
+    template: str, labels: dict[str, str], value: float, queries: dict[str, float] | None = None
+) -> str:
+    def query(match: re.Match[str]) -> str:
+        text = re.sub(r"\\(.)", r"\1", match.group(1))
+        if queries is None or text not in queries:
+            raise ValueError(f"no value for the template query {text!r}")
+        pipe = _PIPES.get(match.group(2))
+        if pipe is None:
+            raise ValueError(f"cannot render the pipe {match.group(2)!r}")
+        return pipe(queries[text])
+
+    template = _QUERY.sub(query, template)
+
     def action(match: re.Match[str]) -> str:
         body = match.group(1)
         if body in ('"{{"', '"{"'):

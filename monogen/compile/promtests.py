@@ -24,6 +24,7 @@ from monogen.compile.fixtures import (
     exact_rates,
 )
 from monogen.compile.promql import quote
+from monogen.compile.rules import scope_of
 from monogen.kinds.base import Healthy
 from monogen.model.rules import AlertingRule, RecordingRule, RuleFile
 from monogen.spec.quantities import parse_duration
@@ -77,6 +78,7 @@ class _Context:
             spec.metrics,
             int(longest // STEP) + 20,
             parse_duration(spec.rate_window),
+            scope_of(exp),
         )
         self.variants = self.fx.names
 
@@ -106,7 +108,7 @@ class _Context:
             fixture = kind.fixture(rail, self.fx, variant, value)
             if fixture is None:
                 return []
-            expected = self.expected(rule.alert, fixture, at - start)
+            expected = self.expected(rule.alert, rail, fixture, at - start)
             if label.endswith("fires") and not any(
                 e["exp_labels"]["severity"] == rule.labels["severity"] for e in expected
             ):
@@ -123,12 +125,16 @@ class _Context:
             )
         return groups
 
-    def expected(self, alert: str, fixture: Fixture, elapsed: float) -> list[dict[str, Any]]:
-        """Every rule named `alert` that fires on this fixture after `elapsed` seconds."""
+    def expected(
+        self, alert: str, rail: Any, fixture: Fixture, elapsed: float
+    ) -> list[dict[str, Any]]:
+        """Every rule named `alert` from guardrail `rail` (its other levels, treatments) that
+        fires on this fixture after `elapsed` seconds. Another guardrail raising the same
+        alert name judges series this fixture does not hold."""
         found = []
         for rule in self.rules.alerts:
             intent = rule.intent
-            if rule.alert != alert or intent is None:
+            if rule.alert != alert or intent is None or intent.rail is not rail:
                 continue
             if elapsed < parse_duration(rule.for_):
                 continue
@@ -144,7 +150,7 @@ class _Context:
                     {
                         "exp_labels": dict(sorted(labels.items())),
                         "exp_annotations": {
-                            k: gotemplate.render(v, expr_labels, value)
+                            k: gotemplate.render(v, expr_labels, value, fixture.queries)
                             for k, v in rule.annotations.items()
                         },
                     }

@@ -101,6 +101,12 @@ class Records:
     quantiles: dict[float, str] = field(default_factory=dict)
 
     def add(self, name: str, expr: str, meaning: tuple[str, ...]) -> str:
+        """Record `expr` as `name`, once: guardrails that need the same series share it."""
+        for rule in self.rules:
+            if rule.record == name:
+                if rule.expr != expr:
+                    raise ValueError(f"two recording rules named {name}")
+                return name
         self.rules.append(RecordingRule(name, expr, self.scope.static_labels, meaning))
         return name
 

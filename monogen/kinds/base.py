@@ -18,7 +18,6 @@ from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.model.rules import AlertingRule, RecordingRule
-from monogen.spec.base import SpecModel
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant
 
@@ -76,7 +75,7 @@ class Kind:
     `alerts` and `fixture`; the rest has defaults for a threshold on one judged value."""
 
     key: ClassVar[str]  # as written in specs (camelCase)
-    model: ClassVar[type[SpecModel]]
+    model: ClassVar[Any]  # the spec model (a SpecModel, or a list of them)
     alert: ClassVar[str]
     category: ClassVar[str]
     direction: ClassVar[Direction]
@@ -91,7 +90,7 @@ class Kind:
         """The spec key in snake case (the field of the spec model)."""
         return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.key)
 
-    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | list[Guardrail] | None:
         raise NotImplementedError
 
     def quantiles(self, rail: Guardrail) -> tuple[float, ...]:

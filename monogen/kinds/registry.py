@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from monogen.kinds.base import Kind
 from monogen.kinds.business_impact import BusinessImpact
+from monogen.kinds.comparison import TreatmentComparison
 from monogen.kinds.drift import Drift
 from monogen.kinds.error_rate import ErrorRate
 from monogen.kinds.latency import Latency
@@ -33,4 +34,5 @@ KINDS: tuple[Kind, ...] = (
     TrafficSplit(),
     ServerDown(),
     SampleRatioMismatch(),
+    TreatmentComparison(),
 )

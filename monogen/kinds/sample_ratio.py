@@ -17,6 +17,7 @@ from monogen.compile.fixtures import (
     STEP,
     Fixture,
     FixtureContext,
+    bursts,
     increase,
     series,
     window_steps,
@@ -179,7 +180,7 @@ class SampleRatioMismatch(Kind):
         assert requests is not None
         found = [
             series(requests.name, ctx.base_labels(requests, name),
-                   _bursts(base[name], extra if name == first else 0, steps, ctx.samples))
+                   bursts(base[name], extra if name == first else 0, steps, ctx.samples))
             for name in base
         ]  # fmt: skip
         return Fixture(found, {variant: statistic(extra)}, {variant: {}})
@@ -230,17 +231,6 @@ class SampleRatioMismatch(Kind):
                 width=12,
             ),
         ]
-
-
-def _bursts(per_step: int, burst: int, period: int, samples: int) -> str:
-    """promtool series values: `per_step` a step, plus `burst` every `period` steps."""
-    segments, value, written = [], 0, 0
-    while written < samples:
-        count = min(period, samples - written)
-        segments.append(f"{value}+{per_step}x{count - 1}")
-        value += per_step * count + burst
-        written += count
-    return " ".join(segments)
 
 
 def chi_square_of(counts: dict[str, int], shares: tuple, window: float, steps: int) -> float:

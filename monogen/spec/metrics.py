@@ -51,6 +51,10 @@ class DriftMetric(Metric):
     feature_label: AlertLabelName = "feature"
 
 
+# The model-quality gauges (fields of Metrics): what a comparison may judge besides the
+# error rate and latency.
+QUALITY_METRICS = ("accuracy", "precision", "recall", "f1_score", "auc_roc", "precision_at_k")
+
 # The impact type judged and shown when a spec names none.
 DEFAULT_IMPACT_TYPE = "net_business_value"
 

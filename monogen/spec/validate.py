@@ -190,9 +190,11 @@ def _check_experiment(
             continue
         path = ("spec", "guardrails", kind.key)
         ctx = RailContext(metrics, tuple(spec.variants), path, err, dict(spec.selector))
-        rail = kind.resolve(written, ctx)
-        if rail is not None:
-            guardrails.append(rail)
+        resolved = kind.resolve(written, ctx)
+        if isinstance(resolved, list):  # a kind written as a list of guardrails
+            guardrails.extend(resolved)
+        elif resolved is not None:
+            guardrails.append(resolved)
     return tuple(guardrails)
 
 

@@ -20,19 +20,22 @@ CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 RECORD = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_:]*:[a-zA-Z0-9_]+$")
 
 
-def _alerting(node: object) -> bool:
-    """Does the expression select alerts by a condition (not just return every series)?"""
-    node = pq.unwrap(node)
+def _alerting(tree: object) -> bool:
+    """Does the expression select alerts by a condition anywhere in it (a comparison inside
+    an aggregation or label_replace counts), or fire on purpose (`vector(1)`, a watchdog)?"""
+    top = pq.unwrap(tree)
+    if type(top).__name__ == "Call" and top.func.name == "vector":
+        return True
+    return any(_condition(node) for node in pq.walk(tree))
+
+
+def _condition(node: object) -> bool:
     kind = type(node).__name__
     if kind == "BinaryExpr":
         op = str(node.op)
         if op in COMPARISONS:
             return not (node.modifier and node.modifier.return_bool)
-        if op in ("and", "unless"):
-            return True
-        if op == "or":
-            return _alerting(node.lhs) or _alerting(node.rhs)
-        return False
+        return op in ("and", "unless")
     if kind == "Call":
         return node.func.name in ("absent", "absent_over_time")
     if kind == "AggregateExpr":

@@ -1,0 +1,303 @@
+"""Treatment against control: each treatment variant compared with the control on the error
+rate, a latency quantile or a quality gauge, by a margin (absolute, or relative to the
+control's value) or, for the error rate, by a one-sided two-proportion z-test over a window
+that fires only when both variants have enough requests.
+
+One alert name, `TreatmentWorseThanControl`, with a `metric` label naming what is compared
+and the treatment's variant label; the description gives both values and the margin. The
+synthetic series that prove these alerts are in comparison_proof.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from pydantic.alias_generators import to_camel
+
+from monogen.compile import naming
+from monogen.compile.gotemplate import literal, query_value
+from monogen.compile.promql import aggregate, equals, number, quote, selector
+from monogen.compile.scope import Records, RuleContext
+from monogen.kinds.annotate import labels, links, threshold_text
+from monogen.kinds.base import AlertLevel, Guardrail, RailContext
+from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof, metric_field
+from monogen.kinds.levels import ThresholdValue, to_threshold
+from monogen.kinds.stats import normal_critical
+from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.metrics import QUALITY_METRICS, Metrics
+from monogen.spec.quantities import parse_duration, parse_percent
+
+# What can be compared: (unit, higher is worse, category, noun) by the name specs use.
+QUALITY = tuple(to_camel(name) for name in QUALITY_METRICS)
+SUBJECTS: dict[str, tuple[str, bool, str, str]] = {
+    ERROR_RATE: ("ratio", True, "reliability", "error rate"),
+    LATENCY: ("seconds", True, "latency", "latency"),
+    **{
+        q: ("scaled", False, "model_performance", metric_field(q).replace("_", " "))
+        for q in QUALITY
+    },
+}
+
+
+class Margin(SpecModel):
+    """How much worse the treatment may be: one of the two."""
+
+    absolute: ThresholdValue | None = Field(None, description="In the metric's unit: 2, 1%, 50ms.")
+    relative: ThresholdValue | None = Field(
+        None, description="A share of the control's value: 20% (or 0.2)."
+    )
+
+
+class Significance(SpecModel):
+    confidence: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
+    window: Duration = "1h"
+    min_requests: Annotated[int, Field(ge=1)] = Field(
+        200, description="Test only when each variant has this many requests in the window."
+    )
+
+
+class Comparison(SpecModel):
+    metric: Literal[*tuple(SUBJECTS)]  # type: ignore[valid-type]
+    margin: Margin | None = None
+    significance: Significance | None = Field(None, description="The error rate only.")
+    quantile: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    severity: Literal["critical", "warning", "info"] = "warning"
+    for_: Duration = Field("10m", alias="for")
+    runbook_url: HttpUrl | None = None
+
+
+class TreatmentComparison(ComparisonProof):
+    key = "comparisons"
+    model = list[Comparison]
+    alert = "TreatmentWorseThanControl"
+    category = "model_performance"
+    direction = "above"
+    noun = "comparison"
+
+    def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
+        controls = [v.name for v in ctx.variants if v.role == "control"]
+        if not controls or len(ctx.variants) < 2:
+            ctx.err(ctx.path, "comparisons need a variant with `role: control` and another", "")
+            return None
+        treatments = tuple(v.name for v in ctx.variants if v.role != "control")
+        rails, seen = [], set()
+        for i, item in enumerate(spec):
+            rail = self._one(item, ctx, (*ctx.path, i), controls[0], treatments)
+            if rail is not None and item.metric in seen:
+                ctx.err((*ctx.path, i, "metric"), f"{item.metric!r} is compared twice", "")
+            elif rail is not None:
+                seen.add(item.metric)
+                rails.append(rail)
+        return rails
+
+    def _one(
+        self, item: Comparison, ctx: RailContext, path: tuple, control: str, treatments: tuple
+    ) -> Guardrail | None:
+        unit, higher_worse, category, noun = SUBJECTS[item.metric]
+        metrics = ctx.metrics
+        field = "requests" if item.metric == ERROR_RATE else metric_field(item.metric)
+        metric = getattr(metrics, field)
+        if metric is None or (
+            item.metric == ERROR_RATE and not (metric.error_selector or metrics.errors)
+        ):
+            need = "requests and failed requests" if item.metric == ERROR_RATE else field
+            ctx.err((*path, "metric"), f"comparing {item.metric} needs `metrics` for {need}", "")
+            return None
+        if (item.margin is None) == (item.significance is None):
+            ctx.err(path, "give either `margin` or `significance`", "")
+            return None
+        scale = getattr(metric, "scale", "ratio")
+        options: dict[str, Any] = {
+            "metric": item.metric, "unit": unit, "scale": scale, "category": category,
+            "noun": "p" + number(item.quantile * 100) + " latency"
+            if item.metric == LATENCY else noun,
+            "control": control, "treatments": treatments,
+            "quantile": item.quantile if item.metric == LATENCY else None,
+        }  # fmt: skip
+        if item.significance is not None:
+            if item.metric != ERROR_RATE:
+                ctx.err((*path, "significance"), "significance tests the error rate only", "")
+                return None
+            sig = item.significance
+            if parse_duration(sig.window) < 120:
+                ctx.err((*path, "significance", "window"), "the window must be 2m or more", "")
+                return None
+            options.update(mode="significance", window=sig.window, min=sig.min_requests,
+                           confidence=sig.confidence, worse="above")  # fmt: skip
+            threshold = normal_critical(sig.confidence)
+        else:
+            margin = item.margin
+            assert margin is not None
+            if (margin.absolute is None) == (margin.relative is None):
+                ctx.err((*path, "margin"), "give either `absolute` or `relative`", "")
+                return None
+            try:
+                if margin.absolute is not None:
+                    threshold = to_threshold(unit, margin.absolute, scale)
+                    options.update(mode="absolute", worse="above")
+                else:
+                    share = parse_percent(margin.relative)
+                    if not 0 < share < (10 if higher_worse else 1):
+                        raise ValueError(f"{margin.relative} is not a usable share")
+                    threshold = 1 + share if higher_worse else 1 - share
+                    options.update(mode="relative", worse="above" if higher_worse else "below")
+            except ValueError as exc:
+                ctx.err((*path, "margin"), str(exc), "")
+                return None
+            if threshold <= 0:
+                ctx.err((*path, "margin"), "the margin must be more than 0", "")
+                return None
+        options["higher_worse"] = higher_worse
+        level = AlertLevel(item.severity, threshold, item.for_)
+        quantile = item.quantile if item.metric == LATENCY else None
+        return Guardrail(
+            self, (level,), treatments, item.runbook_url, scale, quantile=quantile, options=options
+        )
+
+    def quantiles(self, rail: Guardrail) -> tuple[float, ...]:
+        return (rail.quantile,) if rail.quantile is not None else ()
+
+    # -- rules ------------------------------------------------------------------------
+
+    def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
+        if rail.options["mode"] != "significance":
+            return
+        s = records.scope
+        req = metrics.requests
+        assert req is not None
+        window = rail.options["window"]
+        base = naming.counter_base(req.name)
+        op = f"increase{window}"
+        total = f"increase({selector(req.name, s.matchers(req))}[{window}])"
+        if req.error_selector:
+            bad = selector(req.name, s.matchers(req) + equals(req.error_selector))
+        else:
+            assert metrics.errors is not None
+            bad = selector(metrics.errors.name, s.matchers(metrics.errors))
+        records.add(
+            naming.record("experiment_variant", base, op),
+            aggregate("sum", s.grouping(), total),
+            ("srm", "increase"),
+        )
+        records.add(
+            naming.record("experiment_variant", f"{base}_errors", op),
+            aggregate("sum", s.grouping(), f"increase({bad}[{window}])"),
+            ("comparison", "errors"),
+        )
+
+    def judged(self, rail: Guardrail, ctx: RuleContext, variant: str) -> str:
+        """The compared value of one variant, as a label-less one-element vector."""
+        o = rail.options
+        s = ctx.scope
+        if o["metric"] == ERROR_RATE:
+            return f"sum({s.recorded(ctx.records.error_ratio or '', (variant,))})"
+        if o["metric"] == LATENCY:
+            return f"sum({s.recorded(ctx.records.quantiles[o['quantile']], (variant,))})"
+        metric = getattr(ctx.metrics, metric_field(o["metric"]))
+        return f"min({selector(metric.name, s.matchers(metric, (variant,)))})"
+
+    def window_counts(self, rail: Guardrail, ctx: RuleContext, variant: str) -> tuple[str, str]:
+        """(requests, failed requests) of one variant over the significance window."""
+        req = ctx.metrics.requests
+        assert req is not None
+        base = naming.counter_base(req.name)
+        op = f"increase{rail.options['window']}"
+        s = ctx.scope
+        n = f"sum({s.recorded(naming.record('experiment_variant', base, op), (variant,))})"
+        e = s.recorded(naming.record("experiment_variant", f"{base}_errors", op), (variant,))
+        return n, f"(sum({e}) or vector(0))"
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        o = rail.options
+        level = rail.levels[0]
+        rules = []
+        for treatment in o["treatments"]:
+            if o["mode"] == "significance":
+                expr, shown = self._z_test(rail, ctx, treatment)
+            else:
+                expr, shown = self._margin(rail, ctx, treatment)
+            v = ctx.scope.variant_label
+            replacement = treatment.replace("$", "$$")
+            out = {**labels(ctx.scope, rail, level), "category": o["category"]}
+            out["metric"] = o["metric"]
+            rules.append(
+                AlertingRule(
+                    alert=self.alert,
+                    expr=f'label_replace({expr}, "{v}", {quote(replacement)}, "", "")',
+                    for_=level.for_,
+                    labels=out,
+                    annotations={**self._texts(rail, ctx, treatment, shown), **links(ctx, rail)},
+                    intent=AlertIntent(rail, expr, o["worse"], level.threshold, (treatment,)),
+                )
+            )
+        return rules
+
+    def _margin(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
+        o = rail.options
+        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
+        limit = number(rail.levels[0].threshold)
+        if o["mode"] == "relative":
+            cmp = ">" if o["worse"] == "above" else "<"
+            return f"{treated} / {control} {cmp} {limit}", (treated, control)
+        worse = f"{treated} - {control}" if o["higher_worse"] else f"{control} - {treated}"
+        return f"{worse} > {limit}", (treated, control)
+
+    def _z_test(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
+        o = rail.options
+        nt, et = self.window_counts(rail, ctx, t)
+        nc, ec = self.window_counts(rail, ctx, o["control"])
+        pooled = f"({et} + {ec}) / ({nt} + {nc})"
+        z = (
+            f"(({et} / {nt}) - ({ec} / {nc})) / "
+            f"sqrt({pooled} * (1 - {pooled}) * (1 / {nt} + 1 / {nc}))"
+        )
+        limit = number(rail.levels[0].threshold)
+        minimum = o["min"]
+        expr = f"{z} > {limit} and {nt} >= {minimum} and {nc} >= {minimum}"
+        return expr, (f"{et} / {nt}", f"{ec} / {nc}")
+
+    def _texts(
+        self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
+    ) -> dict[str, str]:
+        o = rail.options
+        pipe = _pipe(o["unit"], rail.scale)
+        treated, control = (query_value(q, pipe) for q in shown)
+        who = f"treatment {literal(t)}"
+        against = f"control {literal(o['control'])}"
+        experiment = ctx.scope.experiment
+        noun = o["noun"]
+        summary = f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
+        level = rail.levels[0]
+        if o["mode"] == "significance":
+            description = (
+                f"Over the last {o['window']} the error rate of {who} is {treated} against "
+                f'{control} for {against}: z = {{{{ $value | printf "%.2f" }}}}, above '
+                f"{number(level.threshold)} (one-sided two-proportion test at "
+                f"{number(o['confidence'] * 100)}% confidence; both variants have at least "
+                f"{o['min']} requests)."
+            )
+        elif o["mode"] == "relative":
+            share = abs(level.threshold - 1)
+            description = (
+                f"The {noun} of {who} is {treated} against {control} for {against}: "
+                f'{{{{ $value | printf "%.2f" }}}} times the control\'s, '
+                f"{'more' if o['higher_worse'] else 'less'} than the limit of "
+                f"{number(level.threshold)} ({number(round(share * 100, 10))}% worse), for "
+                f"more than {level.for_}."
+            )
+        else:
+            margin = threshold_text(o["unit"], level.threshold, rail.scale)
+            description = (
+                f"The {noun} of {who} is {treated} against {control} for {against}: worse by "
+                f"{{{{ $value | {pipe} }}}}, more than {margin}, for more than {level.for_}."
+            )
+        return {"summary": summary, "description": description}
+
+
+def _pipe(unit: str, scale: str) -> str:
+    if unit == "seconds":
+        return "humanizeDuration"
+    if unit == "ratio" or scale == "ratio":
+        return "humanizePercentage"
+    return 'printf "%.1f"'
