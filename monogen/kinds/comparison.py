@@ -16,8 +16,9 @@ from pydantic.alias_generators import to_camel
 
 from monogen.compile import naming
 from monogen.compile.gotemplate import literal, query_value
+from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, equals, number, quote, selector
-from monogen.compile.scope import Records, RuleContext
+from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links, threshold_text
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof, metric_field
@@ -74,6 +75,7 @@ class TreatmentComparison(ComparisonProof):
     category = "model_performance"
     direction = "above"
     noun = "comparison"
+    row = "summary"
 
     def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
         controls = [v.name for v in ctx.variants if v.role == "control"]
@@ -233,29 +235,77 @@ class TreatmentComparison(ComparisonProof):
             )
         return rules
 
+    def judged_difference(self, rail: Guardrail, ctx: RuleContext, t: str) -> str:
+        """What the alert compares with its threshold: a difference, a ratio or z."""
+        o = rail.options
+        if o["mode"] == "significance":
+            nt, et = self.window_counts(rail, ctx, t)
+            nc, ec = self.window_counts(rail, ctx, o["control"])
+            pooled = f"({et} + {ec}) / ({nt} + {nc})"
+            return (
+                f"(({et} / {nt}) - ({ec} / {nc})) / "
+                f"sqrt({pooled} * (1 - {pooled}) * (1 / {nt} + 1 / {nc}))"
+            )
+        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
+        if o["mode"] == "relative":
+            return f"{treated} / {control}"
+        return f"{treated} - {control}" if o["higher_worse"] else f"{control} - {treated}"
+
     def _margin(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
         o = rail.options
         treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
+        cmp = "<" if o["worse"] == "below" else ">"
         limit = number(rail.levels[0].threshold)
-        if o["mode"] == "relative":
-            cmp = ">" if o["worse"] == "above" else "<"
-            return f"{treated} / {control} {cmp} {limit}", (treated, control)
-        worse = f"{treated} - {control}" if o["higher_worse"] else f"{control} - {treated}"
-        return f"{worse} > {limit}", (treated, control)
+        return f"{self.judged_difference(rail, ctx, t)} {cmp} {limit}", (treated, control)
 
     def _z_test(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
         o = rail.options
         nt, et = self.window_counts(rail, ctx, t)
         nc, ec = self.window_counts(rail, ctx, o["control"])
-        pooled = f"({et} + {ec}) / ({nt} + {nc})"
-        z = (
-            f"(({et} / {nt}) - ({ec} / {nc})) / "
-            f"sqrt({pooled} * (1 - {pooled}) * (1 / {nt} + 1 / {nc}))"
-        )
+        z = self.judged_difference(rail, ctx, t)
         limit = number(rail.levels[0].threshold)
         minimum = o["min"]
         expr = f"{z} > {limit} and {nt} >= {minimum} and {nc} >= {minimum}"
         return expr, (f"{et} / {nt}", f"{ec} / {nc}")
+
+    # -- dashboards -------------------------------------------------------------------
+
+    def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        """Treatment against control over time, with the line the alert fires at."""
+        o = rail.options
+        ctx = self._rule_context_for(rail, scope, metrics)
+        v = scope.variant_label
+        targets = [
+            (
+                f'label_replace({self.judged_difference(rail, ctx, t)}, "{v}", '
+                f'{quote(t.replace("$", "$$"))}, "", "")',
+                f"{{{{{v}}}}}",
+            )
+            for t in o["treatments"]
+        ]
+        limit = rail.levels[0].threshold
+        shown = {
+            "significance": ("z (treatment's error rate above the control's)", "none"),
+            "relative": ("treatment ÷ control", "none"),
+            "absolute": ("treatment worse than control by", _unit(o["unit"], rail.scale)),
+        }[o["mode"]]
+        bad_above = o["worse"] == "above"
+        steps = [
+            {"color": "green" if bad_above else "red", "value": None},
+            {"color": "red" if bad_above else "green", "value": limit},
+        ]
+        return [
+            Panel(
+                "timeseries",
+                f"{o['noun'][0].upper()}{o['noun'][1:]}: {shown[0]}",
+                targets,
+                shown[1],
+                f"Each treatment against control {o['control']}; {self.alert} fires "
+                f"{o['worse']} {number(limit)} for {rail.levels[0].for_}.",
+                thresholds=steps,
+                width=12,
+            )
+        ]
 
     def _texts(
         self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
@@ -293,6 +343,15 @@ class TreatmentComparison(ComparisonProof):
                 f"{{{{ $value | {pipe} }}}}, more than {margin}, for more than {level.for_}."
             )
         return {"summary": summary, "description": description}
+
+
+def _unit(unit: str, scale: str) -> str:
+    """The Grafana unit of a difference in the metric's unit."""
+    if unit == "seconds":
+        return "s"
+    if unit == "ratio" or scale == "ratio":
+        return "percentunit"
+    return "none"
 
 
 def _pipe(unit: str, scale: str) -> str:

@@ -17,9 +17,10 @@ from monogen.compile.fixtures import (
     series,
     window_steps,
 )
-from monogen.compile.scope import Records, RuleContext
+from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.base import Guardrail, Healthy, Kind
 from monogen.model.rules import RecordingRule
+from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import parse_duration
 
 ERROR_RATE, LATENCY = "errorRate", "latency"  # compared subjects beside the quality gauges
@@ -61,12 +62,17 @@ class ComparisonProof(Kind):
         return value < threshold if rail.options["worse"] == "below" else value > threshold
 
     def _rule_context(self, rail: Guardrail, ctx: FixtureContext) -> RuleContext:
-        """The names the rules read, rebuilt the way the rule compiler builds them."""
         assert ctx.scope is not None
-        records = Records(ctx.scope)
-        records.build(ctx.metrics, set(self.quantiles(rail)))
-        self.records(rail, records, ctx.metrics)
-        return RuleContext(ctx.scope, records, ctx.metrics, ctx.variants, "", "")
+        return self._rule_context_for(rail, ctx.scope, ctx.metrics, ctx.variants)
+
+    def _rule_context_for(
+        self, rail: Guardrail, scope: Scope, metrics: Metrics, variants: tuple = ()
+    ) -> RuleContext:
+        """The names the rules read, rebuilt the way the rule compiler builds them."""
+        records = Records(scope)
+        records.build(metrics, set(self.quantiles(rail)))
+        self.records(rail, records, metrics)
+        return RuleContext(scope, records, metrics, variants, "", "")
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
