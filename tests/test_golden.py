@@ -61,6 +61,8 @@ EXPECTED_ALERTS = {
         ("ExperimentTrafficImbalance", "warning"),
         ("ExperimentSampleRatioMismatch", "warning"),
         ("TreatmentWorseThanControl", "warning"),
+        ("ExperimentMetricMissing", "warning"),
+        ("ExperimentLowTraffic", "warning"),
         ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {
@@ -121,7 +123,7 @@ def test_alert_labels_and_annotations(files: dict[str, str], experiment: str) ->
         }
         assert (
             "{{ $value" in alert["annotations"]["description"]
-            or alert["alert"] == "ModelServerDown"
+            or alert["alert"] in ("ModelServerDown", "ExperimentMetricMissing")  # no value
         )
         assert alert["annotations"]["runbook_url"].startswith("https://runbooks.example.com/")
 

@@ -134,6 +134,7 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
         ("fraud-detector-ab-compare", ">= 200", ">= 100"),  # pages on a tiny sample
         ("fraud-detector-ab-compare", "> 2, ", "> 3, "),  # a margin too wide
         ("fraud-detector-ab-compare", "> 2, ", "> 1, "),  # a margin too narrow
+        ("fraud-detector-ab-data", "< 0.1\n", "< 0.04\n"),  # misses a starved variant
     ],
 )
 def test_hand_written_scenarios_catch_mutants(

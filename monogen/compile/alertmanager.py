@@ -44,6 +44,7 @@ def compile_alertmanager(
             owners[name] = team
         subtrees.append(_team_route(doc.spec))
         inhibit.extend(_inhibit_rules(doc.spec, _equal_labels(team, experiments)))
+        inhibit.extend(_guardrail_inhibitions(team, experiments))
         for name in sorted(spec.time_intervals):
             intervals.append(
                 {
@@ -146,6 +147,26 @@ def _equal_labels(team: str, experiments: tuple[ExperimentDoc, ...]) -> list[str
         for rail in exp.guardrails:
             labels.update(rail.instance_labels)
     return sorted(labels)
+
+
+def _guardrail_inhibitions(team: str, experiments: tuple[ExperimentDoc, ...]) -> list[InhibitRule]:
+    """What guardrails ask for (e.g. missing data silencing alerts on that metric), once
+    each, scoped to the team."""
+    found: list[InhibitRule] = []
+    for exp in experiments:
+        if exp.spec.metadata.team != team:
+            continue
+        variant_label = exp.spec.spec.variant_label or "variant"
+        for rail in exp.guardrails:
+            for rule in rail.kind.inhibitions(rail, variant_label):
+                scoped = InhibitRule(
+                    (*rule.source, team_matcher(team)),
+                    (*rule.target, team_matcher(team)),
+                    tuple(sorted(rule.equal)),
+                )
+                if scoped not in found:
+                    found.append(scoped)
+    return found
 
 
 def _inhibit_rules(alerting: Alerting, equal: list[str]) -> list[InhibitRule]:

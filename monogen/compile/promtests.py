@@ -12,6 +12,7 @@ traffic checks each recorded value, computed here with the same float operations
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,8 @@ class _Context:
             return []
         start = kind.warmup(rail)
         for_ = parse_duration(rule.for_)
+        # series long enough for this alert's checks, not the experiment's longest
+        fx = dataclasses.replace(self.fx, samples=int((start + for_) // STEP) + 5)
         fires_at = start + for_ + STEP
         groups = []
         for label, value, at in (
@@ -105,7 +108,7 @@ class _Context:
         ):
             if at < start or (label.startswith("crosses, but") and for_ < STEP):
                 continue
-            fixture = kind.fixture(rail, self.fx, variant, value)
+            fixture = kind.fixture(rail, fx, variant, value)
             if fixture is None:
                 return []
             expected = self.expected(rule.alert, rail, fixture, at - start)

@@ -17,6 +17,7 @@ from monogen.compile.fixtures import STEP, Fixture, FixtureContext
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, RecordingRule
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant
@@ -102,6 +103,10 @@ class Kind:
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         raise NotImplementedError
+
+    def inhibitions(self, rail: Guardrail, variant_label: str) -> list[InhibitRule]:
+        """Inhibit rules its alerts need in the team's Alertmanager subtree."""
+        return []
 
     # -- proof under promtool ---------------------------------------------------------
 

@@ -21,12 +21,12 @@ from monogen.compile.promql import aggregate, equals, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links, threshold_text
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
-from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof, metric_field
+from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
-from monogen.spec.metrics import QUALITY_METRICS, Metrics
+from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import parse_duration, parse_percent
 
 # What can be compared: (unit, higher is worse, category, noun) by the name specs use.
@@ -34,10 +34,7 @@ QUALITY = tuple(to_camel(name) for name in QUALITY_METRICS)
 SUBJECTS: dict[str, tuple[str, bool, str, str]] = {
     ERROR_RATE: ("ratio", True, "reliability", "error rate"),
     LATENCY: ("seconds", True, "latency", "latency"),
-    **{
-        q: ("scaled", False, "model_performance", metric_field(q).replace("_", " "))
-        for q in QUALITY
-    },
+    **{q: ("scaled", False, "model_performance", field_of(q).replace("_", " ")) for q in QUALITY},
 }
 
 
@@ -98,7 +95,7 @@ class TreatmentComparison(ComparisonProof):
     ) -> Guardrail | None:
         unit, higher_worse, category, noun = SUBJECTS[item.metric]
         metrics = ctx.metrics
-        field = "requests" if item.metric == ERROR_RATE else metric_field(item.metric)
+        field = "requests" if item.metric == ERROR_RATE else field_of(item.metric)
         metric = getattr(metrics, field)
         if metric is None or (
             item.metric == ERROR_RATE and not (metric.error_selector or metrics.errors)
@@ -196,7 +193,7 @@ class TreatmentComparison(ComparisonProof):
             return f"sum({s.recorded(ctx.records.error_ratio or '', (variant,))})"
         if o["metric"] == LATENCY:
             return f"sum({s.recorded(ctx.records.quantiles[o['quantile']], (variant,))})"
-        metric = getattr(ctx.metrics, metric_field(o["metric"]))
+        metric = getattr(ctx.metrics, field_of(o["metric"]))
         return f"min({selector(metric.name, s.matchers(metric, (variant,)))})"
 
     def window_counts(self, rail: Guardrail, ctx: RuleContext, variant: str) -> tuple[str, str]:

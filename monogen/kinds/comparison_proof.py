@@ -20,7 +20,7 @@ from monogen.compile.fixtures import (
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.base import Guardrail, Healthy, Kind
 from monogen.model.rules import RecordingRule
-from monogen.spec.metrics import Metrics
+from monogen.spec.metrics import Metrics, field_of
 from monogen.spec.quantities import parse_duration
 
 ERROR_RATE, LATENCY = "errorRate", "latency"  # compared subjects beside the quality gauges
@@ -139,7 +139,7 @@ class ComparisonProof(Kind):
         top = 100.0 if rail.scale == "percent" else 1.0
         if not 0 <= wanted <= top:
             return None
-        gauge = getattr(ctx.metrics, metric_field(metric))
+        gauge = getattr(ctx.metrics, field_of(metric))
         return ctx.gauge(gauge, name, wanted).series, wanted
 
     def _z_fixture(
@@ -218,8 +218,3 @@ def z_statistic(nt: float, et: float, nc: float, ec: float) -> float:
     """The one-sided two-proportion z, with the rule's order of float operations."""
     pooled = (et + ec) / (nt + nc)
     return ((et / nt) - (ec / nc)) / math.sqrt(pooled * (1 - pooled) * (1 / nt + 1 / nc))
-
-
-def metric_field(metric: str) -> str:
-    """The Metrics field of a compared metric: its name in snake case."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in metric)

@@ -9,6 +9,8 @@ from monogen.kinds.comparison import TreatmentComparison
 from monogen.kinds.drift import Drift
 from monogen.kinds.error_rate import ErrorRate
 from monogen.kinds.latency import Latency
+from monogen.kinds.low_traffic import LowTraffic
+from monogen.kinds.missing_data import MissingData
 from monogen.kinds.quality import Accuracy, AucRoc, F1Score, Precision, PrecisionAtK, Recall
 from monogen.kinds.resources import Cpu, Disk, Memory
 from monogen.kinds.roi import Roi
@@ -35,4 +37,6 @@ KINDS: tuple[Kind, ...] = (
     ServerDown(),
     SampleRatioMismatch(),
     TreatmentComparison(),
+    MissingData(),
+    LowTraffic(),
 )

@@ -88,3 +88,8 @@ class Metrics(SpecModel):
     cpu: PercentGauge | None = None
     memory: PercentGauge | None = None
     disk: PercentGauge | None = None
+
+
+def field_of(key: str) -> str:
+    """The Metrics field of a metric as specs write it: `f1Score` → `f1_score`."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)

@@ -1,0 +1,133 @@
+"""Missing data: a metric the experiment declares has no series for a variant. Without
+this, an absent series silently disables every guardrail that reads it: a crashed
+exporter looks exactly like a healthy model. One alert per metric, `ExperimentMetricMissing`
+with a `metric` label; it inhibits the variant's other alerts on that metric."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic.alias_generators import to_camel
+
+from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
+from monogen.compile.promql import selector
+from monogen.compile.scope import RuleContext
+from monogen.kinds.annotate import labels, links
+from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.model.alertmanager import InhibitRule
+from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.metrics import Metrics, field_of
+
+HISTOGRAMS = {"latency"}  # exposed as <name>_bucket, _sum and _count
+
+
+class MissingDataGuardrail(SpecModel):
+    metrics: list[str] | None = Field(
+        None, description="Only these of the declared metrics (default: all of them)."
+    )
+    severity: Literal["critical", "warning", "info"] = "warning"
+    for_: Duration = Field("10m", alias="for")
+    runbook_url: HttpUrl | None = None
+
+
+def declared(metrics: Metrics) -> list[tuple[str, str]]:
+    """(metric key as specs write it, series name to look for) of every declared metric."""
+    found = []
+    for field, metric in metrics:
+        if metric is not None:
+            suffix = "_bucket" if field in HISTOGRAMS else ""
+            found.append((to_camel(field), metric.name + suffix))
+    return found
+
+
+class MissingData(Kind):
+    key = "missingData"
+    model = MissingDataGuardrail
+    alert = "ExperimentMetricMissing"
+    category = "data_quality"
+    direction = "below"
+    noun = "missing data"
+
+    def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
+        known = declared(ctx.metrics)
+        names = [key for key, _ in known]
+        for i, key in enumerate(spec.metrics or ()):
+            if key not in names:
+                ctx.err((*ctx.path, "metrics", i), f"{key!r} is not a declared metric", "")
+        wanted = [(k, s) for k, s in known if spec.metrics is None or k in spec.metrics]
+        level = AlertLevel(spec.severity, 1, spec.for_)
+        return [
+            Guardrail(
+                self,
+                (level,),
+                runbook_url=spec.runbook_url,
+                instance_labels=("metric",),
+                options={"metric": key, "series": name},
+            )
+            for key, name in wanted
+        ]
+
+    def inhibitions(self, rail: Guardrail, variant_label: str) -> list[InhibitRule]:
+        """While a variant's metric is missing, its other alerts on that metric (those that
+        carry the `metric` label) are noise."""
+        name = ("alertname", "=", self.alert)
+        other = ("alertname", "!=", self.alert)
+        return [InhibitRule((name,), (other,), ("experiment", "metric", variant_label))]
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        scope = ctx.scope
+        key = rail.options["metric"]
+        metric = getattr(ctx.metrics, field_of(key))
+        level = rail.levels[0]
+        parts = [
+            f"absent({selector(rail.options['series'], scope.matchers(metric, (v,)))})"
+            for v in scope.variants
+        ]
+        expr = " or ".join(parts)
+        who = f"variant {scope.variant_ref}"
+        return [
+            AlertingRule(
+                alert=self.alert,
+                expr=expr,
+                for_=level.for_,
+                labels={**labels(scope, rail, level), "metric": key},
+                annotations={
+                    "summary": f"Metric {key} of {who} is missing in experiment {scope.experiment}",
+                    "description": f"No series of {rail.options['series']} for {who} in "
+                    f"experiment {scope.experiment} for more than {level.for_}: every "
+                    "guardrail that reads it is blind. Check the model server and its "
+                    "scrape target.",
+                    **links(ctx, rail),
+                },
+                intent=AlertIntent(rail, expr, "below", 1, ()),
+            )
+        ]
+
+    # -- proof: value 0 is "absent", 1 is "present" ---------------------------------------
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        return 0.0, 1.0
+
+    def crossed(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
+    ) -> bool:
+        return value == 0
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        """Every declared metric present for every variant, except this one for `variant`
+        when `value` is 0."""
+        found = []
+        for key, name in declared(ctx.metrics):
+            metric = getattr(ctx.metrics, field_of(key))
+            for v in ctx.names:
+                if value == 0 and v == variant and key == rail.options["metric"]:
+                    continue
+                found.append(series(name, ctx.base_labels(metric, v), constant(1, ctx.samples)))
+        metric = getattr(ctx.metrics, field_of(rail.options["metric"]))
+        return Fixture(found, {variant: value}, {variant: ctx.base_labels(metric, variant)})
