@@ -32,8 +32,8 @@ spec:
   metrics:
     accuracy: {name: ab_test_model_accuracy, scale: percent}
   guardrails:
-    accuracy:
-      warning: {below: 75, for: 2s}
+    accuracy:  # the critical alert is in Alertmanager before the warning it inhibits
+      warning: {below: 75, for: 4s}
       critical: {below: 50, for: 2s}
   evaluationInterval: 1s
   runbookUrl: https://runbooks.example.com/e2e

@@ -63,6 +63,7 @@ EXPECTED_ALERTS = {
         ("TreatmentWorseThanControl", "warning"),
         ("ExperimentMetricMissing", "warning"),
         ("ExperimentLowTraffic", "warning"),
+        ("ModelConfidenceLow", "warning"),
         ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {
@@ -74,6 +75,7 @@ EXPECTED_ALERTS = {
         ("ModelServerDown", "critical"),
     },
     "price-predictor-ab": {
+        ("PriceFeedbackNegative", "warning"),
         ("ModelHighErrorRate", "warning"),
         ("ModelHighErrorRate", "critical"),
         ("ModelHighLatency", "warning"),
@@ -83,6 +85,9 @@ EXPECTED_ALERTS = {
         ("ModelServerHighMemory", "critical"),
     },
     "fraud-pipeline": {
+        ("FeatureDriftKsPValueLow", "warning"),
+        ("FeatureDriftJsDivergenceHigh", "warning"),
+        ("FeatureDriftJsDivergenceHigh", "critical"),
         ("ModelAccuracyDegraded", "warning"),
         ("ModelAccuracyDegraded", "critical"),
         ("ModelPrecisionDegraded", "warning"),

@@ -41,7 +41,7 @@ def test_monogen_test_proves_every_example_alert() -> None:
     tool("promtool")
     result = invoke("test", str(SPECS))
     assert result.exit_code == 0, result.output
-    assert "total: 43/43 alerts proven by promtool" in result.stdout
+    assert "total: 48/48 alerts proven by promtool" in result.stdout
     for name in ("credit-risk-ab", "fraud-detector-ab", "fraud-pipeline", "price-predictor-ab"):
         assert any(
             line.startswith(name) and "(100%)  ok" in line for line in result.stdout.splitlines()

@@ -14,6 +14,10 @@ SCHEMA_VERSION = 39  # Grafana 10.4 / 11
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 
 
+# The dashboards' variant variable as a regex, for `label=~` matchers.
+VARIANT_VAR = "${variant:regex}"
+
+
 @dataclass
 class Panel:
     """What a panel shows, before grafanalib turns it into JSON."""

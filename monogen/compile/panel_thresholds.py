@@ -13,7 +13,7 @@ COLORS = {"critical": "red", "warning": "orange", "info": "blue"}
 def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
     """Grafana threshold steps equal to a guardrail's levels (values in the metric's unit)."""
     levels = sorted(rail.levels, key=lambda lv: lv.threshold)
-    if rail.kind.direction == "below":
+    if rail.direction == "below":
         steps = [{"color": COLORS[levels[0].severity], "value": None}]
         for i, level in enumerate(levels):
             nxt = COLORS[levels[i + 1].severity] if i + 1 < len(levels) else "green"
@@ -25,9 +25,9 @@ def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
 
 
 def alert_note(rail: Guardrail) -> str:
-    cmp = "<" if rail.kind.direction == "below" else ">"
+    cmp = "<" if rail.direction == "below" else ">"
     levels = ", ".join(f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}" for lv in rail.levels)
-    return f"Thresholds of alert {rail.kind.alert}: {levels}."
+    return f"Thresholds of alert {rail.alert}: {levels}."
 
 
 def ref_thresholds(ref: str, steps: list[dict[str, Any]]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ reads the recorded series, and draws the thresholds of the guardrail that judges
 from __future__ import annotations
 
 from monogen.compile import naming
-from monogen.compile.grafana import Panel
+from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.panel_thresholds import alert_note, ref_thresholds, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, selector
 from monogen.compile.rules import recorded_series
@@ -12,7 +12,6 @@ from monogen.compile.scope import Records
 from monogen.spec.metrics import DEFAULT_IMPACT_TYPE, Metric
 from monogen.spec.validate import ExperimentDoc
 
-VARIANT_VAR = "${variant:regex}"
 ROW_TITLES = {
     "traffic": "Traffic",
     "quality": "Model quality",
@@ -80,7 +79,8 @@ class PanelBuilder:
             "summary": self.summary(),
         }
         for rail in self.exp.guardrails:  # analyses that bring panels of their own
-            rows[rail.kind.row].extend(rail.kind.panels(rail, self.scope, self.spec.metrics))
+            kind = rail.kind
+            rows[kind.row_of(rail)].extend(kind.panels(rail, self.scope, self.spec.metrics))
         wanted = self.spec.dashboard.rows or list(rows)
         return {name: rows[name] for name in wanted if rows[name]}
 

@@ -45,6 +45,10 @@ class Scope:
             found.append(one_of(self.variant_label, variants or self.variants))
         return found
 
+    def variant_matchers(self, variants: tuple[str, ...] = ()) -> list[Matcher]:
+        """The matcher picking the experiment's variants (or `variants` of them)."""
+        return [one_of(self.variant_label, variants or self.variants)] if self.in_metrics else []
+
     def grouping(self, *extra: str) -> list[str]:
         return ([self.variant_label] if self.in_metrics else []) + list(extra)
 

@@ -14,7 +14,7 @@ def labels(scope: Scope, rail: Guardrail, level: AlertLevel) -> dict[str, str]:
     """Rule labels as values: the rule file's renderer escapes them for Go templates."""
     out = {
         "severity": level.severity,
-        "category": rail.kind.category,
+        "category": rail.category,
         "experiment": scope.experiment,
         "team": scope.team,
     }
@@ -26,7 +26,7 @@ def labels(scope: Scope, rail: Guardrail, level: AlertLevel) -> dict[str, str]:
 def links(ctx: RuleContext, rail: Guardrail) -> dict[str, str]:
     """The runbook and dashboard annotations (spec text, so written as literal text)."""
     base = ctx.runbook_base.rstrip("/")
-    runbook = rail.runbook_url or f"{base}/{naming.runbook_anchor(rail.kind.alert)}"
+    runbook = rail.runbook_url or f"{base}/{naming.runbook_anchor(rail.alert)}"
     dashboard = naming.dashboard_url(ctx.grafana_url, ctx.scope.experiment)
     return {"runbook_url": literal(runbook), "dashboard_url": literal(dashboard)}
 
@@ -55,15 +55,15 @@ def threshold_annotations(
     ctx: RuleContext, rail: Guardrail, level: AlertLevel, *, noun: str, who: str, unit: str
 ) -> dict[str, str]:
     """Summary and description of a threshold alert, then its links."""
-    kind = rail.kind
+    direction = rail.direction
     value = humanized_value(unit, rail.scale)
     limit = threshold_text(unit, level.threshold, rail.scale)
     noun = noun[0].upper() + noun[1:]
     experiment = ctx.scope.experiment
     return {
-        "summary": f"{noun} of {who} is {kind.direction} {limit} in experiment {experiment}",
+        "summary": f"{noun} of {who} is {direction} {limit} in experiment {experiment}",
         "description": f"{noun} of {who} in experiment {experiment} is {value}, "
-        f"{kind.direction} the {level.severity} threshold of {limit} "
+        f"{direction} the {level.severity} threshold of {limit} "
         f"for more than {level.for_}.",
         **links(ctx, rail),
     }

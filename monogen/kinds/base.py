@@ -48,6 +48,27 @@ class Guardrail:
     quantile: float | None = None  # the latency quantile judged, where one is
     options: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    # A kind's identity, unless the guardrail sets its own (custom guardrails do).
+    @property
+    def alert(self) -> str:
+        return self.options.get("alert", self.kind.alert)
+
+    @property
+    def category(self) -> str:
+        return self.options.get("category", self.kind.category)
+
+    @property
+    def direction(self) -> str:
+        return self.options.get("direction", self.kind.direction)
+
+    @property
+    def unit(self) -> str:
+        return self.options.get("unit", getattr(self.kind, "unit", "number"))
+
+    @property
+    def noun(self) -> str:
+        return self.options.get("noun", self.kind.noun)
+
 
 Err = Callable[[PathKey, str, str], None]
 
@@ -61,6 +82,8 @@ class RailContext:
     path: PathKey  # of the guardrail in the document
     err: Err  # records a positioned error: (path, message, hint)
     selector: dict[str, str] = field(default_factory=dict)  # the experiment's
+    reserved_alerts: frozenset[str] = frozenset()  # the alert names of other kinds
+    variant_label: str | None = None
 
     @property
     def variant_names(self) -> list[str]:
@@ -136,7 +159,7 @@ class Kind:
     def crossed(
         self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
     ) -> bool:
-        if self.direction == "below":
+        if rail.direction == "below":
             return value < threshold
         return value > threshold
 
@@ -147,8 +170,11 @@ class Kind:
         return ""
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
-        """Panels of its own, for the dashboard row `row`."""
+        """Panels of its own, for the dashboard row `row_of(rail)`."""
         return []
+
+    def row_of(self, rail: Guardrail) -> str:
+        return self.row
 
 
 @dataclass(frozen=True)

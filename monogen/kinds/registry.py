@@ -6,6 +6,7 @@ from __future__ import annotations
 from monogen.kinds.base import Kind
 from monogen.kinds.business_impact import BusinessImpact
 from monogen.kinds.comparison import TreatmentComparison
+from monogen.kinds.custom_metrics import CustomMetrics
 from monogen.kinds.drift import Drift
 from monogen.kinds.error_rate import ErrorRate
 from monogen.kinds.latency import Latency
@@ -39,4 +40,5 @@ KINDS: tuple[Kind, ...] = (
     TreatmentComparison(),
     MissingData(),
     LowTraffic(),
+    CustomMetrics(),
 )

@@ -73,21 +73,21 @@ class ThresholdKind(Kind):
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
         """The judged series: by default the gauge, its worst value per variant."""
         metric = getattr(ctx.metrics, self.metric)
-        agg = "min" if self.direction == "below" else "max"
+        agg = "min" if rail.direction == "below" else "max"
         return ctx.scope.gauge(metric, agg, rail.variants, extra=rail.matchers)
 
     def who(self, rail: Guardrail, ctx: RuleContext) -> str:
         return f"variant {ctx.scope.variant_ref}"
 
     def subject(self, rail: Guardrail) -> str:
-        return self.noun
+        return rail.noun
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         series = self.series(rail, ctx)
-        cmp = "<" if self.direction == "below" else ">"
+        cmp = "<" if rail.direction == "below" else ">"
         return [
             AlertingRule(
-                alert=self.alert,
+                alert=rail.alert,
                 expr=f"{series} {cmp} {number(level.threshold)}",
                 for_=level.for_,
                 labels=labels(ctx.scope, rail, level),
@@ -97,9 +97,9 @@ class ThresholdKind(Kind):
                     level,
                     noun=self.subject(rail),
                     who=self.who(rail, ctx),
-                    unit=self.unit,
+                    unit=rail.unit,
                 ),
-                intent=AlertIntent(rail, series, self.direction, level.threshold, rail.variants),
+                intent=AlertIntent(rail, series, rail.direction, level.threshold, rail.variants),
             )
             for level in rail.levels
         ]
@@ -116,7 +116,7 @@ class ThresholdKind(Kind):
     ) -> tuple[float | None, float | None]:
         """Values 2% of the threshold (at least a small step) past it and inside it, kept
         within the metric's range: a threshold moved further than that fails a test."""
-        unit = self.unit
+        unit = rail.unit
         low, high = -1e12, 1e12
         percent = unit == "percent" or (unit == "scaled" and rail.scale == "percent")
         if percent:
@@ -129,11 +129,12 @@ class ThresholdKind(Kind):
         if unit == "scaled":
             small = 0.5 if percent else 0.005
         margin = max(abs(threshold) * 0.02, small)
-        sign = -1 if self.direction == "below" else 1
+        below = rail.direction == "below"
+        sign = -1 if below else 1
         bad = min(max(threshold + sign * margin, low), high)
         inside = min(max(threshold - sign * margin, low), high)
-        crossed = bad < threshold if self.direction == "below" else bad > threshold
-        kept = not (inside < threshold if self.direction == "below" else inside > threshold)
+        crossed = bad < threshold if below else bad > threshold
+        kept = not (inside < threshold if below else inside > threshold)
         return (bad if crossed else None), (inside if kept else None)
 
 

@@ -189,7 +189,11 @@ def _check_experiment(
         if written is None:
             continue
         path = ("spec", "guardrails", kind.key)
-        ctx = RailContext(metrics, tuple(spec.variants), path, err, dict(spec.selector))
+        reserved = frozenset(k.alert for k in KINDS if k is not kind)
+        ctx = RailContext(
+            metrics, tuple(spec.variants), path, err, dict(spec.selector), reserved,
+            spec.variant_label,
+        )  # fmt: skip
         resolved = kind.resolve(written, ctx)
         if isinstance(resolved, list):  # a kind written as a list of guardrails
             guardrails.extend(resolved)
