@@ -20,7 +20,7 @@ from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, equals, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links, threshold_text
-from monogen.kinds.base import AlertLevel, Guardrail, RailContext
+from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
@@ -60,7 +60,7 @@ class Comparison(SpecModel):
     margin: Margin | None = None
     significance: Significance | None = Field(None, description="The error rate only.")
     quantile: Annotated[float, Field(gt=0, lt=1)] = 0.95
-    severity: Literal["critical", "warning", "info"] = "warning"
+    severity: Severity = "warning"
     for_: Duration = Field("10m", alias="for")
     runbook_url: HttpUrl | None = None
 

@@ -5,7 +5,7 @@ with a `metric` label; it inhibits the variant's other alerts on that metric."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 from pydantic.alias_generators import to_camel
@@ -14,7 +14,7 @@ from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
@@ -27,7 +27,7 @@ class MissingDataGuardrail(SpecModel):
     metrics: list[str] | None = Field(
         None, description="Only these of the declared metrics (default: all of them)."
     )
-    severity: Literal["critical", "warning", "info"] = "warning"
+    severity: Severity = "warning"
     for_: Duration = Field("10m", alias="for")
     runbook_url: HttpUrl | None = None
 

@@ -8,7 +8,7 @@ the rule, so any Prometheus-compatible ruler evaluates the test."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -27,7 +27,7 @@ from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, number, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext
+from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
 from monogen.kinds.stats import chi2_critical
 from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
 from monogen.spec.base import Duration, HttpUrl, SpecModel
@@ -45,7 +45,7 @@ class SampleRatioMismatchGuardrail(SpecModel):
     min_requests: Annotated[int, Field(ge=1)] = Field(
         1000, description="Test only once the window holds this many requests in total."
     )
-    severity: Literal["critical", "warning", "info"] = "warning"
+    severity: Severity = "warning"
     for_: Duration = Field("5m", alias="for")
     runbook_url: HttpUrl | None = None
 

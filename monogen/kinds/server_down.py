@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -10,7 +10,7 @@ from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.names import Labels, MetricName
@@ -19,7 +19,7 @@ from monogen.spec.names import Labels, MetricName
 class ServerDownGuardrail(SpecModel):
     metric: MetricName = "up"
     selector: Labels = Field(default_factory=dict)
-    severity: Literal["critical", "warning", "info"] = "critical"
+    severity: Severity = "critical"
     for_: Duration = Field("1m", alias="for")
     runbook_url: HttpUrl | None = None
 

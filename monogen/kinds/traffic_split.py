@@ -3,7 +3,7 @@ declared split (a band per variant, not a statistical test)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -11,7 +11,7 @@ from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext
+from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 
@@ -20,7 +20,7 @@ class TrafficSplitGuardrail(SpecModel):
     tolerance: Annotated[float, Field(gt=0, lt=100)] = Field(
         5, description="Allowed deviation from the declared split, in percentage points."
     )
-    severity: Literal["critical", "warning", "info"] = "warning"
+    severity: Severity = "warning"
     for_: Duration = Field("10m", alias="for")
     runbook_url: HttpUrl | None = None
 
