@@ -135,3 +135,47 @@ def test_lenient_mode_still_bounds_alias_expansion(monkeypatch: pytest.MonkeyPat
 def test_quoted_scalars_stay_text_and_plain_ones_are_typed() -> None:
     (doc,) = load_text('a: "1"\nb: 1\nc: 1.5\nd: true\ne: ~\nf: 2024-01-01\n', "t.yaml")
     assert doc.data == {"a": "1", "b": 1, "c": 1.5, "d": True, "e": None, "f": "2024-01-01"}
+
+
+def _errors_for(paths: list[Path]) -> list[str]:
+    with pytest.raises(SpecErrors) as caught:
+        load_paths(paths)
+    return [e.render() for e in caught.value.errors]
+
+
+def test_a_json_spec_in_a_directory_is_read(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "exp.json").write_text(json.dumps({"apiVersion": "monogen/v1", "kind": "X"}))
+    (tmp_path / "b.yaml").write_text("apiVersion: monogen/v1\nkind: Y\n")
+    docs = load_paths([tmp_path])
+    assert [d.data["kind"] for d in docs] == ["Y", "X"]  # b.yaml sorts before exp.json
+
+
+def test_the_editor_schema_beside_the_specs_is_not_a_spec(tmp_path: Path) -> None:
+    (tmp_path / "monogen.schema.json").write_text('{"$schema": "https://json-schema.org"}')
+    (tmp_path / "a.yaml").write_text("apiVersion: monogen/v1\nkind: Y\n")
+    assert [d.data["kind"] for d in load_paths([tmp_path])] == ["Y"]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n---\n"])
+def test_a_spec_file_without_documents_is_an_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: monogen/v1\nkind: Y\n")
+    (tmp_path / "empty.yaml").write_text(text)
+    (message,) = _errors_for([tmp_path])
+    assert "empty.yaml: error: no spec document in this file" in message
+
+
+def test_a_broken_link_is_reported_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: monogen/v1\nkind: Y\n")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (message,) = _errors_for([tmp_path])
+    assert "gone.yaml: error: cannot read: a broken symbolic link" in message
+
+
+def test_a_fifo_is_refused_without_reading_it(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.yaml")  # reading it would block forever
+    (message,) = _errors_for([tmp_path])
+    assert "pipe.yaml: error: not a regular file" in message

@@ -7,6 +7,7 @@ non-scalar keys, deep nesting and oversized files.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from monogen.spec import events
 from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
-SPEC_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")  # JSON is YAML
 
 PathKey = tuple[str | int, ...]
 
@@ -60,9 +61,10 @@ def discover(root: Path) -> list[Path]:
         p
         for p in root.rglob("*")
         if p.suffix in SPEC_SUFFIXES
-        and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and not p.is_dir()
     ]
+    # a broken link, a FIFO or a device is reported by load_file, never skipped in silence
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -89,9 +91,25 @@ def load_paths(roots: list[Path]) -> list[Document]:
             )
         for path in files:
             try:
-                documents.extend(load_file(path, display_path(root, path)))
+                found = load_file(path, display_path(root, path))
             except SpecErrors as exc:
                 errors.extend(exc.errors)
+                continue
+            if path.suffix == ".json" and root.is_dir():
+                # the editor schema README suggests keeping beside the specs
+                found = [d for d in found if "$schema" not in d.data]
+                if not found:
+                    continue
+            if not found:
+                errors.append(
+                    SpecError(
+                        Position(str(path)),
+                        "no spec document in this file",
+                        hint="a spec starts with `apiVersion: monogen/v1` and `kind: ...`; "
+                        "delete the file if it is not meant to hold one",
+                    )
+                )
+            documents.extend(found)
     if errors:
         raise SpecErrors(errors)
     return documents
@@ -100,9 +118,17 @@ def load_paths(roots: list[Path]) -> list[Document]:
 def load_file(path: Path, display: str | None = None) -> list[Document]:
     source = str(path)
     try:
+        mode = path.stat().st_mode
         size = path.stat().st_size
     except OSError as exc:
-        raise fail(Position(source), f"cannot read: {exc.strerror}") from None
+        what = "a broken symbolic link" if path.is_symlink() else exc.strerror
+        raise fail(Position(source), f"cannot read: {what}") from None
+    if not stat.S_ISREG(mode):
+        raise fail(
+            Position(source),
+            "not a regular file (a FIFO, socket or device)",
+            hint="specs are plain files",
+        )
     if size > MAX_FILE_BYTES:
         raise fail(
             Position(source),
