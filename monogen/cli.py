@@ -39,8 +39,15 @@ def reports_errors(func: F) -> F:
             for error in exc.errors:
                 click.echo(error.render(), err=True)
             count = len(exc.errors)
-            click.echo(f"{count} error{'s' if count != 1 else ''}; nothing written.", err=True)
+            tail = "; nothing written" if func.__name__ == "build" else ""
+            click.echo(f"{count} error{'s' if count != 1 else ''}{tail}.", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except BrokenPipeError:
+            # the reader went away (`monogen lint ... | head -1`): stop quietly, as a
+            # process killed by SIGPIPE would, and keep Python from complaining at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(128 + 13)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug in monogen, not in the input

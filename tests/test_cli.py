@@ -250,3 +250,30 @@ def test_stale_stamps_alone_are_not_drift(write_spec, tmp_path: Path) -> None:
     result = invoke("build", str(specs), "-o", str(out), "--check")
     assert result.exit_code == 0, result.stdout
     assert "up to date (" in result.stderr and "unchanged since" not in result.stderr
+
+
+def test_validate_and_lint_do_not_say_nothing_written(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: monogen/v1\nkind: Experimnt\n")
+    result = invoke("validate", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith("1 error.")
+    assert "nothing written" not in result.stderr
+
+
+def test_lint_piped_into_head_stops_quietly(tmp_path: Path) -> None:
+    """`monogen lint ... | head -1`: a closed pipe is no traceback."""
+    import subprocess
+    import sys
+
+    rules = "\n".join(
+        f"      - alert: a{i}\n        expr: up\n" for i in range(3000)
+    )  # thousands of findings: far more than a pipe buffer
+    (tmp_path / "r.yaml").write_text(f"groups:\n  - name: g\n    rules:\n{rules}")
+    command = f"{sys.executable} -m monogen lint {tmp_path} --format json | head -c 20"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.startswith("[")
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+    assert done.returncode == 141, done.stderr  # as if killed by SIGPIPE
