@@ -194,7 +194,14 @@ def _inhibit_rules(alerting: Alerting, equal: list[str]) -> list[InhibitRule]:
 def _interval(interval: TimeInterval) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if interval.times:
-        out["times"] = [{"start_time": t.start, "end_time": t.end} for t in interval.times]
+        out["times"] = [
+            {"start_time": start, "end_time": end}
+            for t in interval.times
+            for start, end in (
+                [(t.start, t.end)] if t.start < t.end else [(t.start, "24:00"), ("00:00", t.end)]
+            )
+            if start != end
+        ]
     if interval.weekdays:
         out["weekdays"] = list(interval.weekdays)
     if interval.days_of_month:

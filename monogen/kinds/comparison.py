@@ -25,7 +25,7 @@ from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.base import Duration, HttpUrl, Quantile, SpecModel
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import parse_duration, parse_percent
 
@@ -59,7 +59,7 @@ class Comparison(SpecModel):
     metric: Literal[*tuple(SUBJECTS)]  # type: ignore[valid-type]
     margin: Margin | None = None
     significance: Significance | None = Field(None, description="The error rate only.")
-    quantile: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    quantile: Quantile = 0.95
     severity: Severity = "warning"
     for_: Duration = Field("10m", alias="for")
     runbook_url: HttpUrl | None = None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import Field
+from typing import Any
 
 from monogen.compile import naming
 from monogen.compile.fixtures import Fixture, FixtureContext
@@ -12,11 +10,12 @@ from monogen.compile.scope import RuleContext
 from monogen.kinds.base import Guardrail
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
+from monogen.spec.base import Quantile
 from monogen.spec.metrics import Metric
 
 
 class LatencyGuardrail(ThresholdGuardrail):
-    quantile: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    quantile: Quantile = 0.95
 
 
 class Latency(ThresholdKind):

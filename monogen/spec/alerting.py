@@ -5,12 +5,13 @@ Secrets never appear in a spec: receivers name files on the Alertmanager host th
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
-from monogen.spec.names import Email, LabelName, Name, OneLine, SecretPath, TeamName
+from monogen.spec.names import Email, LabelName, Name, OneLine, Re2Pattern, SecretPath, TeamName
 
 FilePath = SecretPath
 
@@ -67,7 +68,7 @@ class Receiver(SpecModel):
 
 class Route(SpecModel):
     match: dict[LabelName, str] = Field(default_factory=dict, description="Equality matchers.")
-    match_re: dict[LabelName, str] = Field(
+    match_re: dict[LabelName, Re2Pattern] = Field(
         default_factory=dict, description="Regular-expression matchers (RE2, anchored)."
     )
     receivers: Annotated[list[Name], Field(min_length=1)]
@@ -81,8 +82,29 @@ class Route(SpecModel):
 
 
 class TimeRange(SpecModel):
-    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+    """A time of day range; one that ends before it starts crosses midnight and is written
+    as two ranges (22:00-24:00 and 00:00-07:00), which Alertmanager accepts."""
+
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
     end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> TimeRange:
+        if self.start == self.end:
+            raise ValueError(f"the range {self.start}-{self.end} is empty")
+        return self
+
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def _month(text: str) -> int | None:
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return _MONTHS.index(text) + 1 if text in _MONTHS else None
 
 
 _DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
@@ -104,7 +126,46 @@ class TimeInterval(SpecModel):
     months: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(:[a-z0-9]+)?$")]] = Field(
         default_factory=list
     )
-    location: str | None = Field(None, description="IANA time zone, e.g. Europe/Berlin.")
+    location: str | None = Field(
+        None, description="IANA time zone, e.g. Europe/Berlin (default: UTC)."
+    )
+
+    @field_validator("location")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), 1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown time zone {name!r}{hint}") from None
+        return name
+
+    @field_validator("days_of_month")
+    @classmethod
+    def _days(cls, ranges: list[str]) -> list[str]:
+        for text in ranges:
+            bounds = [int(b) for b in text.split(":")]
+            if any(b == 0 or not -31 <= b <= 31 for b in bounds):
+                raise ValueError(f"day of month {text!r}: days are 1 to 31, or -1 to -31")
+            if len(bounds) == 2 and (bounds[0] > 0) == (bounds[1] > 0) and bounds[0] > bounds[1]:
+                raise ValueError(f"day range {text!r} runs backwards")
+        return ranges
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, ranges: list[str]) -> list[str]:
+        for text in ranges:
+            bounds = [_month(b) for b in text.split(":")]
+            if None in bounds:
+                raise ValueError(f"unknown month in {text!r}: write january..december or 1..12")
+            if len(bounds) == 2 and bounds[0] > bounds[1]:  # type: ignore[operator]
+                raise ValueError(f"month range {text!r} runs backwards")
+        return ranges
 
     @field_validator("weekdays")
     @classmethod

@@ -24,9 +24,28 @@ class SpecModel(BaseModel):
     )
 
 
+# Prometheus durations are int64 nanoseconds: about 292 years.
+MAX_DURATION_SECONDS = (2**63 - 1) / 1e9
+
+
 def _check_duration(text: str) -> str:
-    parse_duration(text)
+    if parse_duration(text) > MAX_DURATION_SECONDS:
+        raise ValueError(f"{text} is longer than Prometheus durations go (about 292y)")
     return text
+
+
+def _check_quantile(q: float) -> float:
+    # names such as p95 or p99_9 must tell every quantile apart
+    if round(q, 4) != q:
+        raise ValueError(f"use at most four decimals for a quantile, e.g. 0.999, not {q}")
+    return q
+
+
+Quantile = Annotated[
+    float,
+    Field(gt=0, lt=1, description="A quantile between 0 and 1, at most four decimals."),
+    AfterValidator(_check_quantile),
+]
 
 
 Duration = Annotated[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, create_model
+from pydantic import AfterValidator, Field, create_model
 
 from monogen.kinds.registry import KINDS
 from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
@@ -18,6 +18,7 @@ from monogen.spec.names import (
     OneLine,
     TeamName,
 )
+from monogen.spec.quantities import parse_duration
 
 
 class Metadata(SpecModel):
@@ -61,6 +62,15 @@ class DashboardOptions(SpecModel):
     )
 
 
+def _at_least_a_minute(text: str) -> str:
+    if parse_duration(text) < 60:
+        raise ValueError(
+            f"a rate window of {text} holds fewer than two samples at the usual scrape "
+            "intervals; use 1m or more (e.g. 5m)"
+        )
+    return text
+
+
 class ExperimentSpec(SpecModel):
     description: str = ""
     selector: Labels = Field(
@@ -78,7 +88,9 @@ class ExperimentSpec(SpecModel):
     grafana_url: HttpUrl = Field(
         description="Base URL of Grafana, for each alert's dashboard link."
     )
-    rate_window: Duration = Field("5m", description="Window of rate() in recording rules.")
+    rate_window: Annotated[Duration, AfterValidator(_at_least_a_minute)] = Field(
+        "5m", description="Window of rate() in recording rules (at least 1m)."
+    )
     dashboard: DashboardOptions = Field(default_factory=DashboardOptions)
     evaluation_interval: Duration | None = Field(
         None, description="Rule group interval (default: Prometheus' global setting)."

@@ -139,3 +139,24 @@ SecretPath = Annotated[
     AfterValidator(_secret_path),
 ]
 KubernetesLabels = Annotated[dict[str, str], AfterValidator(_k8s_labels)]
+
+
+# What RE2 (Prometheus, Alertmanager) cannot do that Python's re can.
+_NOT_RE2 = re.compile(r"\(\?[=!]|\(\?<[=!]|\(\?>|\(\?P=|\\[1-9]|[*+?}]\+")
+
+
+def _re2(pattern: str) -> str:
+    found = _NOT_RE2.search(pattern)
+    if found:
+        raise ValueError(
+            f"{found.group(0)!r} in {pattern!r} is not RE2 syntax (Prometheus and "
+            "Alertmanager have no lookaround, backreferences or possessive repeats)"
+        )
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+Re2Pattern = Annotated[str, AfterValidator(_re2)]

@@ -1,0 +1,104 @@
+"""What promtool or amtool would reject is refused at load, with a position: time
+intervals, RE2 syntax, duration ranges, rate windows, quantiles that would share a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from monogen.pipeline import compile_targets
+from tests.test_validate import ALERTING, check, edit, errors
+
+INTERVALS = ALERTING.replace(
+    "  routes:\n",
+    "  timeIntervals:\n    quiet: [{{ {interval} }}]\n  routes:\n",
+).replace(
+    "{match: {severity: warning}, receivers: [slack-mlops]}",
+    "{match: {severity: warning}, receivers: [slack-mlops], muteTimeIntervals: [quiet]}",
+)
+
+
+def alerting_with(interval: str) -> str:
+    return INTERVALS.replace("{{ {interval} }}", "{" + interval + "}")
+
+
+def test_a_range_across_midnight_is_split_as_the_user_means(tmp_path) -> None:
+    from monogen.output.render import to_yaml
+    from tests.conftest import MINIMAL_EXPERIMENT, run_tool
+
+    specs = check(MINIMAL_EXPERIMENT, alerting_with('times: [{start: "22:00", end: "07:00"}]'))
+    config = compile_targets(specs).alertmanager.to_dict()
+    (interval,) = config["time_intervals"]
+    assert interval["time_intervals"][0]["times"] == [
+        {"start_time": "22:00", "end_time": "24:00"},
+        {"start_time": "00:00", "end_time": "07:00"},
+    ]
+    path = tmp_path / "alertmanager.yaml"
+    path.write_text(to_yaml(config))
+    (tmp_path / "templates").mkdir()
+    checked = run_tool("amtool", "check-config", str(path))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("interval", "message"),
+    [
+        ('times: [{start: "08:00", end: "08:00"}]', "the range 08:00-08:00 is empty"),
+        ("location: America/New_Yrok", "unknown time zone 'America/New_Yrok'; did you mean"),
+        ('daysOfMonth: ["32"]', "days are 1 to 31"),
+        ('daysOfMonth: ["0"]', "days are 1 to 31"),
+        ('daysOfMonth: ["20:10"]', "runs backwards"),
+        ("months: [januray]", "unknown month"),
+        ('months: ["13"]', "unknown month"),
+        ('months: ["december:march"]', "runs backwards"),
+    ],
+)
+def test_time_intervals_alertmanager_rejects_are_refused(interval: str, message: str) -> None:
+    from tests.conftest import MINIMAL_EXPERIMENT
+
+    (error,) = errors(MINIMAL_EXPERIMENT, alerting_with(interval))
+    assert error.startswith("f1.yaml:")
+    assert message in error
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [("crit(?=ical)", "(?="), ("(a)\\\\1", "\\\\1"), ("a++", "++"), ("(", "invalid")],
+)
+def test_route_regexes_must_be_re2(pattern: str, shown: str) -> None:
+    from tests.conftest import MINIMAL_EXPERIMENT
+
+    routing = ALERTING.replace(
+        "{match: {severity: warning}, receivers: [slack-mlops]}",
+        f'{{matchRe: {{severity: "{pattern}"}}, receivers: [slack-mlops]}}',
+    )
+    (error,) = errors(MINIMAL_EXPERIMENT, routing)
+    assert "f1.yaml:" in error and "matchRe.severity" in error
+    assert shown.replace("\\\\", "\\") in error
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "accuracy: {}",
+            "accuracy: {warning: {below: 75, for: 99999999999999999999y}}",
+            "longer than Prometheus durations go",
+        ),
+        (
+            "trafficSplit: {tolerance: 5}",
+            "trafficSplit: {tolerance: 5}\n  rateWindow: 0s",
+            "use 1m or more",
+        ),
+        (
+            "trafficSplit: {tolerance: 5}",
+            "trafficSplit: {tolerance: 5}\n  rateWindow: 30s",
+            "use 1m or more",
+        ),
+        ("latency: {}", "latency: {quantile: 0.9500000001}", "at most four decimals"),
+        ("latency: {}", "latency: {quantile: 0.999999999}", "at most four decimals"),
+    ],
+)
+def test_ranges_and_names_promtool_would_trip_on(old: str, new: str, message: str) -> None:
+    (error,) = errors(edit(old, new))
+    assert error.startswith("f0.yaml:")
+    assert message in error
