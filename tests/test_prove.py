@@ -90,15 +90,20 @@ def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, 
     assert alert in proof.output
 
 
-def test_coverage_below_100_percent_exits_1(write_spec, tmp_path: Path) -> None:
+def test_coverage_below_100_percent_exits_1(
+    write_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tool("promtool")
-    # Nothing reads below 0 on a 0-100 gauge: no firing case can be derived.
-    specs = write_spec(
-        MINIMAL_EXPERIMENT.replace("accuracy: {}", "accuracy: {warning: {below: 0}}")
-    )
+    # Validation refuses thresholds nothing can cross; a kind that cannot find probe
+    # values (a bug, or a kind of a new shape) must still show as unproven, not pass.
+    from monogen.kinds.quality import Accuracy
+
+    monkeypatch.setattr(Accuracy, "probes", lambda self, rail, threshold, ctx: (None, None))
+    specs = write_spec(MINIMAL_EXPERIMENT)
     result = invoke("test", str(specs))
     assert result.exit_code == 1
     assert "no firing case could be derived for ModelAccuracyDegraded/warning" in result.stdout
+    assert "no firing case could be derived for ModelHighErrorRate" not in result.stdout
 
 
 def test_missing_promtool_is_bad_usage(write_spec) -> None:

@@ -102,3 +102,24 @@ def test_ranges_and_names_promtool_would_trip_on(old: str, new: str, message: st
     (error,) = errors(edit(old, new))
     assert error.startswith("f0.yaml:")
     assert message in error
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # thresholds nothing can cross: refused, not left for `monogen test` to find
+        ("accuracy: {}", "accuracy: {warning: {below: 0}}", "could never fire"),
+        ("errorRate: {}", "errorRate: {critical: {above: 100%}}", "could never fire"),
+        ("accuracy: {}", "accuracy: {warning: {below: .inf}}", "inf is outside 0-100"),
+        ("latency: {}", "latency: {warning: {above: .inf}}", "not a finite number"),
+        ("trafficSplit: {tolerance: 5}", "trafficSplit: {tolerance: 100}", "less than 100"),
+        # units that read wrong: the mistake is named with what was probably meant
+        ("errorRate: {}", "errorRate: {critical: {above: 3}}", "did you mean 3%?"),
+        ("accuracy: {}", "accuracy: {warning: {below: 0.8}}", "did you mean 80 (or 80%)?"),
+        ("latency: {}", "latency: {warning: {above: 300}}", "did you mean `300ms`?"),
+    ],
+)
+def test_thresholds_that_cannot_mean_what_they_say(old: str, new: str, message: str) -> None:
+    (error,) = errors(edit(old, new))
+    assert error.startswith("f0.yaml:")
+    assert message in error

@@ -11,7 +11,15 @@ from pydantic import Field
 from monogen.kinds.base import SEVERITIES, AlertLevel, Direction, Err
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.loader import PathKey
-from monogen.spec.quantities import parse_number, parse_percent, parse_seconds
+from monogen.spec.quantities import (
+    format_duration,
+    format_number,
+    parse_number,
+    parse_percent,
+    parse_seconds,
+)
+
+LONG_BARE_SECONDS = 30  # a bare latency number above this is most likely meant in ms
 
 # A threshold as the spec writes it: 75, 0.85, "5%", "200ms". Each kind decides which
 # forms it accepts and converts them into the unit of its metric.
@@ -57,7 +65,7 @@ def to_threshold(unit: Unit, value: float | str, scale: str = "ratio") -> float:
         number = _convert(unit, value, scale)
     except ValueError as exc:
         message = str(exc)
-        if "expected" in message or "outside" in message or "between" in message:
+        if any(w in message for w in ("expected", "outside", "between", "did you mean")):
             raise
         raise ValueError(f"{message}; expected a {_EXPECTED[unit]}") from None
     if not math.isfinite(number):
@@ -71,6 +79,11 @@ def _convert(unit: Unit, value: float | str, scale: str) -> float:
             ratio = parse_percent(value)
             return ratio * 100 if scale == "percent" else ratio
         number = parse_number(value) if isinstance(value, str) else float(value)
+        if scale == "percent" and 0 < number <= 1:
+            raise ValueError(
+                f"{value} on a gauge that reads 0-100 is {value}%; did you mean "
+                f"{format_number(number * 100)} (or {format_number(number * 100)}%)?"
+            )
         if scale == "ratio" and not 0 <= number <= 1:
             raise ValueError(f"{value} is outside 0-1, the scale of this ratio gauge")
         if scale == "percent" and not 0 <= number <= 100:
@@ -79,9 +92,17 @@ def _convert(unit: Unit, value: float | str, scale: str) -> float:
     if unit == "ratio":
         ratio = parse_percent(value)
         if not 0 <= ratio <= 1:
-            raise ValueError(f"{value} is not a share between 0% and 100%")
+            shown = format_number(float(value)) if not isinstance(value, str) else value
+            hint = f"; did you mean {shown}%?" if not isinstance(value, str) else ""
+            raise ValueError(f"{shown} is not a share between 0% and 100%{hint}")
         return ratio
     if unit == "seconds":
+        if not isinstance(value, str) and LONG_BARE_SECONDS < value < float("inf"):
+            shown = format_number(float(value))
+            raise ValueError(
+                f"a latency of {shown} seconds is {format_duration(float(value))}; write the "
+                f"unit to mean it (`{shown}s`), or did you mean `{shown}ms`?"
+            )
         seconds = parse_seconds(value)
         if seconds <= 0:
             raise ValueError(f"{value} is not a positive duration")
@@ -95,6 +116,20 @@ def _convert(unit: Unit, value: float | str, scale: str) -> float:
             raise ValueError(f"{value} is outside 0-100")
         return number
     return parse_number(value) if isinstance(value, str) else float(value)
+
+
+def _never_crossed(unit: Unit, scale: str, direction: Direction, threshold: float) -> str:
+    """Why a threshold at the edge of the metric's range can never be crossed, or ""."""
+    top = {"ratio": 1.0, "percent": 100.0}.get(unit)
+    if unit == "scaled":
+        top = 100.0 if scale == "percent" else 1.0
+    if top is None:
+        return ""
+    if direction == "below" and threshold <= 0:
+        return f"nothing reads below {format_number(threshold)}: this alert could never fire"
+    if direction == "above" and threshold >= top:
+        return f"nothing reads above {format_number(threshold)}: this alert could never fire"
+    return ""
 
 
 def resolve_levels(
@@ -141,6 +176,10 @@ def resolve_levels(
             threshold = to_threshold(unit, value, scale)
         except ValueError as exc:
             err((*path, direction), str(exc), "")
+            continue
+        never = _never_crossed(unit, scale, direction, threshold)
+        if never:
+            err((*path, direction), never, "")
             continue
         levels.append(AlertLevel(sev, threshold, level.for_ or defaults_for.get(sev, "5m")))
     _check_order(levels, noun, direction, base, err)
