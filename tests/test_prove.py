@@ -59,10 +59,10 @@ def test_monogen_test_proves_every_example_alert() -> None:
         # the z-test's critical value, the latency ratio and the accuracy margin, moved
         ("TreatmentWorseThanControl", "> 2.32635", "> 2.25"),
         ("TreatmentWorseThanControl", "> 2.32635", "> 2.4"),
-        ("TreatmentWorseThanControl", "> 1.2,", "> 1.17,"),
-        ("TreatmentWorseThanControl", "> 1.2,", "> 1.23,"),
-        ("TreatmentWorseThanControl", "> 2,", "> 1.9,"),
-        ("TreatmentWorseThanControl", "> 2,", "> 2.1,"),
+        ("TreatmentWorseThanControl", "> 1.2 and", "> 1.17 and"),
+        ("TreatmentWorseThanControl", "> 1.2 and", "> 1.23 and"),
+        ("TreatmentWorseThanControl", ") > 2", ") > 1.9"),
+        ("TreatmentWorseThanControl", ") > 2", ") > 2.1"),
     ],
 )
 def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, wrong: str) -> None:
@@ -73,7 +73,8 @@ def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, 
     for group in rules.groups:
         broken = [
             dataclasses.replace(r, expr=r.expr.replace(right, wrong))
-            if getattr(r, "alert", None) == alert
+            # `) > 2` is the accuracy margin, not the start of the z-test's `) > 2.32635`
+            if getattr(r, "alert", None) == alert and right in r.expr and f"{right}." not in r.expr
             else r
             for r in group.rules
         ]

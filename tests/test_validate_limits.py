@@ -123,3 +123,35 @@ def test_thresholds_that_cannot_mean_what_they_say(old: str, new: str, message: 
     (error,) = errors(edit(old, new))
     assert error.startswith("f0.yaml:")
     assert message in error
+
+
+CUSTOM = "accuracy: {}\n    customMetrics: [{alert: ConfidenceLow, %s, warning: {below: 0.7}}]"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # found by attacking the analysis kinds
+        ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [model_name]", "the variant label"),
+        ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [namespace]", "set by the experiment"),
+        ("accuracy: {}", CUSTOM % "gauge: {name: c, selector: {k: []}}", "gauge.selector.k"),
+        (
+            "accuracy: {}",
+            CUSTOM % "ratio: {numerator: {name: f}, denominator: {name: f}}",
+            "always 1 or more",
+        ),
+        (
+            "errorRate: {}",
+            "errorRate: {}\n    lowTraffic: {warning: {below: 0.1, for: 1m}}",
+            "at least the rate window",
+        ),
+        (
+            "errorRate: {}",
+            "errorRate: {}\n    lowTraffic: {warning: {below: 0, for: 10m}}",
+            "could never fire",
+        ),
+    ],
+)
+def test_analysis_specs_that_cannot_work(old: str, new: str, message: str) -> None:
+    found = errors(edit(old, new))
+    assert any(e.startswith("f0.yaml:") and message in e for e in found), found

@@ -84,6 +84,7 @@ class RailContext:
     selector: dict[str, str] = field(default_factory=dict)  # the experiment's
     reserved_alerts: frozenset[str] = frozenset()  # the alert names of other kinds
     variant_label: str | None = None
+    rate_window: str = "5m"  # of the recording rules' rate()
 
     @property
     def variant_names(self) -> list[str]:

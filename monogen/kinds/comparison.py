@@ -148,7 +148,7 @@ class TreatmentComparison(ComparisonProof):
                 ctx.err((*path, "margin"), "the margin must be more than 0", "")
                 return None
         options["higher_worse"] = higher_worse
-        level = AlertLevel(item.severity, threshold, item.for_)
+        level = AlertLevel(item.severity, float(number(threshold)), item.for_)  # as written
         quantile = item.quantile if item.metric == LATENCY else None
         return Guardrail(
             self, (level,), treatments, item.runbook_url, scale, quantile=quantile, options=options
@@ -216,14 +216,13 @@ class TreatmentComparison(ComparisonProof):
                 expr, shown = self._z_test(rail, ctx, treatment)
             else:
                 expr, shown = self._margin(rail, ctx, treatment)
-            v = ctx.scope.variant_label
-            replacement = treatment.replace("$", "$$")
             out = {**labels(ctx.scope, rail, level), "category": o["category"]}
-            out["metric"] = o["metric"]
+            # the treatment is a label of the rule: rules of several treatments differ
+            out.update({"metric": o["metric"], ctx.scope.variant_label: treatment})
             rules.append(
                 AlertingRule(
                     alert=self.alert,
-                    expr=f'label_replace({expr}, "{v}", {quote(replacement)}, "", "")',
+                    expr=expr,
                     for_=level.for_,
                     labels=out,
                     annotations={**self._texts(rail, ctx, treatment, shown), **links(ctx, rail)},
@@ -253,7 +252,11 @@ class TreatmentComparison(ComparisonProof):
         treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
         cmp = "<" if o["worse"] == "below" else ">"
         limit = number(rail.levels[0].threshold)
-        return f"{self.judged_difference(rail, ctx, t)} {cmp} {limit}", (treated, control)
+        expr = f"{self.judged_difference(rail, ctx, t)} {cmp} {limit}"
+        if o["mode"] == "relative":
+            # against a control at 0, any treatment value is "infinitely" worse: no page
+            expr += f" and {control} > 0"
+        return expr, (treated, control)
 
     def _z_test(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
         o = rail.options

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext, constant, counter, series
+from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, equals, one_of, selector
@@ -41,7 +42,9 @@ class Series(SpecModel):
     """A metric and its label matchers; a list of values matches any of them."""
 
     name: MetricName
-    selector: dict[LabelName, LabelValue | list[LabelValue]] = Field(default_factory=dict)
+    selector: dict[LabelName, LabelValue | Annotated[list[LabelValue], Field(min_length=1)]] = (
+        Field(default_factory=dict)
+    )
 
 
 class Ratio(SpecModel):
@@ -105,6 +108,21 @@ class CustomMetrics(ThresholdKind):
                 ctx.err((*path, "alert"), f"alert name {item.alert!r} is taken", "")
                 continue
             names.add(item.alert)
+            for j, label in enumerate(item.by):
+                if label == ctx.variant_label or label in ctx.selector:
+                    ctx.err(
+                        (*path, "by", j),
+                        f"{label!r} is the variant label or set by the experiment's selector",
+                        "`by` names labels that tell series of one variant apart",
+                    )
+            if item.ratio is not None and _covers(item.ratio.numerator, item.ratio.denominator):
+                ctx.err(
+                    (*path, "ratio"),
+                    "the numerator counts everything the denominator does: the ratio is "
+                    "always 1 or more",
+                    "narrow the numerator's selector, e.g. {feedback_type: [too_high, too_low]}",
+                )
+                continue
             sides = [item.gauge] if item.gauge else [item.ratio.numerator, item.ratio.denominator]
             for side in sides:
                 for key, value in side.selector.items():
@@ -165,6 +183,9 @@ class CustomMetrics(ThresholdKind):
             parts.append(aggregate("sum", grouping, rate))
         return f"{parts[0]} / {parts[1]}"
 
+    def subject(self, rail: Guardrail) -> str:
+        return literal(rail.noun)  # the spec's words, shown as text in annotations
+
     def who(self, rail: Guardrail, ctx: RuleContext) -> str:
         who = f"variant {ctx.scope.variant_ref}"
         for label in rail.instance_labels:
@@ -207,7 +228,8 @@ class CustomMetrics(ThresholdKind):
         ratio = rail.options["ratio"]
         total = 100_000
         hits = round(value * total)
-        if not 0 <= hits <= total:
+        same = ratio.numerator.name == ratio.denominator.name
+        if hits < 0 or (same and hits > total):
             return None
         num, den = ratio.numerator, ratio.denominator
         num_labels = {**base, **{k: _first(v) for k, v in num.selector.items()}, **extra}
@@ -224,6 +246,18 @@ class CustomMetrics(ThresholdKind):
             found.append(series(den.name, den_labels, counter(total, ctx.samples)))
             seen = ctx.rate(hits) / ctx.rate(total)
         return Fixture(found, {variant: seen}, out)
+
+
+def _covers(num: Series, den: Series) -> bool:
+    """Does the numerator select every series the denominator does?"""
+    if num.name != den.name:
+        return False
+    for key, value in num.selector.items():
+        wanted = {value} if isinstance(value, str) else set(value)
+        given = den.selector.get(key)
+        if given is None or not ({given} if isinstance(given, str) else set(given)) <= wanted:
+            return False
+    return True
 
 
 def _other_labels(num: dict[str, Any], den: dict[str, Any]) -> dict[str, str] | None:

@@ -181,6 +181,8 @@ def resolve_levels(
         if never:
             err((*path, direction), never, "")
             continue
+        written = float(format_number(threshold))  # the float the rule file holds
+        threshold = threshold if written == threshold else written
         levels.append(AlertLevel(sev, threshold, level.for_ or defaults_for.get(sev, "5m")))
     _check_order(levels, noun, direction, base, err)
     return tuple(levels)

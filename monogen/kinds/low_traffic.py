@@ -3,10 +3,13 @@ judge too few requests to mean anything (or the variant is being starved)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext
 from monogen.compile.scope import RuleContext
-from monogen.kinds.base import Guardrail
+from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.threshold import ThresholdKind
+from monogen.spec.quantities import parse_duration
 
 
 class LowTraffic(ThresholdKind):
@@ -20,6 +23,24 @@ class LowTraffic(ThresholdKind):
     noun = "request rate"
     defaults = (("warning", 0.1, "10m"),)
     rate_based = True
+
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        rail = super().resolve(spec, ctx)
+        if rail is None:
+            return None
+        window = parse_duration(ctx.rate_window)
+        for level in rail.levels:
+            path = (*ctx.path, level.severity)
+            if level.threshold <= 0:
+                ctx.err((*path, "below"), "no request rate is below 0: this could never fire", "")
+            elif parse_duration(level.for_) < window:
+                ctx.err(
+                    (*path, "for"),
+                    f"`for` must be at least the rate window ({ctx.rate_window}): a rate over "
+                    "a window that is still filling (after a restart) reads low",
+                    f"write `for: {ctx.rate_window}` or more",
+                )
+        return rail
 
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
         return ctx.scope.recorded(ctx.records.request_rate or "", rail.variants)

@@ -36,7 +36,8 @@ def declared(metrics: Metrics) -> list[tuple[str, str]]:
     """(metric key as specs write it, series name to look for) of every declared metric."""
     found = []
     for field, metric in metrics:
-        if metric is not None:
+        # an error counter often has no series until the first error: that is health
+        if metric is not None and field != "errors":
             suffix = "_bucket" if field in HISTOGRAMS else ""
             found.append((to_camel(field), metric.name + suffix))
     return found

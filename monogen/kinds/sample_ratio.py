@@ -80,7 +80,8 @@ class SampleRatioMismatch(Kind):
             "window": spec.window,
             "p": spec.p_value,
             "min": spec.min_requests,
-            "shares": tuple((v.name, (v.traffic or 0) / 100) for v in ctx.variants),
+            # as the rule writes them: the proof computes with the same floats
+            "shares": tuple((v.name, float(number((v.traffic or 0) / 100))) for v in ctx.variants),
         }
         return Guardrail(self, (level,), runbook_url=spec.runbook_url, options=options)
 

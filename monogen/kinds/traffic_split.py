@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from monogen.compile.fixtures import Fixture, FixtureContext
+from monogen.compile.gotemplate import literal
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
@@ -68,7 +69,7 @@ class TrafficSplit(Kind):
             series = scope.recorded(recorded, (variant.name,))
             low, high = _band(target, tolerance)
             parts.append(f"({series} < {number(low)} or {series} > {number(high)})")
-            targets.append(f"{variant.name} {number(target)}%")
+            targets.append(f"{literal(variant.name)} {number(target)}%")
         v = scope.variant_label
         summary = (
             f"Traffic share of variant {{{{ $labels.{v} }}}} is off its target in experiment "

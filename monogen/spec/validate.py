@@ -192,7 +192,7 @@ def _check_experiment(
         reserved = frozenset(k.alert for k in KINDS if k is not kind)
         ctx = RailContext(
             metrics, tuple(spec.variants), path, err, dict(spec.selector), reserved,
-            spec.variant_label,
+            spec.variant_label, spec.rate_window,
         )  # fmt: skip
         resolved = kind.resolve(written, ctx)
         if isinstance(resolved, list):  # a kind written as a list of guardrails
