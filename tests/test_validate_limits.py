@@ -155,3 +155,20 @@ CUSTOM = "accuracy: {}\n    customMetrics: [{alert: ConfidenceLow, %s, warning: 
 def test_analysis_specs_that_cannot_work(old: str, new: str, message: str) -> None:
     found = errors(edit(old, new))
     assert any(e.startswith("f0.yaml:") and message in e for e in found), found
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("sampleRatioMismatch: {window: 7d}", "from 2m to 1d"),
+        ("sampleRatioMismatch: {minRequests: 1000000000000000000000}", "less than or equal"),
+        (
+            "comparisons: [{metric: errorRate, significance: {window: 2d}}]",
+            "from 2m to 1d",
+        ),
+    ],
+)
+def test_analysis_windows_and_minimums_are_bounded(new: str, message: str) -> None:
+    spec = edit("trafficSplit: {tolerance: 5}", "trafficSplit: {tolerance: 5}\n    " + new)
+    found = errors(spec)
+    assert any(e.startswith("f0.yaml:") and message in e for e in found), found

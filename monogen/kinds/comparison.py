@@ -50,7 +50,7 @@ class Margin(SpecModel):
 class Significance(SpecModel):
     confidence: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
     window: Duration = "1h"
-    min_requests: Annotated[int, Field(ge=1)] = Field(
+    min_requests: Annotated[int, Field(ge=1, le=10**12)] = Field(
         200, description="Test only when each variant has this many requests in the window."
     )
 
@@ -119,8 +119,8 @@ class TreatmentComparison(ComparisonProof):
                 ctx.err((*path, "significance"), "significance tests the error rate only", "")
                 return None
             sig = item.significance
-            if parse_duration(sig.window) < 120:
-                ctx.err((*path, "significance", "window"), "the window must be 2m or more", "")
+            if not 120 <= parse_duration(sig.window) <= 86_400:
+                ctx.err((*path, "significance", "window"), "the window must be from 2m to 1d", "")
                 return None
             options.update(mode="significance", window=sig.window, min=sig.min_requests,
                            confidence=sig.confidence, worse="above")  # fmt: skip

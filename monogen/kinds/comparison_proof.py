@@ -150,24 +150,28 @@ class ComparisonProof(Kind):
         steps = window_steps(window)
         control = o["control"]
 
+        # enough requests a step for both variants to pass the minimum
+        scale = max(1, math.ceil(2 * o["min"] / (TOTAL * steps)))
+        total, failed = TOTAL * scale, CONTROL_ERRORS * scale
+
         def z_of(burst: int) -> tuple[float, dict[str, float]]:
             counts = {
-                "nt": (TOTAL * steps + burst) * 1.0, "et": (CONTROL_ERRORS * steps + burst) * 1.0,
-                "nc": TOTAL * steps * 1.0, "ec": CONTROL_ERRORS * steps * 1.0,
+                "nt": (total * steps + burst) * 1.0, "et": (failed * steps + burst) * 1.0,
+                "nc": total * steps * 1.0, "ec": failed * steps * 1.0,
             }  # fmt: skip
             factor = window / (STEP * steps)
             c = {k: v * factor for k, v in counts.items()}
             return z_statistic(c["nt"], c["et"], c["nc"], c["ec"]), c
 
-        low, high = 0, TOTAL * steps
+        low, high = 0, total * steps
         while high - low > 1:
             mid = (low + high) // 2
             low, high = (mid, high) if z_of(mid)[0] < value else (low, mid)
         z, c = z_of(high)
         requests = ctx.metrics.requests
         assert requests is not None
-        found = self._burst_requests(ctx, control, 0, steps) + self._burst_requests(
-            ctx, variant, high, steps
+        found = self._burst_requests(ctx, control, 0, steps, scale) + self._burst_requests(
+            ctx, variant, high, steps, scale
         )
         rule_ctx = self._rule_context(rail, ctx)
         nt, et = self.window_counts(rail, rule_ctx, variant)
@@ -177,24 +181,25 @@ class ComparisonProof(Kind):
         return Fixture(found, {variant: z}, out, queries)
 
     def _burst_requests(
-        self, ctx: FixtureContext, name: str, burst: int, period: int
+        self, ctx: FixtureContext, name: str, burst: int, period: int, scale: int = 1
     ) -> list[dict[str, str]]:
         """Requests in the control's error rate, plus `burst` failed ones every `period`."""
         requests = ctx.metrics.requests
         assert requests is not None
         labels = ctx.base_labels(requests, name)
-        failed_values = bursts(CONTROL_ERRORS, burst, period, ctx.samples)
+        total, failed_per_step = TOTAL * scale, CONTROL_ERRORS * scale
+        failed_values = bursts(failed_per_step, burst, period, ctx.samples)
         if requests.error_selector:
             ok = {**labels, **{k: f"not-{v}" for k, v in requests.error_selector.items()}}
             failed = {**labels, **requests.error_selector}
             return [
-                series(requests.name, ok, counter(TOTAL - CONTROL_ERRORS, ctx.samples)),
+                series(requests.name, ok, counter(total - failed_per_step, ctx.samples)),
                 series(requests.name, failed, failed_values),
             ]
         errors = ctx.metrics.errors
         assert errors is not None
         return [
-            series(requests.name, labels, bursts(TOTAL, burst, period, ctx.samples)),
+            series(requests.name, labels, bursts(total, burst, period, ctx.samples)),
             series(errors.name, ctx.base_labels(errors, name), failed_values),
         ]
 

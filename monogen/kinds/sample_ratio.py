@@ -8,6 +8,7 @@ the rule, so any Prometheus-compatible ruler evaluates the test."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -35,6 +36,7 @@ from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import parse_duration
 
 PER_STEP = 100_000  # requests a step in the synthetic proof: fine-grained deviations
+MAX_WINDOW = 86_400  # a day: longer windows answer late, and cost proofs a day of samples
 
 
 class SampleRatioMismatchGuardrail(SpecModel):
@@ -42,7 +44,7 @@ class SampleRatioMismatchGuardrail(SpecModel):
     p_value: Annotated[float, Field(gt=0, lt=0.5)] = Field(
         0.001, description="Fire when the split is this unlikely under the declared one."
     )
-    min_requests: Annotated[int, Field(ge=1)] = Field(
+    min_requests: Annotated[int, Field(ge=1, le=10**12)] = Field(
         1000, description="Test only once the window holds this many requests in total."
     )
     severity: Severity = "warning"
@@ -71,8 +73,8 @@ class SampleRatioMismatch(Kind):
                 "",
             )
             return None
-        if parse_duration(spec.window) < 120:
-            ctx.err((*ctx.path, "window"), "the window must be at least 2m", "")
+        if not 120 <= parse_duration(spec.window) <= MAX_WINDOW:
+            ctx.err((*ctx.path, "window"), "the window must be from 2m to 1d", "")
             return None
         critical = chi2_critical(spec.p_value, len(ctx.variants) - 1)
         level = AlertLevel(spec.severity, critical, spec.for_)
@@ -165,14 +167,15 @@ class SampleRatioMismatch(Kind):
         window = parse_duration(rail.options["window"])
         steps = window_steps(window)
         shares = rail.options["shares"]
-        base = {name: round(share * PER_STEP) for name, share in shares}
+        per_step = max(PER_STEP, math.ceil(2 * rail.options["min"] / steps))  # past the minimum
+        base = {name: round(share * per_step) for name, share in shares}
         first = shares[0][0]
 
         def statistic(extra: int) -> float:
             counts = {name: base[name] * steps + (extra if name == first else 0) for name in base}
             return chi_square_of(counts, shares, window, steps)
 
-        low, high = 0, PER_STEP * steps
+        low, high = 0, per_step * steps
         while high - low > 1:  # the smallest burst reaching `value`
             mid = (low + high) // 2
             low, high = (mid, high) if statistic(mid) < value else (low, mid)
