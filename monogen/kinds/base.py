@@ -178,6 +178,21 @@ class Kind:
         return self.row
 
 
+class PresenceKind(Kind):
+    """A kind that judges whether something is there: its fixtures take 0 for absent (or
+    down) and 1 for present, and 0 is what fires."""
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        return 0.0, 1.0
+
+    def crossed(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
+    ) -> bool:
+        return value == 0
+
+
 @dataclass(frozen=True)
 class Healthy:
     """The healthy traffic of the recording-rule tests: counters a step per variant."""

@@ -14,7 +14,7 @@ from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
+from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
@@ -43,7 +43,7 @@ def declared(metrics: Metrics) -> list[tuple[str, str]]:
     return found
 
 
-class MissingData(Kind):
+class MissingData(PresenceKind):
     key = "missingData"
     model = MissingDataGuardrail
     alert = "ExperimentMetricMissing"
@@ -105,18 +105,6 @@ class MissingData(Kind):
                 intent=AlertIntent(rail, expr, "below", 1, ()),
             )
         ]
-
-    # -- proof: value 0 is "absent", 1 is "present" ---------------------------------------
-
-    def probes(
-        self, rail: Guardrail, threshold: float, ctx: FixtureContext
-    ) -> tuple[float | None, float | None]:
-        return 0.0, 1.0
-
-    def crossed(
-        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
-    ) -> bool:
-        return value == 0
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float

@@ -10,7 +10,7 @@ from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
+from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.names import Labels, MetricName
@@ -24,7 +24,7 @@ class ServerDownGuardrail(SpecModel):
     runbook_url: HttpUrl | None = None
 
 
-class ServerDown(Kind):
+class ServerDown(PresenceKind):
     key = "serverDown"
     model = ServerDownGuardrail
     alert = "ModelServerDown"
@@ -72,16 +72,6 @@ class ServerDown(Kind):
                 intent=AlertIntent(rail, metric, "below", 1, (), per_variant=False),
             )
         ]
-
-    def probes(
-        self, rail: Guardrail, threshold: float, ctx: FixtureContext
-    ) -> tuple[float | None, float | None]:
-        return 0.0, 1.0
-
-    def crossed(
-        self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
-    ) -> bool:
-        return value == 0
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
