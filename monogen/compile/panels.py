@@ -145,16 +145,15 @@ class PanelBuilder:
                         self.legend("errors"),
                     )
                 )
-            panels.append(
-                Panel(
-                    "timeseries",
-                    "Request rate",
-                    targets,
-                    "reqps",
-                    "Requests per second by variant, all and failed.",
-                    width=8 if r.traffic_share else 24,
-                )
+            rate = Panel(
+                "timeseries",
+                "Request rate",
+                targets,
+                "reqps",
+                "Requests per second by variant, all and failed.",
+                width=8 if r.traffic_share else 24,
             )
+            panels.append(self.guarded(rate, "request_rate"))
         return panels
 
     def quality(self) -> list[Panel]:

@@ -15,7 +15,7 @@ from monogen.spec.quantities import parse_duration
 class LowTraffic(ThresholdKind):
     key = "lowTraffic"
     metric = "requests"
-    panel = None
+    panel = "request_rate"
     alert = "ExperimentLowTraffic"
     category = "traffic"
     direction = "below"
