@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monogen.build import target_files
-from monogen.compile import naming
-from monogen.compile.promtests import compile_promtests
 from monogen.model.build import Compiled
+from monogen.output.render import serialise
 from monogen.spec.errors import Position, fail
+from monogen.targets.promtool_tests import promtool_tests
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,13 @@ def prove(compiled: Compiled, promtool: str, timeout: float = 300) -> list[Proof
         root = Path(tmp)
         for exp in compiled.specs.experiments:
             rules = compiled.rules[exp.name]
-            files = target_files(compiled, exp.name, {"prometheus-rules", "promtool-tests"})
+            files = target_files(compiled, exp.name, {"prometheus-rules"})
+            artifact, tests = promtool_tests(exp, rules)
+            files[artifact.path] = serialise(artifact.data, artifact.format, artifact.source)
             for rel, text in files.items():
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(text)
-            # the same tests again, for which alerts they prove
-            tests = compile_promtests(rules, exp, "")
-            test_file = root / naming.test_file_path(exp.name)
+            test_file = root / artifact.path
             result = subprocess.run(
                 [promtool, "test", "rules", test_file.name],
                 cwd=test_file.parent,

@@ -31,14 +31,20 @@ def links(ctx: RuleContext, rail: Guardrail) -> dict[str, str]:
     return {"runbook_url": literal(runbook), "dashboard_url": literal(dashboard)}
 
 
-def humanized_value(unit: str, scale: str) -> str:
+def value_pipe(unit: str, scale: str) -> str:
+    """The template function that shows a value of this unit."""
     if unit == "seconds":
-        return "{{ $value | humanizeDuration }}"
+        return "humanizeDuration"
     if unit == "ratio" or (unit == "scaled" and scale == "ratio"):
-        return "{{ $value | humanizePercentage }}"
+        return "humanizePercentage"
     if unit in ("percent", "scaled"):
-        return '{{ $value | printf "%.1f" }}%'
-    return "{{ $value | humanize }}"
+        return 'printf "%.1f"'
+    return "humanize"
+
+
+def humanized_value(unit: str, scale: str) -> str:
+    pipe = value_pipe(unit, scale)
+    return f"{{{{ $value | {pipe} }}}}" + ("%" if pipe.startswith("printf") else "")
 
 
 def threshold_text(unit: str, threshold: float, scale: str) -> str:

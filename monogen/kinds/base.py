@@ -20,7 +20,7 @@ from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, RecordingRule
 from monogen.spec.loader import PathKey
-from monogen.spec.metrics import Metrics, Variant
+from monogen.spec.metrics import Metrics, Variant, field_of
 
 Severity = Literal["critical", "warning", "info"]
 Direction = Literal["below", "above"]
@@ -113,7 +113,7 @@ class Kind:
     @property
     def field(self) -> str:
         """The spec key in snake case (the field of the spec model)."""
-        return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.key)
+        return field_of(self.key)
 
     def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | list[Guardrail] | None:
         raise NotImplementedError

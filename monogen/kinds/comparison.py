@@ -19,7 +19,7 @@ from monogen.compile.gotemplate import literal, query_value
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, equals, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
-from monogen.kinds.annotate import labels, links, threshold_text
+from monogen.kinds.annotate import labels, links, threshold_text, value_pipe
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
@@ -311,7 +311,7 @@ class TreatmentComparison(ComparisonProof):
         self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
     ) -> dict[str, str]:
         o = rail.options
-        pipe = _pipe(o["unit"], rail.scale)
+        pipe = value_pipe(o["unit"], rail.scale)
         treated, control = (query_value(q, pipe) for q in shown)
         who = f"treatment {literal(t)}"
         against = f"control {literal(o['control'])}"
@@ -352,11 +352,3 @@ def _unit(unit: str, scale: str) -> str:
     if unit == "ratio" or scale == "ratio":
         return "percentunit"
     return "none"
-
-
-def _pipe(unit: str, scale: str) -> str:
-    if unit == "seconds":
-        return "humanizeDuration"
-    if unit == "ratio" or scale == "ratio":
-        return "humanizePercentage"
-    return 'printf "%.1f"'

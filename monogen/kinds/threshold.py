@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic.alias_generators import to_camel
+
 from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
@@ -15,11 +17,6 @@ from monogen.kinds.levels import Default, ThresholdGuardrail, Unit, resolve_leve
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metric
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 class ThresholdKind(Kind):
@@ -35,7 +32,7 @@ class ThresholdKind(Kind):
         if metric is None:
             ctx.err(
                 ctx.path,
-                f"guardrail {self.key!r} needs `metrics.{camel(self.metric)}`",
+                f"guardrail {self.key!r} needs `metrics.{to_camel(self.metric)}`",
                 f"declare the metric that exposes the {self.noun}, or remove the guardrail",
             )
             return None

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
 
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.registry import KINDS
@@ -217,7 +218,7 @@ def _check_selectors(spec: ExperimentSpec, err: Any) -> None:
     for field, metric in spec.metrics:
         if metric is None:
             continue
-        name = _camel(field)
+        name = to_camel(field)
         own = dict(getattr(metric, "selector", {}))
         layers = [("selector", own)]
         if getattr(metric, "error_selector", None):
@@ -288,7 +289,7 @@ def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> N
         for key in ("group_wait", "group_interval", "repeat_interval"):
             value = getattr(route, key)
             if value is not None and parse_duration(value) <= 0:
-                err((*at, _camel(key)), f"{_camel(key)} must be positive")
+                err((*at, to_camel(key)), f"{to_camel(key)} must be positive")
 
 
 def _check_smtp(alertings: list[AlertingDoc], errors: list[SpecError]) -> None:
@@ -321,8 +322,3 @@ def _check_receivers_unique(alertings: list[AlertingDoc], errors: list[SpecError
         errors,
         at_key=True,
     )
-
-
-def _camel(name: str | None) -> str:
-    head, *rest = (name or "").split("_")
-    return head + "".join(p.title() for p in rest)
