@@ -64,6 +64,8 @@ EXPECTED_ALERTS = {
         ("ExperimentMetricMissing", "warning"),
         ("ExperimentLowTraffic", "warning"),
         ("ModelConfidenceLow", "warning"),
+        ("SLOErrorBudgetBurn", "critical"),
+        ("SLOErrorBudgetBurn", "warning"),
         ("NegativeBusinessImpact", "warning"),
     },
     "credit-risk-ab": {
@@ -76,6 +78,8 @@ EXPECTED_ALERTS = {
     },
     "price-predictor-ab": {
         ("PriceFeedbackNegative", "warning"),
+        ("SLOErrorBudgetBurn", "critical"),
+        ("SLOErrorBudgetBurn", "warning"),
         ("ModelHighErrorRate", "warning"),
         ("ModelHighErrorRate", "critical"),
         ("ModelHighLatency", "warning"),

@@ -125,6 +125,10 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+SLO_RATIO = "experiment_variant:ab_test_requests_errors:slo_ratio_rate"
+SLO_SEL = '{experiment="fraud-detector-ab"} / 0.005'
+
+
 @pytest.mark.parametrize(
     ("scenarios", "right", "wrong"),
     [
@@ -135,6 +139,16 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
         ("fraud-detector-ab-compare", ") > 2\n", ") > 3\n"),  # a margin too wide
         ("fraud-detector-ab-compare", ") > 2\n", ") > 1\n"),  # a margin too narrow
         ("fraud-detector-ab-data", "< 0.1\n", "< 0.04\n"),  # misses a starved variant
+        # the page's long window read as its short one: a 3-minute blip pages
+        (
+            "fraud-detector-ab-slo",
+            f"{SLO_RATIO}1h{SLO_SEL} > 14.4",
+            f"{SLO_RATIO}5m{SLO_SEL} > 14.4",
+        ),
+        # the page without its short window: it keeps paging after the burn stopped
+        ("fraud-detector-ab-slo", f" and {SLO_RATIO}5m{SLO_SEL} > 14.4", ""),
+        ("fraud-detector-ab-slo", "> 1 and", "> 2 and"),  # misses a slow burn
+        ("fraud-detector-ab-slo", "[30d]) / 0.005\n", "[30d]) / 0.01\n"),  # budget misread
     ],
 )
 def test_hand_written_scenarios_catch_mutants(

@@ -41,7 +41,7 @@ def test_monogen_test_proves_every_example_alert() -> None:
     tool("promtool")
     result = invoke("test", str(SPECS))
     assert result.exit_code == 0, result.output
-    assert "total: 48/48 alerts proven by promtool" in result.stdout
+    assert "total: 60/60 alerts proven by promtool" in result.stdout
     for name in ("credit-risk-ab", "fraud-detector-ab", "fraud-pipeline", "price-predictor-ab"):
         assert any(
             line.startswith(name) and "(100%)  ok" in line for line in result.stdout.splitlines()
@@ -63,6 +63,13 @@ def test_monogen_test_proves_every_example_alert() -> None:
         ("TreatmentWorseThanControl", "> 1.2 and", "> 1.23 and"),
         ("TreatmentWorseThanControl", ") > 2", ") > 1.9"),
         ("TreatmentWorseThanControl", ") > 2", ") > 2.1"),
+        # the burn factors of the SLO's window pairs, and its error budget, moved
+        ("SLOErrorBudgetBurn", "> 14.4", "> 14"),
+        ("SLOErrorBudgetBurn", "> 14.4", "> 14.8"),
+        ("SLOErrorBudgetBurn", "> 6", "> 5.8"),
+        ("SLOErrorBudgetBurn", "> 1 and", "> 1.03 and"),
+        ("SLOErrorBudgetBurn", "/ 0.005 >", "/ 0.0052 >"),
+        ("SLOErrorBudgetBurn", "/ 0.005 >", "/ 0.0048 >"),
     ],
 )
 def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, wrong: str) -> None:
@@ -77,6 +84,8 @@ def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, 
             if getattr(r, "alert", None) == alert and right in r.expr and f"{right}." not in r.expr
             else r
             for r in group.rules
+            # the mutated alert's proofs only: the others' do not read its rules
+            if getattr(r, "alert", alert) == alert
         ]
         broken_groups.append(dataclasses.replace(group, rules=tuple(broken)))
     assert broken_groups != list(rules.groups), f"{right!r} is not in a {alert} rule"

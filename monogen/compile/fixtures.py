@@ -43,20 +43,70 @@ def window_steps(window: float) -> int:
     return math.floor(window / STEP)
 
 
-def rate(per_step: float, window: float) -> float:
+def extrapolated(
+    points: list[tuple[float, float]], at: float, window: float, *, rate: bool = True
+) -> float | None:
+    """rate() (or increase()) of counter samples (time, value) over `window` seconds at
+    `at`, with the float operations of Prometheus 2.42's extrapolatedRate: the range is
+    closed, [at - window, at]; under two samples there is no value."""
+    inside = [(t, v) for t, v in points if at - window <= t <= at]
+    if len(inside) < 2:
+        return None
+    result = inside[-1][1] - inside[0][1]
+    previous = inside[0][1]
+    for _, v in inside[1:]:
+        if v < previous:  # a counter reset
+            result += previous
+        previous = v
+    to_start = inside[0][0] - (at - window)
+    to_end = at - inside[-1][0]
+    sampled = inside[-1][0] - inside[0][0]
+    average = sampled / (len(inside) - 1)
+    if result > 0 and inside[0][1] >= 0:
+        to_zero = sampled * (inside[0][1] / result)
+        if to_zero < to_start:
+            to_start = to_zero
+    threshold = average * 1.1
+    interval = sampled
+    interval += to_start if to_start < threshold else average / 2
+    interval += to_end if to_end < threshold else average / 2
+    factor = interval / sampled
+    if rate:
+        factor /= window
+    return result * factor
+
+
+def counter_points(per_step: float, at: float) -> list[tuple[float, float]]:
+    """The samples of `counter(per_step, ...)` up to `at`: 0 at time 0, then a step each."""
+    return [(k * STEP, per_step * k) for k in range(int(at // STEP) + 1)]
+
+
+def rate(per_step: float, window: float, at: float | None = None) -> float:
     """rate() over `window` seconds of a counter growing `per_step` (a whole number) a
-    step, with the float operations of Prometheus' extrapolatedRate (measured against
-    promtool 2.42): the increase between the first and last samples in the window, times
-    (window / sampled interval) / window. The counter starts a window before evaluation."""
-    steps = window_steps(window)
-    return (per_step * steps) * ((window / (STEP * steps)) / window)
+    step since time 0, evaluated at `at` (default: once the window is full)."""
+    at = window_steps(window) * STEP + STEP if at is None else at
+    found = extrapolated(counter_points(per_step, at), at, window)
+    return math.nan if found is None else found
 
 
-def increase(per_step: float, window: float) -> float:
-    """increase() over `window` seconds of a counter growing `per_step` (a whole number)
-    a step: as `rate` without the division (measured against promtool 2.42)."""
-    steps = window_steps(window)
-    return (per_step * steps) * (window / (STEP * steps))
+def increase(per_step: float, window: float, at: float | None = None) -> float:
+    """increase() over `window` seconds of a counter growing `per_step` a step."""
+    at = window_steps(window) * STEP + STEP if at is None else at
+    found = extrapolated(counter_points(per_step, at), at, window, rate=False)
+    return math.nan if found is None else found
+
+
+def avg_over_time(values: list[float]) -> float:
+    """avg_over_time() as Prometheus 2.42 computes it: an incremental mean with Kahan-
+    Neumaier compensation."""
+    mean = c = count = 0.0
+    for v in values:
+        count += 1
+        inc = v / count - mean / count
+        t = mean + inc
+        c += (mean - t) + inc if abs(mean) >= abs(inc) else (inc - t) + mean
+        mean = t
+    return mean + c
 
 
 def exact_rates(count: int, window: float) -> list[float]:

@@ -44,8 +44,8 @@ def dashboard_url(grafana_url: str, experiment: str) -> str:
 
 
 def runbook_anchor(alert: str) -> str:
-    """ModelHighErrorRate → model-high-error-rate."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", alert).lower()
+    """ModelHighErrorRate → model-high-error-rate; SLOErrorBudgetBurn → slo-error-budget-burn."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", alert).lower()
 
 
 # -- files and Kubernetes objects: one function each, so targets and tests agree ----------

@@ -21,6 +21,7 @@ ROW_TITLES = {
     "drift": "Data drift",
     "infrastructure": "Infrastructure",
     "summary": "Summary",
+    "slo": "Service level objectives",
 }
 
 
@@ -77,6 +78,7 @@ class PanelBuilder:
             "drift": self.drift(),
             "infrastructure": self.infrastructure(),
             "summary": self.summary(),
+            "slo": [],
         }
         for rail in self.exp.guardrails:  # analyses that bring panels of their own
             kind = rail.kind

@@ -189,8 +189,11 @@ class _Context:
         healthy = Healthy(
             {v: total for v, (total, _) in per_variant.items()},
             {v: errors for v, (_, errors) in per_variant.items()},
+            self.BUCKETS,
+            self.recording_eval_time(),
         )
         tests = []
+        static = fx.scope.static_labels if fx.scope else {}
         for rule in self.rules.records:
             samples = self.recorded_values(rule, per_variant)
             for rail in self.guardrails:
@@ -198,9 +201,11 @@ class _Context:
                     samples = rail.kind.expected_record(rail, rule, fx, healthy)
             if samples is None:
                 continue
+            # rules sharing a name (one per SLO) are told apart by their own labels
+            own = {k: v for k, v in rule.labels.items() if k not in static}
             tests.append(
                 {
-                    "expr": rule.record,
+                    "expr": _series_text(rule.record, own) if own else rule.record,
                     "eval_time": _minutes(self.recording_eval_time()),
                     "exp_samples": [
                         {"labels": _series_text(rule.record, labels), "value": value}

@@ -104,14 +104,18 @@ class Records:
     traffic_share: str | None = None
     quantiles: dict[float, str] = field(default_factory=dict)
 
-    def add(self, name: str, expr: str, meaning: tuple[str, ...]) -> str:
-        """Record `expr` as `name`, once: guardrails that need the same series share it."""
+    def add(
+        self, name: str, expr: str, meaning: tuple[str, ...], labels: dict[str, str] | None = None
+    ) -> str:
+        """Record `expr` as `name` (with `labels` beside the experiment's), once: guardrails
+        that need the same series share it."""
+        labels = {**self.scope.static_labels, **(labels or {})}
         for rule in self.rules:
-            if rule.record == name:
+            if rule.record == name and rule.labels == labels:
                 if rule.expr != expr:
                     raise ValueError(f"two recording rules named {name}")
                 return name
-        self.rules.append(RecordingRule(name, expr, self.scope.static_labels, meaning))
+        self.rules.append(RecordingRule(name, expr, labels, meaning))
         return name
 
     def rate(self, metric: str, matchers: list[Matcher]) -> str:

@@ -199,3 +199,5 @@ class Healthy:
 
     requests: dict[str, float]  # variant → requests a step
     errors: dict[str, float]  # variant → failed requests a step
+    buckets: tuple[tuple[float, float], ...] = ()  # latency: (upper bound, observations a step)
+    at: float = 0.0  # seconds into the test when the recorded values are checked

@@ -17,6 +17,7 @@ from monogen.kinds.resources import Cpu, Disk, Memory
 from monogen.kinds.roi import Roi
 from monogen.kinds.sample_ratio import SampleRatioMismatch
 from monogen.kinds.server_down import ServerDown
+from monogen.kinds.slo import ServiceLevelObjectives
 from monogen.kinds.traffic_split import TrafficSplit
 
 KINDS: tuple[Kind, ...] = (
@@ -41,4 +42,5 @@ KINDS: tuple[Kind, ...] = (
     MissingData(),
     LowTraffic(),
     CustomMetrics(),
+    ServiceLevelObjectives(),
 )

@@ -40,7 +40,15 @@ Guardrails = create_model(  # type: ignore[call-overload]
 
 
 DashboardRow = Literal[
-    "traffic", "quality", "latency", "errors", "business", "drift", "infrastructure", "summary"
+    "traffic",
+    "quality",
+    "latency",
+    "errors",
+    "business",
+    "drift",
+    "infrastructure",
+    "summary",
+    "slo",
 ]
 
 

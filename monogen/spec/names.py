@@ -15,7 +15,17 @@ from monogen.compile.naming import OVERVIEW
 # Labels monogen sets on every alert (and `le`/`quantile`, which histograms and summaries
 # own): a spec may not use them as a variant, feature or type label.
 RESERVED_LABELS = frozenset(
-    {"experiment", "team", "severity", "category", "alertname", "le", "quantile"}
+    {
+        "experiment",
+        "team",
+        "severity",
+        "category",
+        "alertname",
+        "le",
+        "quantile",
+        "slo",
+        "burn_window",
+    }
 )
 # Experiment names that derived names use for monogen's own files and dashboards.
 RESERVED_EXPERIMENTS = frozenset({OVERVIEW})

@@ -1,0 +1,371 @@
+"""Service level objectives per variant: availability (the share of requests that succeed)
+or latency (the share answered faster than a bound of the latency histogram) over a period,
+guarded by multiwindow, multi-burn-rate alerts as in the Google SRE workbook: each alert
+fires while both a long and a short window burn the error budget faster than a factor, so
+it pages quickly on a fast burn and stops soon after the burn does.
+
+The error ratio of each window is recorded per variant; the budget remaining over the
+period is one minus the mean of the short-window ratio over the period, divided by the
+budget (as Sloth computes it: cheap, and close to the traffic-weighted ratio when traffic
+is steady). The synthetic series that prove the alerts are in slo_proof.py."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from monogen.compile import naming
+from monogen.compile.gotemplate import literal
+from monogen.compile.grafana import Panel
+from monogen.compile.panel_thresholds import alert_note, threshold_steps
+from monogen.compile.promql import aggregate, number, regex_alternation, selector
+from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds.annotate import labels, links
+from monogen.kinds.base import AlertLevel, Guardrail, RailContext
+from monogen.kinds.levels import ThresholdValue, to_threshold
+from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
+from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.metrics import Metrics
+from monogen.spec.quantities import format_duration, parse_duration, parse_number
+
+# (long window, short window, burn factor, severity, for): the workbook's table for 30 days.
+# The short window already keeps a blip from paging; `for` only rides out a scrape gap.
+BURN_WINDOWS: tuple[tuple[str, str, float, str, str], ...] = (
+    ("1h", "5m", 14.4, "critical", "2m"),
+    ("6h", "30m", 6.0, "critical", "5m"),
+    ("1d", "2h", 3.0, "warning", "15m"),
+    ("3d", "6h", 1.0, "warning", "30m"),
+)
+WINDOWS = tuple(sorted({w for p in BURN_WINDOWS for w in p[:2]}, key=parse_duration))
+MAX_OBJECTIVE = Decimal("0.99999")
+PERIOD_RANGE = (3 * 86_400, 90 * 86_400)  # the longest alert window to a quarter
+
+SloName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40),
+    Field(description="Names the SLO in alerts (label `slo`) and dashboards: a-z, 0-9, _."),
+]
+
+
+class Slo(SpecModel):
+    """One objective: the share of good requests over a period."""
+
+    name: SloName
+    objective: ThresholdValue = Field(description="The share of good requests: 99.5% or 0.995.")
+    period: Duration = Field("30d", description="The budget's period (3d to 90d).")
+    latency: ThresholdValue | None = Field(
+        None,
+        description="A latency objective: a request is good when answered within this bound "
+        "(a bucket bound of the latency histogram, e.g. 500ms). Without it: availability, "
+        "a request is good when it does not fail.",
+    )
+    variants: list[str] | None = Field(None, description="Only these variants (default: all).")
+    runbook_url: HttpUrl | None = None
+
+
+def objective_of(value: float | str) -> Decimal:
+    """The objective as the decimal the spec wrote: `99.5%` → 0.995."""
+    if isinstance(value, bool):
+        raise ValueError("expected a percentage such as 99.5% or a ratio such as 0.995")
+    text = str(value).strip()
+    try:
+        found = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        parse_number(text.rstrip("%"))  # says what was wrong
+        raise ValueError(f"{value!r} is not a number") from None
+    if not found.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return found
+
+
+class ServiceLevelObjectives(SloProof):
+    key = "slos"
+    model = list[Slo]
+    alert = "SLOErrorBudgetBurn"
+    category = "reliability"
+    direction = "above"
+    noun = "error budget burn"
+    row = "slo"
+    rate_based = True
+    instance_labels = ("slo",)
+
+    def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
+        rails, seen = [], set()
+        for i, item in enumerate(spec):
+            path = (*ctx.path, i)
+            if item.name in seen:
+                ctx.err((*path, "name"), f"SLO {item.name!r} is declared twice", "")
+                continue
+            seen.add(item.name)
+            rail = self._one(item, ctx, path)
+            if rail is not None:
+                rails.append(rail)
+        return rails
+
+    def _one(self, item: Slo, ctx: RailContext, path: tuple) -> Guardrail | None:
+        m = ctx.metrics
+        if item.latency is None and (m.requests is None or not (
+            m.requests.error_selector or m.errors is not None
+        )):  # fmt: skip
+            ctx.err(
+                path,
+                f"availability SLO {item.name!r} needs requests and failed requests: "
+                "`metrics.requests` with `errorSelector`, or `metrics.errors`",
+                "or give `latency:` for a latency objective",
+            )
+            return None
+        if item.latency is not None and m.latency is None:
+            ctx.err((*path, "latency"), "a latency SLO needs `metrics.latency` (a histogram)", "")
+            return None
+        try:
+            objective = objective_of(item.objective)
+        except ValueError as exc:
+            ctx.err((*path, "objective"), str(exc), "write e.g. 99.5%")
+            return None
+        budget = 1 - objective
+        fastest = max(factor for *_, factor, _, _ in BURN_WINDOWS)
+        if not Decimal(0) < objective <= MAX_OBJECTIVE or budget * Decimal(fastest) >= Decimal(
+            "0.98"
+        ):
+            lowest = 1 - Decimal("0.98") / Decimal(str(fastest))
+            ctx.err(
+                (*path, "objective"),
+                f"the objective must be from {float(lowest) * 100:.2f}% to "
+                f"{float(MAX_OBJECTIVE) * 100:g}%: below, an error ratio {fastest:g} times "
+                "the budget's would exceed 100% and the fastest burn alert could never fire",
+                "SLOs are written as the share of good requests, e.g. 99.5%",
+            )
+            return None
+        period = parse_duration(item.period)
+        if not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
+            ctx.err((*path, "period"), "the period must be from 3d (the longest window) to 90d", "")
+            return None
+        bound = None
+        if item.latency is not None:
+            try:
+                bound = to_threshold("seconds", item.latency)
+            except ValueError as exc:
+                ctx.err((*path, "latency"), str(exc), "")
+                return None
+            if not 0 < bound <= 86_400:
+                ctx.err((*path, "latency"), "the latency bound must be above 0 and at most 1d", "")
+                return None
+        for i, name in enumerate(item.variants or ()):
+            if name not in ctx.variant_names:
+                ctx.err((*path, "variants", i), f"{name!r} is not a variant of this experiment", "")
+                return None
+        levels = tuple(AlertLevel(sev, factor, for_) for _, _, factor, sev, for_ in BURN_WINDOWS)
+        return Guardrail(
+            self,
+            levels,
+            variants=tuple(item.variants or ()),
+            runbook_url=item.runbook_url,
+            instance_labels=("slo",),
+            options={
+                "slo": item.name,
+                "objective": float(objective),
+                "budget": float(number(float(budget))),  # as the rules write it
+                "period": format_duration(period),
+                "bound": bound,
+                "category": "latency" if bound is not None else "reliability",
+                "noun": f"{item.name} error budget burn",
+            },
+        )
+
+    # -- rules ------------------------------------------------------------------------
+
+    def ratio_name(self, rail: Guardrail, metrics: Metrics, window: str) -> str:
+        """The recorded error ratio (bad requests among all) of one window."""
+        bound = rail.options["bound"]
+        if bound is None:
+            assert metrics.requests is not None
+            base = f"{naming.counter_base(metrics.requests.name)}_errors"
+        else:
+            assert metrics.latency is not None
+            token = re.sub(r"[^0-9a-z]", "_", number(bound))
+            base = f"{metrics.latency.name}_slower_than_{token}s"
+        operation = f"slo_ratio_{naming.window_suffix(window)}"
+        return naming.record("experiment_variant", base, operation)
+
+    def budget_name(self, rail: Guardrail) -> str:
+        return naming.record(
+            "experiment_variant", "slo_error_budget", f"remaining_ratio{rail.options['period']}"
+        )
+
+    def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
+        for window in WINDOWS:
+            records.add(
+                self.ratio_name(rail, metrics, window),
+                self._ratio(rail, records, metrics, window),
+                ("slo", "ratio", window),
+            )
+        mean = (
+            f"avg_over_time({records.scope.recorded(self.ratio_name(rail, metrics, BUDGET_WINDOW))}"
+            f"[{rail.options['period']}])"
+        )
+        records.add(
+            self.budget_name(rail),
+            f"1 - {mean} / {number(rail.options['budget'])}",
+            ("slo", "budget"),
+            labels={"slo": rail.options["slo"]},
+        )
+
+    def _ratio(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> str:
+        """Bad requests among all over `window`, per variant; no ratio without traffic
+        (`> 0`), so an idle variant leaves a gap instead of a NaN in the budget's mean."""
+        s = records.scope
+
+        def total(name: str, matchers: list) -> str:
+            inner = f"rate({selector(name, matchers)}[{window}])"
+            return aggregate("sum", s.grouping(), inner)
+
+        bound = rail.options["bound"]
+        if bound is None:
+            assert m.requests is not None
+            requests = total(m.requests.name, s.matchers(m.requests))
+            if m.requests.error_selector:
+                errors = total(m.requests.name, s.matchers(m.requests) + _eq(m.requests))
+            else:
+                assert m.errors is not None
+                errors = total(m.errors.name, s.matchers(m.errors))
+            return f"({errors} or {requests} * 0) / ({requests} > 0)"
+        assert m.latency is not None
+        bucket = f"{m.latency.name}_bucket"
+        everything = total(bucket, [*s.matchers(m.latency), ("le", "=", "+Inf")])
+        fast = total(bucket, [*s.matchers(m.latency), ("le", "=~", le_pattern(bound))])
+        return f"({everything} - {fast}) / ({everything} > 0)"
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        scope = ctx.scope
+        o = rail.options
+        budget = number(o["budget"])
+        objective = f"{number(round(o['objective'] * 100, 10))}%"
+        good = (
+            f"are answered within {format_duration(o['bound'])}"
+            if o["bound"] is not None
+            else "succeed"
+        )
+        who = f"variant {scope.variant_ref}"
+        found = []
+        for (long, short, factor, _, _), level in zip(BURN_WINDOWS, rail.levels, strict=True):
+            burn = [
+                f"{scope.recorded(self.ratio_name(rail, ctx.metrics, w), rail.variants)} "
+                f"/ {budget} > {number(factor)}"
+                for w in (long, short)
+            ]
+            spent = format_duration(parse_duration(o["period"]) / factor)
+            found.append(
+                AlertingRule(
+                    alert=self.alert,
+                    expr=" and ".join(burn),
+                    for_=level.for_,
+                    labels={
+                        **labels(scope, rail, level),
+                        "slo": o["slo"],
+                        "burn_window": f"{long}/{short}",
+                    },
+                    annotations={
+                        "summary": f"SLO {o['slo']} of {who} burns its error budget "
+                        f"{number(factor)}x too fast in experiment {scope.experiment}",
+                        "description": f"Objective {o['slo']}: {objective} of requests "
+                        f"{good} over {o['period']}. Over the last {long} (and the last "
+                        f"{short}) {who} burned its error budget {{{{ $value | humanize }}}} "
+                        f"times as fast as the objective allows (alert from "
+                        f"{number(factor)}x): at {number(factor)}x the {o['period']} budget "
+                        f"is spent in {spent}.",
+                        **links(ctx, rail),
+                    },
+                    intent=AlertIntent(rail, burn[0], "above", factor, rail.variants),
+                )
+            )
+        return found
+
+    # -- dashboards -------------------------------------------------------------------
+
+    def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        o = rail.options
+        v = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else literal(scope.variants[0])
+        budget = number(o["budget"])
+        title = f"{o['slo']} ({number(round(o['objective'] * 100, 10))}% over {o['period']})"
+        burn = [
+            (
+                f"{scope.recorded(self.ratio_name(rail, metrics, long), rail.variants)} / {budget}",
+                f"{v} {long}",
+            )
+            for long, *_ in BURN_WINDOWS
+        ]
+        remaining = selector(
+            self.budget_name(rail),
+            [("experiment", "=", scope.experiment), ("slo", "=", o["slo"])],
+        )
+        return [
+            Panel(
+                "stat",
+                f"Error budget remaining: {title}",
+                [(remaining, v)],
+                "percentunit",
+                "The share of the period's error budget not yet spent: one minus the mean "
+                f"{BUDGET_WINDOW} error ratio over {o['period']}, divided by the budget.",
+                thresholds=[
+                    {"color": "red", "value": None},
+                    {"color": "orange", "value": 0},
+                    {"color": "green", "value": 0.25},
+                ],
+                width=8,
+            ),
+            Panel(
+                "timeseries",
+                f"Burn rate: {title}",
+                burn,
+                "none",
+                "The error ratio over each long window as a multiple of the budget; "
+                f"{self.alert} fires while the short window burns as fast too ("
+                + ", ".join(f"{lw}/{sw}" for lw, sw, *_ in BURN_WINDOWS)
+                + f"). {alert_note(rail)}",
+                thresholds=threshold_steps(rail),
+                width=16,
+            ),
+        ]
+
+
+def _eq(metric: Any) -> list:
+    return [(k, "=", v) for k, v in sorted(metric.error_selector.items())]
+
+
+def le_pattern(bound: float) -> str:
+    """The `le` values exporters write for this bound: Go's client prints 1 and 0.5,
+    Python's prints 1.0 and 0.5; either matches."""
+    forms = dict.fromkeys((go_float(bound), repr(float(bound))))
+    return regex_alternation(forms)
+
+
+def go_float(value: float) -> str:
+    """strconv.FormatFloat(value, 'g', -1, 64), as Go's client writes bucket bounds: the
+    shortest digits, in exponent form below 1e-4 and from 1e6 on."""
+    digits, exponent = _shortest(value)
+    point = exponent + 1  # digits before the decimal point
+    if point - 1 < -4 or point - 1 >= 6:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        e = point - 1
+        return f"{mantissa}e{'-' if e < 0 else '+'}{abs(e):02d}"
+    if point <= 0:
+        return "0." + "0" * -point + digits
+    if point >= len(digits):
+        return digits + "0" * (point - len(digits))
+    return digits[:point] + "." + digits[point:]
+
+
+def _shortest(value: float) -> tuple[str, int]:
+    """The shortest round-tripping significant digits of a positive float and the power of
+    ten of the first."""
+    mantissa, _, exp = f"{value!r}".partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    exponent = len(whole) - 1 + (int(exp) if exp else 0)
+    if whole == "0":
+        exponent = -(len(frac) - len(frac.lstrip("0")) + 1) + (int(exp) if exp else 0)
+    return digits.rstrip("0") or "0", exponent

@@ -1,0 +1,112 @@
+"""Synthetic series that prove the SLO burn-rate alerts, and the values their recording
+rules hold on healthy traffic, computed in Python with Prometheus' float operations.
+
+Counters start at zero when the test starts and fail at a constant share, so every window,
+filled or not, sees the same error ratio from the first minute on: an alert can be proven
+in minutes although its long window is days."""
+
+from __future__ import annotations
+
+import math
+
+from monogen.compile.fixtures import STEP, Fixture, FixtureContext, avg_over_time, rate
+from monogen.kinds.base import Guardrail, Healthy, Kind
+from monogen.model.rules import RecordingRule
+from monogen.spec.quantities import parse_duration
+
+PROBE = 0.02  # how far past (and inside) the burn factor the proofs go
+MIN_FAILED = 5_000  # failed requests a step at the smallest probe: fine-grained ratios
+BUDGET_WINDOW = "5m"  # the ratio whose mean over the period gives the budget spent
+
+
+class SloProof(Kind):
+    """The proof side of kinds/slo.py: see ServiceLevelObjectives there."""
+
+    def ratio_name(self, rail: Guardrail, metrics: object, window: str) -> str:
+        raise NotImplementedError
+
+    def budget_name(self, rail: Guardrail) -> str:
+        raise NotImplementedError
+
+    def probes(
+        self, rail: Guardrail, threshold: float, ctx: FixtureContext
+    ) -> tuple[float | None, float | None]:
+        return threshold * (1 + PROBE), threshold * (1 - PROBE)
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        """`variant` fails `value` times the budget's share of its requests."""
+        budget = rail.options["budget"]
+        if not 0 < value * budget < 1:
+            return None
+        smallest = budget * (1 - PROBE)
+        total = 10 ** max(5, math.ceil(math.log10(MIN_FAILED / smallest)))
+        bad = round(value * budget * total)
+        window = parse_duration("1h")  # the value shown is the long window's
+        bound = rail.options["bound"]
+        if bound is None:
+            found = ctx.requests(variant, total, bad)
+            ratio = _error_ratio(ctx, total, bad, window, None)
+        else:
+            found = ctx.histogram(variant, [(bound, total - bad), (bound * 2, total)])
+            everything = rate(total, window)
+            ratio = (everything - rate(total - bad, window)) / everything
+        return Fixture(found, {variant: ratio / budget}, {variant: ctx.out_labels(variant)})
+
+    def expected_record(
+        self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
+    ) -> list[tuple[dict[str, str], float]] | None:
+        if rule.meaning[:1] != ("slo",):
+            return None
+        variants = [v for v in ctx.names if not rail.variants or v in rail.variants]
+        if rule.meaning[1] == "ratio":
+            window = rule.meaning[2]
+            if rule.record != self.ratio_name(rail, ctx.metrics, window):
+                return None
+            found = []
+            for v in variants:
+                ratio = self._healthy_ratio(rail, ctx, healthy, v, window, healthy.at)
+                if ratio is None:
+                    return None
+                found.append(({**rule.labels, **ctx.out_labels(v)}, ratio))
+            return found
+        if rule.labels.get("slo") != rail.options["slo"] or rule.record != self.budget_name(rail):
+            return None
+        found = []
+        for v in variants:
+            ratios = [
+                self._healthy_ratio(rail, ctx, healthy, v, BUDGET_WINDOW, t)
+                for t in range(STEP, int(healthy.at) + 1, STEP)
+            ]
+            if any(r is None for r in ratios):
+                return None
+            mean = avg_over_time([r for r in ratios if r is not None])
+            found.append(({**rule.labels, **ctx.out_labels(v)}, 1 - mean / rail.options["budget"]))
+        return found
+
+    def _healthy_ratio(
+        self, rail: Guardrail, ctx: FixtureContext, healthy: Healthy, variant: str,
+        window: str, at: float,
+    ) -> float | None:  # fmt: skip
+        w = parse_duration(window)
+        bound = rail.options["bound"]
+        if bound is None:
+            return _error_ratio(ctx, healthy.requests[variant], healthy.errors[variant], w, at)
+        counts = dict(healthy.buckets)
+        if bound not in counts or not healthy.buckets:
+            return None  # the healthy histogram has no such bucket
+        everything = rate(healthy.buckets[-1][1], w, at)
+        return (everything - rate(counts[bound], w, at)) / everything
+
+
+def _error_ratio(
+    ctx: FixtureContext, total: float, bad: float, window: float, at: float | None
+) -> float:
+    """Failed among all requests, as the ratio rule computes it from `ctx.requests`."""
+    requests = ctx.metrics.requests
+    assert requests is not None
+    if requests.error_selector:
+        errors = rate(bad, window, at) if bad else 0.0
+        return errors / (rate(total - bad, window, at) + errors)
+    return (rate(bad, window, at) if bad else 0.0) / rate(total, window, at)
