@@ -62,8 +62,8 @@ def test_an_availability_slo_needs_failed_requests_and_a_latency_slo_a_histogram
     assert "a latency SLO needs `metrics.latency`" in error
 
 
-def test_a_variant_label_cannot_take_the_slo_labels() -> None:
-    for label in ("slo", "burn_window"):
+def test_a_variant_label_cannot_take_the_labels_analyses_set() -> None:
+    for label in ("slo", "burn_window", "metric"):
         found = errors(edit("variantLabel: model_name", f"variantLabel: {label}"), ALERTING)
         assert any("is one monogen or Prometheus sets itself" in e for e in found), found
 

@@ -134,6 +134,9 @@ CUSTOM = "accuracy: {}\n    customMetrics: [{alert: ConfidenceLow, %s, warning: 
         # found by attacking the analysis kinds
         ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [model_name]", "the variant label"),
         ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [namespace]", "set by the experiment"),
+        # `metric` names what missing-data and comparison alerts are about
+        ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [metric]", "sets itself"),
+        ("accuracy: {}", "accuracy: {}\n    missingData: {metrics: []}", "watches no metric"),
         ("accuracy: {}", CUSTOM % "gauge: {name: c, selector: {k: []}}", "gauge.selector.k"),
         (
             "accuracy: {}",

@@ -54,6 +54,12 @@ class MissingData(PresenceKind):
     def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
         known = declared(ctx.metrics)
         names = [key for key, _ in known]
+        if spec.metrics == []:
+            ctx.err(
+                (*ctx.path, "metrics"),
+                "an empty list watches no metric",
+                "leave `metrics` out to watch every declared metric, or remove `missingData`",
+            )
         for i, key in enumerate(spec.metrics or ()):
             if key not in names:
                 ctx.err((*ctx.path, "metrics", i), f"{key!r} is not a declared metric", "")

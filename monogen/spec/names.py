@@ -12,8 +12,9 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from monogen.compile.naming import OVERVIEW
 
-# Labels monogen sets on every alert (and `le`/`quantile`, which histograms and summaries
-# own): a spec may not use them as a variant, feature or type label.
+# Labels monogen sets on alerts (`slo`, `burn_window` and `metric` on those of analyses),
+# and `le`/`quantile`, which histograms and summaries own: a spec may not use them as a
+# variant, feature, type or `by` label.
 RESERVED_LABELS = frozenset(
     {
         "experiment",
@@ -25,6 +26,7 @@ RESERVED_LABELS = frozenset(
         "quantile",
         "slo",
         "burn_window",
+        "metric",
     }
 )
 # Experiment names that derived names use for monogen's own files and dashboards.
