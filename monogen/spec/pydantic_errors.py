@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from monogen.spec.errors import SpecError, dotted
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.names import EMAIL_PATTERN
+from monogen.spec.secrets import shown as quoted
 
 # Patterns are the contract, but users should read words, not regular expressions.
 _PATTERN_WORDS = {
@@ -147,7 +148,7 @@ def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
-    shown = repr(value) if isinstance(value, str | int | float | bool) or value is None else None
+    shown = quoted(value) if isinstance(value, str | int | float | bool) or value is None else None
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
         return f"expected {words}, got {shown}"
@@ -186,4 +187,4 @@ def _type_name(value: Any) -> str:
         return "a list"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"text {value!r}"
+    return f"text {quoted(value)}"

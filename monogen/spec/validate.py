@@ -20,6 +20,7 @@ from monogen.spec.experiment import Experiment, ExperimentSpec
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
+from monogen.spec.secrets import HINT, find_secrets
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
 
@@ -55,7 +56,7 @@ def validate(documents: list[Document]) -> Specs:
     alertings: list[AlertingDoc] = []
     for doc in documents:
         model = _kind_model(doc, errors)
-        if model is None:
+        if model is None or _refuse_secrets(doc, errors):
             continue
         try:
             spec = model.model_validate(doc.data)
@@ -84,6 +85,17 @@ def validate(documents: list[Document]) -> Specs:
         tuple(sorted(experiments, key=lambda e: e.name)),
         tuple(sorted(alertings, key=lambda a: a.spec.metadata.team)),
     )
+
+
+def _refuse_secrets(doc: Document, errors: list[SpecError]) -> bool:
+    """A secret anywhere in a spec is an error at its position, never quoted back; the
+    document is not validated further (pydantic's messages would quote it)."""
+    found = find_secrets(doc.data)
+    for path, what in found:
+        errors.append(
+            SpecError(doc.where(path), f"{what}: secrets never go in specs", dotted(path), HINT)
+        )
+    return bool(found)
 
 
 def _kind_model(doc: Document, errors: list[SpecError]) -> type[BaseModel] | None:

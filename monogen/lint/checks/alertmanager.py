@@ -22,6 +22,7 @@ from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
+from monogen.spec.secrets import shown
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -203,7 +204,7 @@ def webhook_url(f: LintFile) -> Iterator[Hit]:
         if not url:
             yield Hit("missing URL in webhook config", path)
         elif not urlsplit(url).scheme or not urlsplit(url).netloc:
-            yield Hit(f"unsupported URL {url!r}", (*path, "url"))
+            yield Hit(f"unsupported URL {shown(url)}", (*path, "url"))
 
 
 def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:

@@ -1,0 +1,82 @@
+"""Secrets never reach the output or a message: a URL that is a credential (a webhook),
+or that carries a user, a password or a token, is refused wherever a spec writes it, with
+the `*File` hint, and no command quotes it back."""
+
+from __future__ import annotations
+
+import pytest
+
+from monogen.spec.secrets import secret_in
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
+from tests.test_validate import ALERTING, edit
+
+SECRET = "Zq9SECRETvalue"  # must appear in no output
+
+
+def receiver(integration: str) -> str:
+    return edit(
+        "    slack-mlops:\n",
+        f"    leaky:\n      {integration}\n    slack-mlops:\n",
+        ALERTING,
+    )
+
+
+CASES = [
+    # every integration, every URL-bearing field; Slack's URL recognised in any field
+    ("alerting", receiver(f'slack: {{apiUrlFile: "https://hooks.slack.com/services/T0/B0/{SECRET}", channel: "#x"}}'), "a Slack webhook URL"),
+    ("alerting", receiver(f'webhook: {{url: "https://hooks.slack.com/services/T0/B0/{SECRET}"}}'), "a Slack webhook URL"),
+    ("alerting", receiver(f'pagerduty: {{routingKeyFile: /etc/am/pd, url: "https://user:{SECRET}@events.pagerduty.com/v2/enqueue"}}'), "user name or password"),
+    ("alerting", receiver(f'pagerduty: {{routingKeyFile: /etc/am/pd, url: "https://events.pagerduty.com/v2/enqueue?token={SECRET}"}}'), "in its query (token=…)"),
+    ("alerting", receiver(f'webhook: {{url: "https://hooks.example.com/x#access_token={SECRET}"}}'), "in its fragment"),
+    ("alerting", receiver(f'webhook: {{url: "https://discord.com/api/webhooks/1/{SECRET}"}}'), "a Discord webhook URL"),
+    ("alerting", receiver(f'email: {{to: "https://hooks.slack.com/services/T0/B0/{SECRET}"}}'), "a Slack webhook URL"),
+    ("experiment", edit("runbookUrl: https://runbooks.example.com/demo", f"runbookUrl: https://bob:{SECRET}@runbooks.example.com/demo", MINIMAL_EXPERIMENT), "user name or password"),
+    ("experiment", edit("  runbookUrl:", f'  description: "see https://hooks.slack.com/services/T0/B0/{SECRET}"\n  runbookUrl:', MINIMAL_EXPERIMENT), "a Slack webhook URL"),
+    ("experiment", edit("grafanaUrl: https://grafana.example.com", f"grafanaUrl: https://grafana.example.com/?api_key={SECRET}", MINIMAL_EXPERIMENT), "api_key=…"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("which", "text", "message"), CASES)
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_secrets_are_refused_and_never_echoed(
+    write_spec, tmp_path, which: str, text: str, message: str, command: str
+) -> None:
+    other = MINIMAL_EXPERIMENT if which == "alerting" else ALERTING
+    write_spec(text, "leaky.yaml")
+    specs = write_spec(other, "other.yaml")
+    out = tmp_path / "out"
+    args = [command, str(specs)] + (["-o", str(out)] if command == "build" else [])
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "leaky.yaml:" in result.stderr and message in result.stderr, result.stderr
+    assert "secrets never go in specs" in result.stderr
+    assert "apiUrlFile" in result.stderr  # the hint names the *File keys
+    assert SECRET not in result.stdout + result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://grafana.example.com/d/abc/x?orgId=1&var-model=baseline&from=now-6h",
+        "https://runbooks.example.com/ml/fraud#slo-error-budget-burn",
+        "https://events.eu.pagerduty.com/v2/enqueue",
+        "https://seldon.example.com/experiments/fraud-detector-ab?keyboard=1",
+    ],
+)
+def test_ordinary_urls_are_not_secrets(url: str) -> None:
+    assert secret_in(url) is None
+
+
+def test_a_pydantic_message_never_quotes_a_secret(write_spec) -> None:
+    """A secret where a type is wrong (a number expected) is still not quoted."""
+    leaky = edit(
+        "trafficSplit: {tolerance: 5}",
+        f'trafficSplit: {{tolerance: "https://hooks.slack.com/services/T0/B0/{SECRET}"}}',
+        MINIMAL_EXPERIMENT,
+    )
+    specs = write_spec(leaky, "leaky.yaml")
+    write_spec(ALERTING, "alerting.yaml")
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert SECRET not in result.stdout + result.stderr
