@@ -163,7 +163,9 @@ def test_routing_references_and_secrets() -> None:
         "{apiUrl: https://hooks.slack.com/services/T/B/X,",
     )
     found = errors(literal)
-    assert any("unknown key 'apiUrl'" in m and "secrets never go in specs" in m for m in found)
+    assert any(
+        "a Slack webhook URL: secrets never go in specs" in m and "apiUrlFile" in m for m in found
+    )
     as_file = ALERTING.replace("/etc/alertmanager/secrets/pd-mlops", "0123456789abcdef")
     assert "expected an absolute path to a file on the Alertmanager host" in errors(as_file)[0]
 

@@ -44,6 +44,9 @@ def test_a_range_across_midnight_is_split_as_the_user_means(tmp_path) -> None:
     [
         ('times: [{start: "08:00", end: "08:00"}]', "the range 08:00-08:00 is empty"),
         ("location: America/New_Yrok", "unknown time zone 'America/New_Yrok'; did you mean"),
+        # the operator's AlertmanagerConfig has no time zone: it would read these in UTC
+        ("location: Europe/Berlin", "cannot reach an operator-managed Alertmanager"),
+        ("location: Asia/Kolkata", "write the times in UTC"),
         ('daysOfMonth: ["32"]', "days are 1 to 31"),
         ('daysOfMonth: ["0"]', "days are 1 to 31"),
         ('daysOfMonth: ["20:10"]', "runs backwards"),

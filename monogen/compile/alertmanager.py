@@ -17,6 +17,7 @@ from monogen.spec.alerting import (
     Receiver,
     SlackConfig,
     TimeInterval,
+    TimeRange,
     WebhookConfig,
 )
 from monogen.spec.validate import AlertingDoc, ExperimentDoc
@@ -82,6 +83,18 @@ def compile_alertmanager(
         templates=(f"{TEMPLATE_DIR}/*.tmpl",),
         owners=owners,
     )
+
+
+def split_times(times: list[TimeRange]) -> list[tuple[str, str]]:
+    """(start, end) ranges as Alertmanager reads them: a range across midnight is two."""
+    return [
+        (start, end)
+        for t in times
+        for start, end in (
+            [(t.start, t.end)] if t.start < t.end else [(t.start, "24:00"), ("00:00", t.end)]
+        )
+        if start != end
+    ]
 
 
 def interval_name(team: str, name: str) -> str:
@@ -195,12 +208,7 @@ def _interval(interval: TimeInterval) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if interval.times:
         out["times"] = [
-            {"start_time": start, "end_time": end}
-            for t in interval.times
-            for start, end in (
-                [(t.start, t.end)] if t.start < t.end else [(t.start, "24:00"), ("00:00", t.end)]
-            )
-            if start != end
+            {"start_time": start, "end_time": end} for start, end in split_times(interval.times)
         ]
     if interval.weekdays:
         out["weekdays"] = list(interval.weekdays)

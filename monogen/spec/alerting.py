@@ -5,6 +5,7 @@ Secrets never appear in a spec: receivers name files on the Alertmanager host th
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from typing import Annotated, Literal, TypeVar
 
@@ -117,6 +118,10 @@ WeekdayRange = Annotated[
 ]
 
 
+_A_SUMMER_DAY = datetime.datetime(2026, 7, 1)
+_A_WINTER_DAY = datetime.datetime(2026, 1, 1)
+
+
 class TimeInterval(SpecModel):
     weekdays: list[WeekdayRange] = Field(default_factory=list)
     times: list[TimeRange] = Field(default_factory=list)
@@ -127,7 +132,7 @@ class TimeInterval(SpecModel):
         default_factory=list
     )
     location: str | None = Field(
-        None, description="IANA time zone, e.g. Europe/Berlin (default: UTC)."
+        None, description="UTC, or a zone always at UTC (e.g. Etc/UTC): times are UTC."
     )
 
     @field_validator("location")
@@ -143,6 +148,14 @@ class TimeInterval(SpecModel):
             close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), 1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"unknown time zone {name!r}{hint}") from None
+        if zoneinfo.ZoneInfo(name).utcoffset(_A_SUMMER_DAY) or zoneinfo.ZoneInfo(name).utcoffset(
+            _A_WINTER_DAY
+        ):
+            raise ValueError(
+                f"time zone {name!r} cannot reach an operator-managed Alertmanager: the "
+                "AlertmanagerConfig monogen writes for each team has no time zone (its "
+                "intervals are read in UTC); write the times in UTC and leave `location` out"
+            )
         return name
 
     @field_validator("days_of_month")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from monogen.compile import naming
-from monogen.compile.alertmanager import team_matcher
+from monogen.compile.alertmanager import interval_name, split_times, team_matcher
 from monogen.model.alertmanager import InhibitRule, Route
 from monogen.model.build import Compiled
-from monogen.spec.alerting import Smtp
+from monogen.spec.alerting import AlertingSpec, Smtp, TimeInterval
+from monogen.targets.alertmanager import template_bodies, variant_labels
 from monogen.targets.base import Artifact, Target
 from monogen.targets.prometheus_operator import MANAGED_BY
 
@@ -34,11 +35,14 @@ def alertmanager_config(
     route: Route,
     receivers: list[dict[str, Any]],
     inhibit: list[InhibitRule],
-    smtp: Smtp | None,
+    spec: AlertingSpec,
 ) -> dict[str, Any]:
-    """A Prometheus Operator `AlertmanagerConfig` holding one team's routes and receivers.
-    The operator scopes it to alerts from its namespace; secrets are Secret references."""
-    return {
+    """A Prometheus Operator `AlertmanagerConfig` holding one team's routes, receivers,
+    inhibition and time intervals. The operator scopes it to alerts from its namespace;
+    secrets are Secret references; interval names are the team's own (the operator
+    prefixes them)."""
+    names = {interval_name(team, n): n for n in spec.time_intervals}
+    manifest: dict[str, Any] = {
         "apiVersion": "monitoring.coreos.com/v1alpha1",
         "kind": "AlertmanagerConfig",
         "metadata": {
@@ -47,8 +51,8 @@ def alertmanager_config(
             "labels": {**MANAGED_BY, "monogen.dev/team": team},
         },
         "spec": {
-            "route": _route(route, receivers[0]["name"]),
-            "receivers": [_crd_receiver(r, smtp) for r in receivers],
+            "route": _route(route, receivers[0]["name"], names),
+            "receivers": [_crd_receiver(r, spec.smtp) for r in receivers],
             "inhibitRules": [
                 {
                     "sourceMatch": _matchers(rule.source),
@@ -59,9 +63,37 @@ def alertmanager_config(
             ],
         },
     }
+    if spec.time_intervals:
+        manifest["spec"]["muteTimeIntervals"] = [
+            {"name": name, "timeIntervals": [_interval(i) for i in spec.time_intervals[name]]}
+            for name in sorted(spec.time_intervals)
+        ]
+    return manifest
 
 
-def _route(route: Route, fallback: str) -> dict[str, Any]:
+def _interval(interval: TimeInterval) -> dict[str, Any]:
+    """A time interval in the CRD's shape (camelCase, day ranges as numbers); a range
+    across midnight is split as in the plain configuration."""
+    out: dict[str, Any] = {}
+    if interval.times:
+        out["times"] = [
+            {"startTime": start, "endTime": end} for start, end in split_times(interval.times)
+        ]
+    if interval.weekdays:
+        out["weekdays"] = list(interval.weekdays)
+    if interval.days_of_month:
+        out["daysOfMonth"] = [_day_range(text) for text in interval.days_of_month]
+    if interval.months:
+        out["months"] = list(interval.months)
+    return out
+
+
+def _day_range(text: str) -> dict[str, int]:
+    start, _, end = text.partition(":")
+    return {"start": int(start), "end": int(end or start)}
+
+
+def _route(route: Route, fallback: str, names: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {"receiver": route.receiver or fallback}
     if route.matchers:
         out["matchers"] = _matchers(route.matchers)
@@ -77,8 +109,14 @@ def _route(route: Route, fallback: str) -> dict[str, Any]:
     for key, camel in durations:
         if getattr(route, key):
             out[camel] = getattr(route, key)
+    for key, camel in (
+        ("mute_time_intervals", "muteTimeIntervals"),
+        ("active_time_intervals", "activeTimeIntervals"),
+    ):
+        if getattr(route, key):
+            out[camel] = [names[n] for n in getattr(route, key)]
     if route.routes:
-        out["routes"] = [_route(r, out["receiver"]) for r in route.routes]
+        out["routes"] = [_route(r, out["receiver"], names) for r in route.routes]
     return out
 
 
@@ -144,6 +182,16 @@ def _crd_pagerduty(c: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _inline_templates(value: Any, inline: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return inline.get(value, value)
+    if isinstance(value, dict):
+        return {k: _inline_templates(v, inline) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inline_templates(v, inline) for v in value]
+    return value
+
+
 class AlertmanagerOperator(Target):
     name = "alertmanager-operator"
 
@@ -152,6 +200,10 @@ class AlertmanagerOperator(Target):
         if config is None:
             return []
         by_name = {r["name"]: r for r in config.receivers}
+        # an operator-managed Alertmanager loads no template files: the configs carry
+        # the templates' text where the plain configuration names them
+        bodies = template_bodies(variant_labels(compiled))
+        inline = {f'{{{{ template "{name}" . }}}}': body for name, body in bodies.items()}
         team_routes = {route.matchers[0][2]: route for route in config.route.routes}
         artifacts = []
         for doc in compiled.specs.alertings:
@@ -160,8 +212,9 @@ class AlertmanagerOperator(Target):
             receivers = [by_name[name] for name in sorted(doc.spec.spec.receivers)]
             inhibit = [r for r in config.inhibit_rules if team_matcher(team) in r.source]
             manifest = alertmanager_config(
-                team, meta.namespace, team_routes[team], receivers, inhibit, doc.spec.spec.smtp
+                team, meta.namespace, team_routes[team], receivers, inhibit, doc.spec.spec
             )
+            manifest = _inline_templates(manifest, inline)
             path = naming.alertmanager_config_path(team)
             artifacts.append(Artifact(path, manifest, "yaml", doc.source))
         return artifacts
