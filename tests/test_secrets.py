@@ -80,3 +80,17 @@ def test_a_pydantic_message_never_quotes_a_secret(write_spec) -> None:
     result = invoke("validate", str(specs))
     assert result.exit_code == 2
     assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/etc/am/PD_KEY", "/etc/alertmanager/secrets/Team_Secrets/key", "/run/secrets/.pd-key"],
+)
+def test_a_secret_file_must_name_a_kubernetes_secret(path: str) -> None:
+    """The operator output refers to the file as key of a Secret: a name the API server
+    refuses would break `kubectl apply`, so the spec is refused first."""
+    from tests.test_validate import errors
+
+    text = ALERTING.replace("/etc/alertmanager/secrets/pd-mlops", path)
+    found = errors(MINIMAL_EXPERIMENT, text)
+    assert any("is not a Kubernetes name" in e and e.startswith("f1.yaml:") for e in found), found

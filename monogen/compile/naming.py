@@ -87,3 +87,13 @@ def k8s_name(kind: str, name: str) -> str:
     """`monogen-<name>` (`monogen-dashboard-<name>` for dashboards): names are DNS labels
     of at most 63 characters, so these stay valid object names (at most 253)."""
     return f"monogen-{kind}-{name}" if kind else f"monogen-{name}"
+
+
+def secret_of(path: str) -> tuple[str, str]:
+    """The Kubernetes Secret (name, key) behind a secret file: the Prometheus Operator
+    mounts Secret `<name>` at /etc/alertmanager/secrets/<name>/<key>; other paths map to
+    name = key = the file's name."""
+    parts = path.strip("/").split("/")
+    if len(parts) == 5 and parts[:3] == ["etc", "alertmanager", "secrets"]:
+        return parts[3], parts[4]
+    return parts[-1], parts[-1]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from monogen.compile.naming import OVERVIEW
+from monogen.compile.naming import OVERVIEW, secret_of
 
 # Labels monogen sets on alerts (`slo`, `burn_window` and `metric` on those of analyses),
 # and `le`/`quantile`, which histograms and summaries own: a spec may not use them as a
@@ -35,6 +35,7 @@ MANAGED_LABEL_PREFIXES = ("monogen.dev/", "app.kubernetes.io/managed-by")
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
@@ -82,9 +83,17 @@ def _label_value_text(text: str) -> str:
 
 def _secret_path(path: str) -> str:
     parts = path.split("/")
-    if any(p in (".", "..") for p in parts) or "//" in path:
+    if any(p in (".", "..") for p in parts) or "//" in path or path.endswith("/"):
         raise ValueError(
-            "expected a plain absolute path: `.`, `..` and empty segments are not allowed"
+            "expected a plain absolute path to a file: `.`, `..` and empty segments are not "
+            "allowed"
+        )
+    name, key = secret_of(path)
+    if len(name) > 253 or not _DNS_SUBDOMAIN.match(name) or not _SECRET_KEY.match(key):
+        raise ValueError(
+            f"for the Prometheus Operator this file is key {key!r} of Secret {name!r}, which "
+            "is not a Kubernetes name: write /etc/alertmanager/secrets/<secret>/<key> (the "
+            "secret lower-case letters, digits, '-' and '.'), or name the file so"
         )
     return path
 

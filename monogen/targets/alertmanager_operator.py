@@ -16,13 +16,8 @@ from monogen.targets.prometheus_operator import MANAGED_BY
 
 
 def secret_ref(path: str) -> dict[str, str]:
-    """The Kubernetes Secret behind a secret file: the Prometheus Operator mounts Secret
-    `<name>` at /etc/alertmanager/secrets/<name>/<key>; other paths map to name = key =
-    the file's name."""
-    parts = path.strip("/").split("/")
-    if len(parts) == 5 and parts[:3] == ["etc", "alertmanager", "secrets"]:
-        return {"name": parts[3], "key": parts[4]}
-    return {"name": parts[-1], "key": parts[-1]}
+    name, key = naming.secret_of(path)
+    return {"name": name, "key": key}
 
 
 def _matchers(matchers: tuple[tuple[str, str, str], ...]) -> list[dict[str, str]]:
