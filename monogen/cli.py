@@ -147,10 +147,12 @@ def _build_into(output: Path, loaded: Specs, inputs: str) -> None:
 @specs_argument
 @reports_errors
 def validate(specs: tuple[Path, ...]) -> None:
-    """Load and validate SPECS without compiling them."""
-    from monogen.pipeline import load
+    """Load and validate SPECS, and check every alert reaches its team's receivers: every
+    check `build` makes before writing (validate ok means build ok)."""
+    from monogen.pipeline import compile_targets, load
 
     loaded = load(list(specs))
+    compile_targets(loaded)
     click.echo(
         f"ok: {len(loaded.experiments)} experiment(s), {len(loaded.alertings)} alerting spec(s)",
         err=True,

@@ -226,9 +226,25 @@ def test_an_alert_routed_nowhere_fails_the_build_with_a_position() -> None:
     ), found
 
 
-def test_a_team_without_routing_fails_the_build() -> None:
+def test_a_team_without_routing_is_one_error_with_a_did_you_mean() -> None:
     found = errors(TEAM_A, MINIMAL_EXPERIMENT, RECSYS_EXPERIMENT)
-    assert any("no Alerting spec for team 'recsys'" in m for m in found)
+    assert found == [
+        "f2.yaml:5:9: error: team 'recsys' has no Alerting spec: none of this experiment's "
+        "alerts would reach a receiver (at metadata.team)\n"
+        "  hint: add an Alerting spec for team 'recsys' with routes for its alerts"
+    ]
+    typo = RECSYS_EXPERIMENT.replace("team: recsys", "team: mlop")
+    (found,) = errors(TEAM_A, TEAM_B, MINIMAL_EXPERIMENT, typo)
+    assert "team 'mlop' has no Alerting spec" in found and "did you mean 'mlops'?" in found
+
+
+def test_validate_runs_every_check_build_runs(write_spec) -> None:
+    """validate ok means build ok: route coverage included."""
+    specs = write_spec(TEAM_A.replace("severity: warning", "severity: warn"), "routing.yaml")
+    write_spec(MINIMAL_EXPERIMENT, "exp.yaml")
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert "reaches no receiver" in result.stderr and "nothing written" not in result.stderr
 
 
 def test_routes_command_prints_the_table_and_flags_lost_alerts(write_spec) -> None:

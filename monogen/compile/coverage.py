@@ -7,6 +7,7 @@ the root's catch-all receiver, or a receiver of another team.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from monogen.compile.alertmanager import UNROUTED
@@ -89,19 +90,31 @@ def coverage_errors(
 ) -> list[SpecError]:
     by_name = {e.name: e for e in experiments}
     errors = []
+    for exp in experiments:  # a team without routing: one error, not one per alert
+        team = exp.spec.metadata.team
+        if team not in teams and any(r.problem and r.experiment == exp.name for r in rows):
+            close = difflib.get_close_matches(team, sorted(teams), n=1)
+            errors.append(
+                SpecError(
+                    exp.doc.where(("metadata", "team")),
+                    f"team {team!r} has no Alerting spec: none of this experiment's alerts "
+                    "would reach a receiver",
+                    "metadata.team",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"add an Alerting spec for team {team!r} with routes for its alerts",
+                )
+            )
     for row in rows:
-        if not row.problem:
-            continue
         exp = by_name[row.experiment]
         team = exp.spec.metadata.team
+        if not row.problem or team not in teams:
+            continue
         variant = f", variant {row.variant}" if row.variant else ""
-        if team not in teams:
-            hint = f"no Alerting spec for team {team!r}: add one with routes for its alerts"
-        else:
-            hint = (
-                f"add a route for severity={row.severity} to the Alerting spec of team "
-                f"{team!r}, or a catch-all route without matchers"
-            )
+        hint = (
+            f"add a route for severity={row.severity} to the Alerting spec of team "
+            f"{team!r}, or a catch-all route without matchers"
+        )
         errors.append(
             SpecError(
                 exp.doc.where(("metadata", "team")),
