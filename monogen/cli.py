@@ -253,10 +253,21 @@ def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     default=None,
     help="pyproject.toml or .monogen.yaml (default: found upwards from here).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["rules", "alertmanager", "dashboard"]),
+    default=None,
+    help="Read every file as this kind (default: told by its content).",
+)
 @click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
 @reports_errors
 def lint(
-    paths: tuple[Path, ...], fmt: str, fail_on: str, config_path: Path | None, list_checks: bool
+    paths: tuple[Path, ...],
+    fmt: str,
+    fail_on: str,
+    config_path: Path | None,
+    kind: str | None,
+    list_checks: bool,
 ) -> None:
     """Lint Prometheus rule files, PrometheusRule manifests, Alertmanager configs and Grafana
     dashboards (files or directories), generated or hand-written."""
@@ -280,16 +291,9 @@ def lint(
         raise click.UsageError("give files or directories to lint (or --list)")
     found = config_path or lint_config.find(Path.cwd())
     config = lint_config.load(found, set(checks))
-    result = lint_paths(list(paths), config)
+    result = lint_paths(list(paths), config, kind)
     for problem in result.unreadable:
         click.echo(f"error: cannot read {problem}", err=True)
-    named = {str(p) for p in paths}
-    for skipped in result.skipped:
-        if skipped in named:  # files found in directories are skipped quietly
-            click.echo(
-                f"note: {skipped}: not a rule file, Alertmanager config or dashboard; skipped",
-                err=True,
-            )
     if fmt == "markdown":
         raise click.UsageError("--format markdown goes with --list")
     if fmt == "auto":
@@ -310,7 +314,12 @@ def lint(
         f"above {fail_on}",
         err=True,
     )
-    if result.unreadable or (result.files == 0 and not result.findings):
+    if linted == 0 and not result.findings and not result.unreadable:
+        click.echo(
+            "error: no rule file, PrometheusRule, Alertmanager config or dashboard found",
+            err=True,
+        )
+    if result.unreadable or (linted == 0 and not result.findings):
         sys.exit(EXIT_BAD_INPUT)
     if counted:
         sys.exit(EXIT_FINDINGS)

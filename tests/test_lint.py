@@ -268,3 +268,37 @@ def test_rule_scoped_checks_see_one_rule_at_a_time(
     monkeypatch.setattr(run, "PARALLEL_LINES", 1)
     monkeypatch.setattr(run, "CHUNK_RULES", 1)
     assert [lint_text(t, case["file"], LintConfig(), {}) for t in texts] == serial
+
+
+def test_a_named_file_of_no_kind_is_an_error_and_kind_names_one(tmp_path: Path) -> None:
+    """promtool and amtool reject these files; a typo must not pass CI as 'skipped'."""
+    (tmp_path / "typo.yaml").write_text("group:\n  - name: x\n")
+    (tmp_path / "am.yaml").write_text("global:\n  resolve_timeout: 5m\n")
+    (tmp_path / "empty.yaml").write_text("")
+    named = [str(tmp_path / n) for n in ("typo.yaml", "am.yaml", "empty.yaml")]
+    result = invoke("lint", *named, "--format", "json")
+    assert result.exit_code == 1
+    found = {(Path(f["file"]).name, f["check"]) for f in json.loads(result.stdout)}
+    assert found == {(n, "file/unknown-kind") for n in ("typo.yaml", "am.yaml", "empty.yaml")}
+    assert "--kind" in result.stdout
+    forced = invoke("lint", "--kind", "alertmanager", str(tmp_path / "am.yaml"), "--format", "json")
+    assert [f["check"] for f in json.loads(forced.stdout)] == ["alertmanager/root-route"]
+    forced = invoke("lint", "--kind", "rules", str(tmp_path / "typo.yaml"), "--format", "json")
+    assert [f["check"] for f in json.loads(forced.stdout)] == ["rules/unknown-field"]
+    # found in a directory, such files are not lint's business: skipped quietly
+    assert invoke("lint", str(tmp_path)).exit_code == 2  # nothing linted at all
+
+
+def test_fifos_and_devices_are_refused_not_read(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "monogen", "lint", "/dev/zero", str(fifo)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("not a regular file") == 2

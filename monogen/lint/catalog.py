@@ -11,6 +11,7 @@ def all_checks() -> dict[str, Check]:
         alertmanager,
         alerts,
         dashboards,
+        files,
         promql,
         routing,
         rules,

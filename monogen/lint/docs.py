@@ -6,6 +6,7 @@ from monogen.lint.catalog import all_checks
 
 KIND_TITLES = {
     "any": "Every file",
+    "unknown": "Files of no kind monogen lints (named on the command line)",
     "rules": "Prometheus rule files and PrometheusRule manifests",
     "alertmanager": "Alertmanager configuration",
     "dashboard": "Grafana dashboards",

@@ -32,7 +32,7 @@ class Hit:
 @dataclass(frozen=True)
 class Check:
     id: str  # family/name, stable forever
-    kind: str  # rules | alertmanager | dashboard
+    kind: str  # rules | alertmanager | dashboard | unknown (a file of no kind) | any
     severity: Severity
     summary: str
     run: Callable[[LintFile], Iterable[Hit]]

@@ -29,9 +29,12 @@ class LintResult:
     sources: dict[str, list[str]] = field(default_factory=dict)  # lines, for reporters
 
 
-def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
+def lint_paths(paths: list[Path], config: LintConfig, kind: str | None = None) -> LintResult:
+    """Lint files and directories; `kind` forces how every document is read. A file found
+    in a directory that is no kind monogen lints is skipped; one named is an error."""
     result = LintResult()
     shared: dict[str, Any] = {}
+    named = set(paths)
     for path in discover(paths):
         try:
             units = read(path)
@@ -42,12 +45,24 @@ def lint_paths(paths: list[Path], config: LintConfig) -> LintResult:
         if units:
             result.sources[str(path)] = units[0].lines
         for unit in units:
-            if unit.kind == "unknown":
+            if kind is not None and unit.kind != "broken" and unit.doc is not None:
+                unit.kind, unit.root = forced(unit, kind)
+            if unit.kind == "unknown" and path not in named:
                 result.skipped.append(str(path))
                 continue
             result.findings.extend(lint_unit(unit, config, shared))
     result.findings.sort()
     return result
+
+
+def forced(unit: LintFile, kind: str) -> tuple[str, PathKey]:
+    """The kind `--kind` names, and where its data starts (a PrometheusRule's spec)."""
+    data = unit.doc.data if unit.doc is not None else None
+    if kind == "rules" and isinstance(data, dict) and data.get("kind") == "PrometheusRule":
+        return kind, ("spec",)
+    if kind == "dashboard" and isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
+        return kind, ("dashboard",)
+    return kind, ()
 
 
 def lint_text(text: str, name: str, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:

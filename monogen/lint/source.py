@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,12 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def read(path: Path) -> list[LintFile]:
-    """Every lintable document of a file; raises OSError for unreadable files."""
-    size = path.stat().st_size
+    """Every lintable document of a file; raises OSError for unreadable files, and for
+    FIFOs and devices (`/dev/zero` never ends; a FIFO may never open)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError("not a regular file (a directory, FIFO, device or socket)")
+    size = info.st_size
     if size > MAX_FILE_BYTES * 16:
         raise OSError(f"{path}: {size} bytes is more than monogen lints")
     text = path.read_bytes().decode("utf-8", errors="replace")

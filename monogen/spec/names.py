@@ -85,8 +85,7 @@ def _secret_path(path: str) -> str:
     parts = path.split("/")
     if any(p in (".", "..") for p in parts) or "//" in path or path.endswith("/"):
         raise ValueError(
-            "expected a plain absolute path to a file: `.`, `..` and empty segments are not "
-            "allowed"
+            "expected a plain absolute path to a file: `.`, `..` and empty segments are not allowed"
         )
     name, key = secret_of(path)
     if len(name) > 253 or not _DNS_SUBDOMAIN.match(name) or not _SECRET_KEY.match(key):
