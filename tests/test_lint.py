@@ -302,3 +302,28 @@ def test_fifos_and_devices_are_refused_not_read(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.count("not a regular file") == 2
+
+
+@pytest.mark.parametrize("levels", [200, 1_000, 100_000])
+def test_deeply_nested_promql_gives_a_result_not_a_crash(tmp_path: Path, levels: int) -> None:
+    """promtool accepts 100,000 parentheses; the lint answers quickly, never with a
+    RecursionError (exit 70) or a segfault (exit -11)."""
+    import subprocess
+    import sys
+
+    expr = "(" * levels + "up" + ")" * levels
+    path = tmp_path / "deep.yaml"
+    path.write_text(f"groups:\n- name: g\n  rules:\n  - record: x:y:z\n    expr: {expr}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "monogen", "lint", str(path), "--format", "json"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout)
+    if levels <= 256:
+        assert found == []
+    else:
+        (finding,) = found
+        assert (
+            finding["severity"] == "warning" and f"nests {levels} levels deep" in finding["message"]
+        )

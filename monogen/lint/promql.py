@@ -8,10 +8,40 @@ from typing import Any
 
 import promql_parser
 
+MAX_DEPTH = 256  # deeper nesting is refused before the parser sees it
+TOO_DEEP = "too deep"
+
+
+def depth(expr: str) -> int:
+    """How deep brackets nest in `expr`, outside string literals."""
+    deepest = level = 0
+    quote = ""
+    escaped = False
+    for ch in expr:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote != "`":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            level += 1
+            deepest = max(deepest, level)
+        elif ch in ")]}":
+            level -= 1
+    return deepest
+
 
 @lru_cache(maxsize=100_000)
 def parse(expr: str) -> tuple[Any, str]:
-    """(tree, "") or (None, error message)."""
+    """(tree, "") or (None, error message); (None, TOO_DEEP) past MAX_DEPTH levels of
+    nesting: the parser's recursion would exhaust the stack (and memory) long before
+    promtool's does."""
+    if depth(expr) > MAX_DEPTH:
+        return None, TOO_DEEP
     try:
         return promql_parser.parse(expr), ""
     except Exception as exc:  # the parser raises plain ValueErrors and friends
@@ -34,9 +64,12 @@ def children(node: Any) -> list[Any]:
 
 
 def walk(node: Any) -> Iterator[Any]:
-    yield node
-    for child in children(node):
-        yield from walk(child)
+    """Every node, depth first, parents before children (without recursion)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))
 
 
 def unwrap(node: Any) -> Any:

@@ -15,6 +15,7 @@ from monogen.lint.source import LintFile
 from monogen.spec.quantities import parse_duration
 
 ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
@@ -158,7 +159,14 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
         expr = text(rule.get("expr"))
         if expr:
             tree, error = pq.parse(expr)
-            if tree is None:
+            if error == pq.TOO_DEEP:
+                yield Hit(
+                    f"the expression nests {pq.depth(expr)} levels deep; monogen checks "
+                    f"expressions up to {pq.MAX_DEPTH} levels and has not checked this one",
+                    (*path, "expr"),
+                    severity=WARNING,
+                )
+            elif tree is None:
                 yield Hit(f"could not parse expression: {error}", (*path, "expr"))
 
 
