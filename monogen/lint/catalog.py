@@ -13,6 +13,7 @@ def all_checks() -> dict[str, Check]:
         dashboards,
         promql,
         routing,
+        rulers,
         rules,
     )
 
