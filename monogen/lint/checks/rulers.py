@@ -22,7 +22,7 @@ PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\[\]-]*$")
     Severity.ERROR,
     "A ruler's own fields hold what it reads: Thanos' `partial_response_strategy` (warn or "
     "abort), Mimir's `namespace`, `source_tenants` and `query_offset`, vmalert's "
-    "`concurrency`, `type`, `labels` and `params`.",
+    "`concurrency`, `type` (prometheus), `labels` and `params`.",
     parity="thanos rule, mimirtool rules load, vmalert -dryRun: invalid group fields",
 )
 def ruler_field(f: LintFile) -> Iterator[Hit]:
@@ -57,7 +57,9 @@ def _concurrency(value: Any) -> str:
 
 
 def _type(value: Any) -> str:
-    return "" if value in ("prometheus", "graphite") else f"{value!r}: want prometheus or graphite"
+    # vmalert also takes graphite groups, but their expressions are not PromQL: monogen
+    # lints (and writes) only PromQL
+    return "" if value == "prometheus" else f"{value!r}: monogen lints `type: prometheus` only"
 
 
 def _labels(value: Any) -> str:
