@@ -12,6 +12,7 @@ import yaml
 from monogen.lint.config import LintConfig
 from monogen.lint.finding import Severity
 from monogen.lint.run import lint_paths
+from monogen.spec.loader import discover
 from tests.conftest import GENERATED, MINIMAL_EXPERIMENT, SPECS, invoke, run_tool
 
 CORPUS = Path(__file__).parent / "lint" / "corpus" / "rulers" / "victoriametrics"
@@ -27,10 +28,12 @@ def dry_run(path: Path) -> tuple[bool, str]:
 
 def test_every_example_experiment_has_a_victoriametrics_file() -> None:
     experiments = sorted(
-        yaml.safe_load(p.read_text())["metadata"]["name"]
-        for p in SPECS.rglob("*.yaml")
-        if "kind: Experiment" in p.read_text()
+        doc["metadata"]["name"]
+        for path in discover(SPECS)
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc["kind"] == "Experiment"
     )
+    assert len(experiments) >= 4
     assert [p.name for p in GENERATED_VM] == [f"{e}.rules.yaml" for e in experiments]
 
 
