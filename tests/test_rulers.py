@@ -250,3 +250,26 @@ def test_every_ruler_has_a_dialect() -> None:
     from monogen.spec.project import ENGINES as CONFIGURED
 
     assert set(CONFIGURED) == set(ENGINES) == set(DIALECTS) - {"prometheus"}
+
+
+def test_build_refuses_a_ruler_file_its_engine_would_reject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monogen.targets.victoriametrics_ruler import VictoriaMetricsRuler
+
+    def with_keep_firing_for(self, exp, rules) -> dict:  # a compiler bug
+        data = rules.to_dict()
+        data["groups"][-1]["rules"][0]["keep_firing_for"] = "5m"
+        return data
+
+    monkeypatch.setattr(VictoriaMetricsRuler, "rule_file", with_keep_firing_for)
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "demo.yaml").write_text(MINIMAL_EXPERIMENT)
+    (specs / ".monogen.yaml").write_text("rulers: [victoriametrics]\n")
+    out = tmp_path / "out"
+    result = invoke("build", str(specs), "-o", str(out))
+    assert result.exit_code == 1
+    assert "rulers/victoriametrics/demo-ab.rules.yaml:" in result.stderr
+    assert "unknown field 'keep_firing_for' in rule: vmalert reads no such field" in result.stderr
+    assert not out.exists()
