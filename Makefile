@@ -35,17 +35,20 @@ $(DEV): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(RUNTIME)
 
-# promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages.
+# promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages;
+# vmalert and victoria-metrics (the scaled engine of the ruler tests) from victoria-metrics.
+TOOL_PACKAGES := prometheus prometheus-alertmanager victoria-metrics
 tools:
-	@if command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1; then \
+	@if command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
+		&& command -v vmalert >/dev/null 2>&1 && command -v victoria-metrics >/dev/null 2>&1; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing promtool and amtool (Debian prometheus, prometheus-alertmanager)"; \
+		echo "installing promtool, amtool, vmalert and victoria-metrics (Debian $(TOOL_PACKAGES))"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends prometheus prometheus-alertmanager >/dev/null; \
+			--no-install-recommends $(TOOL_PACKAGES) >/dev/null; \
 	else \
-		echo "WARNING: promtool/amtool missing and not installable here (need root + apt-get);" \
-			"tests that need them will skip" >&2; \
+		echo "WARNING: promtool/amtool/vmalert/victoria-metrics missing and not installable" \
+			"here (need root + apt-get); tests that need them will skip" >&2; \
 	fi
 
 clean:

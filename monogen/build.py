@@ -15,7 +15,7 @@ from monogen.lint.finding import Finding
 from monogen.model.build import Compiled
 from monogen.output.render import serialise
 from monogen.output.write import Files, with_marker
-from monogen.targets.base import Artifact
+from monogen.targets.base import Artifact, Target
 from monogen.targets.registry import TARGETS
 
 PARALLEL_FROM = 64  # experiments; below this, starting processes costs more than it saves
@@ -82,7 +82,7 @@ def _experiment(index: int) -> Output:
     compiled, lint = _JOB
     exp = compiled.specs.experiments[index]
     rules = compiled.rules[exp.name]
-    artifacts = [a for target in TARGETS for a in target.experiment(exp, rules)]
+    artifacts = [a for target in _targets(compiled) for a in target.experiment(exp, rules)]
     return _finish(artifacts, lint)
 
 
@@ -90,7 +90,13 @@ def _shared() -> Output:
     """The files that draw on every spec: overview dashboard, provisioning, Alertmanager."""
     assert _JOB is not None
     compiled, lint = _JOB
-    return _finish([a for target in TARGETS for a in target.shared(compiled)], lint)
+    return _finish([a for target in _targets(compiled) for a in target.shared(compiled)], lint)
+
+
+def _targets(compiled: Compiled) -> list[Target]:
+    """The registered targets as the project configures them (rulers only when named)."""
+    configured = (target.for_project(compiled.specs.project) for target in TARGETS)
+    return [target for target in configured if target is not None]
 
 
 def _finish(artifacts: list[Artifact], lint: bool) -> Output:
@@ -127,6 +133,9 @@ def target_files(compiled: Compiled, experiment: str, names: set[str]) -> Files:
     exp = next(e for e in compiled.specs.experiments if e.name == experiment)
     rules = compiled.rules[experiment]
     artifacts = [
-        a for target in TARGETS if target.name in names for a in target.experiment(exp, rules)
+        a
+        for target in _targets(compiled)
+        if target.name in names
+        for a in target.experiment(exp, rules)
     ]
     return {a.path: serialise(a.data, a.format, a.source) for a in artifacts}

@@ -276,6 +276,7 @@ def lint(
     from monogen.lint.catalog import all_checks
     from monogen.lint.finding import Severity
     from monogen.lint.run import lint_paths
+    from monogen.spec import config_file
 
     checks = all_checks()
     if list_checks:
@@ -289,7 +290,7 @@ def lint(
         return
     if not paths:
         raise click.UsageError("give files or directories to lint (or --list)")
-    found = config_path or lint_config.find(Path.cwd())
+    found = config_path or config_file.find(Path.cwd())
     config = lint_config.load(found, set(checks))
     result = lint_paths(list(paths), config, kind)
     for problem in result.unreadable:

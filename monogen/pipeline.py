@@ -4,6 +4,7 @@ text. No stage writes here: the CLI hands the text to output/write.py."""
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 
 from monogen.build import Output, render, render_parts
@@ -12,13 +13,26 @@ from monogen.compile.coverage import coverage_errors, route_table
 from monogen.compile.rules import compile_rules
 from monogen.model.build import Compiled
 from monogen.output.write import Files
+from monogen.spec import config_file, project
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
 from monogen.spec.validate import Specs, validate
 
 
 def load(paths: list[Path]) -> Specs:
-    return validate(load_paths(paths))
+    """The validated specs with the project's configuration (every error of both at once)."""
+    errors = []
+    try:
+        config = project.load(config_file.find_for_specs(paths))
+    except SpecErrors as exc:
+        errors, config = exc.errors, project.Project()
+    try:
+        specs = validate(load_paths(paths))
+    except SpecErrors as exc:
+        raise SpecErrors([*errors, *exc.errors]) from None
+    if errors:
+        raise SpecErrors(errors)
+    return replace(specs, project=config)
 
 
 def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:

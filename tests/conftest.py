@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests that need promtool or amtool call `tool()`: under
+"""Shared fixtures. Tests that need promtool, amtool or vmalert call `tool()`: under
 MONOGEN_REQUIRE_TOOLS=1 (set by .ci/run) a missing tool fails the test; elsewhere it skips,
 and the skip reason says what to install."""
 
@@ -21,14 +21,17 @@ GENERATED = ROOT / "generated"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+# The Debian packages of the tools that do not come from prometheus and
+# prometheus-alertmanager.
+PACKAGES = {"vmalert": "victoria-metrics package", "victoria-metrics": "victoria-metrics package"}
+
+
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    message = (
-        f"{name} not found: install Debian's prometheus and prometheus-alertmanager "
-        "packages (make test does this as root)"
-    )
+    package = PACKAGES.get(name, "prometheus and prometheus-alertmanager packages")
+    message = f"{name} not found: install Debian's {package} (make test does this as root)"
     if os.environ.get("MONOGEN_REQUIRE_TOOLS") == "1":
         pytest.fail(f"MONOGEN_REQUIRE_TOOLS=1 but {message}")
     warnings.warn(message, stacklevel=2)

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from monogen.output import write
+from monogen.spec.loader import discover
 from tests.conftest import MINIMAL_EXPERIMENT, ROOT, SPECS, invoke
 
 
@@ -164,7 +165,7 @@ def test_schema_accepts_every_example_and_rejects_typos() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     documents = [
         doc
-        for path in sorted(SPECS.rglob("*.yaml"))
+        for path in discover(SPECS)  # the spec files (not specs/.monogen.yaml)
         for doc in yaml.safe_load_all(path.read_text())
         if doc
     ]

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from monogen.output.write import write_tree
-from monogen.pipeline import compile_specs, load
 from tests.conftest import tool
 from tests.servers import HttpSink, free_port, process, wait_for
+from tests.stacks import alertmanager, collapse_pages_once, write_generated
 
 EXPERIMENT = """\
 apiVersion: monogen/v1
@@ -39,21 +38,6 @@ spec:
   runbookUrl: https://runbooks.example.com/e2e
   grafanaUrl: https://grafana.example.com
 """
-ROUTING = """\
-apiVersion: monogen/v1
-kind: Alerting
-metadata: {{name: e2e, team: e2e}}
-spec:
-  receivers:
-    e2e-pager: {{pagerduty: {{routingKeyFile: {secrets}/pd-key, url: "{pd_url}"}}}}
-    e2e-chat: {{slack: {{apiUrlFile: {secrets}/slack-url, channel: "#e2e"}}}}
-  routes:
-    - {{match: {{severity: critical}}, receivers: [e2e-pager]}}
-    - {{match: {{severity: warning}}, receivers: [e2e-chat]}}
-  defaults: {{groupWait: 1s, groupInterval: 1s, repeatInterval: 1h}}
-"""
-
-
 SRM_EXPERIMENT = """\
 apiVersion: monogen/v1
 kind: Experiment
@@ -82,52 +66,33 @@ def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
     from prometheus_client import start_http_server
 
     prometheus = tool("prometheus")
-    alertmanager = tool("prometheus-alertmanager")
+    tool("prometheus-alertmanager")
     exporter_port = free_port()
     server, _thread = start_http_server(exporter_port, addr="127.0.0.1", registry=registry)
-    secrets = tmp_path / "secrets"
-    secrets.mkdir()
     try:
         with HttpSink() as sink:
-            (secrets / "pd-key").write_text("e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0\n")
-            (secrets / "slack-url").write_text(sink.url("/slack") + "\n")
-            specs = tmp_path / "specs"
-            specs.mkdir()
-            (specs / "exp.yaml").write_text(experiment)
-            (specs / "routing.yaml").write_text(
-                ROUTING.format(secrets=secrets, pd_url=sink.url("/pagerduty"))
-            )
-            out = tmp_path / "generated"
-            write_tree(out, compile_specs(load([specs])))
+            out = write_generated(tmp_path, experiment, sink)
             rule_files = sorted((out / "prometheus/rules").glob("*.yaml"))
-            am_port, prom_port = free_port(), free_port()
-            prom_config = tmp_path / "prometheus.yml"
-            prom_config.write_text(
-                "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                f"rule_files: {[str(p) for p in rule_files]}\n"
-                "alerting:\n  alertmanagers:\n"
-                f"    - static_configs: [{{targets: ['127.0.0.1:{am_port}']}}]\n"
-                "scrape_configs:\n  - job_name: exporter\n"
-                f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
-            )
-            am_args = [
-                alertmanager,
-                f"--config.file={out}/alertmanager/alertmanager.yaml",
-                f"--storage.path={tmp_path / 'am-data'}",
-                f"--web.listen-address=127.0.0.1:{am_port}",
-                "--cluster.listen-address=",
-            ]
-            prom_args = [
-                prometheus,
-                f"--config.file={prom_config}",
-                f"--storage.tsdb.path={tmp_path / 'prom-data'}",
-                f"--web.listen-address=127.0.0.1:{prom_port}",
-            ]
-            with (
-                process(am_args, tmp_path / "am.log", f"http://127.0.0.1:{am_port}/-/ready"),
-                process(prom_args, tmp_path / "prom.log", f"http://127.0.0.1:{prom_port}/-/ready"),
-            ):
-                yield sink
+            with alertmanager(tmp_path, out) as am_port:
+                prom_port = free_port()
+                prom_config = tmp_path / "prometheus.yml"
+                prom_config.write_text(
+                    "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                    f"rule_files: {[str(p) for p in rule_files]}\n"
+                    "alerting:\n  alertmanagers:\n"
+                    f"    - static_configs: [{{targets: ['127.0.0.1:{am_port}']}}]\n"
+                    "scrape_configs:\n  - job_name: exporter\n"
+                    f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
+                )
+                prom_args = [
+                    prometheus,
+                    f"--config.file={prom_config}",
+                    f"--storage.tsdb.path={tmp_path / 'prom-data'}",
+                    f"--web.listen-address=127.0.0.1:{prom_port}",
+                ]
+                ready = f"http://127.0.0.1:{prom_port}/-/ready"
+                with process(prom_args, tmp_path / "prom.log", ready):
+                    yield sink
     finally:
         server.shutdown()
         server.server_close()
@@ -146,28 +111,7 @@ def test_exporter_prometheus_alertmanager(tmp_path: Path) -> None:
     for variant in ("baseline-predictor", "enhanced-predictor"):
         accuracy.labels("seldon", variant).set(90)
     with stack(tmp_path, EXPERIMENT, registry) as sink:
-        # Healthy: scraped and evaluated for a while, nobody is notified.
-        time.sleep(6)
-        assert sink.received == []
-
-        # The treatment collapses below the critical line (and the warning one).
-        accuracy.labels("seldon", "enhanced-predictor").set(40)
-        wait_for(lambda: sink.posts("/pagerduty"), 45, "the page")
-        time.sleep(3)  # room for a wrongly uninhibited warning to arrive
-        (page,) = sink.posts("/pagerduty")
-        assert page["event_action"] == "trigger"
-        assert "ModelAccuracyDegraded in e2e-ab" in page["payload"]["summary"]
-        details = page["payload"]["custom_details"]["firing"]
-        assert "Accuracy of variant enhanced-predictor is below 50% in experiment e2e-ab" in details
-        assert "is 40.0%" in details
-        assert sink.posts("/slack") == [], "the warning should be inhibited"
-
-        # Recovery resolves the page.
-        accuracy.labels("seldon", "enhanced-predictor").set(90)
-        wait_for(lambda: len(sink.posts("/pagerduty")) >= 2, 45, "the resolution")
-        resolved = sink.posts("/pagerduty")[1]
-        assert resolved["event_action"] == "resolve"
-        assert sink.posts("/slack") == []
+        collapse_pages_once(sink, accuracy.labels("seldon", "enhanced-predictor").set)
 
 
 def test_sample_ratio_mismatch_pages(tmp_path: Path) -> None:

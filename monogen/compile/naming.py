@@ -57,6 +57,17 @@ def rule_file_path(experiment: str) -> str:
     return f"prometheus/rules/{experiment}.rules.yaml"
 
 
+def ruler_file_path(engine: str, experiment: str) -> str:
+    """A scaled-out ruler's copy of the experiment's rules (the directory names the
+    dialect `monogen lint` reads it in)."""
+    return f"rulers/{engine}/{experiment}.rules.yaml"
+
+
+def mimir_namespace(experiment: str) -> str:
+    """The Mimir (and Cortex) ruler namespace of an experiment's groups: one each."""
+    return experiment
+
+
 def test_file_path(experiment: str) -> str:
     return f"prometheus/tests/{experiment}.test.yaml"
 

@@ -14,6 +14,7 @@ def all_checks() -> dict[str, Check]:
         files,
         promql,
         routing,
+        rulers,
         rules,
     )
 

@@ -4,6 +4,7 @@
 disable = ["promql/regex-redundant"]
 scrape-interval = "15s"
 severities = ["critical", "warning", "info"]
+dialects = {"thanos-rules/*.yaml" = "thanos"}   # path glob → rule file dialect
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 import yaml
 
+from monogen.lint.dialects import DIALECTS
 from monogen.spec.errors import Position, SpecError, SpecErrors
 from monogen.spec.quantities import parse_duration
 
-KEYS = {"disable", "scrape-interval", "severities"}
+KEYS = {"disable", "scrape-interval", "severities", "dialects"}
 
 
 @dataclass(frozen=True)
@@ -26,22 +28,6 @@ class LintConfig:
     disable: frozenset[str] = frozenset()
     settings: dict[str, Any] = field(default_factory=dict)
     source: str = ""
-
-
-def find(start: Path) -> Path | None:
-    for folder in [start, *start.parents]:
-        for name in (".monogen.yaml", "pyproject.toml"):
-            candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
-                return candidate
-    return None
-
-
-def _has_table(path: Path) -> bool:
-    try:
-        return "monogen" in tomllib.loads(path.read_text()).get("tool", {})
-    except (tomllib.TOMLDecodeError, OSError):
-        return False
 
 
 def load(path: Path | None, known: set[str]) -> LintConfig:
@@ -80,6 +66,23 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
             errors.append(f"scrape-interval: {exc}")
     if "severities" in raw:
         settings["severities"] = [str(s) for s in raw["severities"]]
+    if "dialects" in raw:
+        settings["dialects"] = _dialects(raw["dialects"], errors)
     if errors:
         raise SpecErrors([SpecError(Position(str(path)), e) for e in errors])
     return LintConfig(frozenset(disable), settings, str(path))
+
+
+def _dialects(raw: Any, errors: list[str]) -> dict[str, str]:
+    """`dialects`: path glob → the dialect of the rule files it matches."""
+    if not isinstance(raw, dict):
+        errors.append(
+            "`dialects` must map path globs to dialects, e.g. {'thanos/*.yaml': 'thanos'}"
+        )
+        return {}
+    for pattern, name in raw.items():
+        if name not in DIALECTS:
+            errors.append(
+                f"unknown dialect {name!r} for {pattern!r} (known: {', '.join(sorted(DIALECTS))})"
+            )
+    return {str(k): str(v) for k, v in raw.items() if v in DIALECTS}

@@ -14,6 +14,7 @@ from typing import Any
 from monogen.lint.catalog import all_checks
 from monogen.lint.checks._rules_shape import rules
 from monogen.lint.config import LintConfig
+from monogen.lint.dialects import dialect_for
 from monogen.lint.finding import Finding
 from monogen.lint.registry import Check
 from monogen.lint.source import LintFile, detect, discover, parse, read
@@ -99,6 +100,7 @@ _SHARE: _Share | None = None  # what the forked process sees
 
 def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> list[Finding]:
     unit.settings = config.settings
+    unit.dialect = dialect_for(unit.path, config.settings.get("dialects", {}))
     unit.shared = shared
     checks = [c for c in _checks_for(unit.kind) if c.id not in config.disable]
     if unit.kind == "rules" and len(unit.lines) >= PARALLEL_LINES and _can_fork():

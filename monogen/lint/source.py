@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monogen.lint.dialects import PROMETHEUS, Dialect
 from monogen.spec.errors import Position, SpecErrors
 from monogen.spec.loader import MAX_FILE_BYTES, Document, PathKey, load_text
 
@@ -30,6 +31,7 @@ class LintFile:
     disabled_file: set[str] = field(default_factory=set)
     disabled_at: dict[int, set[str]] = field(default_factory=dict)  # comment line → ids
     settings: dict[str, Any] = field(default_factory=dict)  # from the lint configuration
+    dialect: Dialect = PROMETHEUS  # which ruler reads it (rule files)
     shared: dict[str, Any] = field(default_factory=dict)  # one run's state across files
     memo: dict[str, Any] = field(default_factory=dict)  # what several checks derive alike
     _spans: list[tuple[int, int]] | None = None

@@ -61,10 +61,12 @@ class RuleGroup:
     rules: tuple[RecordingRule | AlertingRule, ...]
     interval: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The group; `options` are a ruler's own group fields, written before the rules."""
         out: dict[str, Any] = {"name": self.name}
         if self.interval:
             out["interval"] = self.interval
+        out.update(options or {})
         out["rules"] = [r.to_dict() for r in self.rules]
         return out
 
@@ -78,8 +80,9 @@ class RuleFile:
     k8s_labels: dict[str, str]
     groups: tuple[RuleGroup, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"groups": [g.to_dict() for g in self.groups]}
+    def to_dict(self, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The rule file; `options` go into every group (a ruler's own group fields)."""
+        return {"groups": [g.to_dict(options) for g in self.groups]}
 
     @property
     def alerts(self) -> list[AlertingRule]:

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from monogen import __version__
+from monogen.spec.config_file import find_for_specs
 from monogen.spec.loader import discover, display_path
 
 STAMP_PREFIX = "monogen-"
@@ -35,6 +36,9 @@ def code_digest() -> str:
 
 def inputs_digest(roots: list[Path]) -> str:
     digest = hashlib.sha256(code_digest().encode())
+    config = find_for_specs(roots)  # the project's configuration (rulers) shapes the output
+    if config is not None:
+        digest.update(b"config\0" + config.read_bytes() + b"\0")
     for root in roots:
         if not root.exists():
             return ""

@@ -3,6 +3,7 @@ pydantic cannot express (traffic sums, references, units), then cross-document c
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from monogen.spec.base import API_VERSION
 from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
 from monogen.spec.experiment import Experiment, ExperimentSpec
 from monogen.spec.loader import Document, PathKey
+from monogen.spec.project import Project
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
 from monogen.spec.secrets import HINT, find_secrets
@@ -48,6 +50,7 @@ class AlertingDoc:
 class Specs:
     experiments: tuple[ExperimentDoc, ...]
     alertings: tuple[AlertingDoc, ...]
+    project: Project = dataclasses.field(default_factory=Project)  # the build's configuration
 
 
 def validate(documents: list[Document]) -> Specs:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from monogen.compile import naming
 from monogen.model.build import Compiled
 from monogen.model.rules import RuleFile
+from monogen.spec.project import Project
 from monogen.spec.validate import ExperimentDoc
 
 Format = Literal["yaml", "json", "text"]
@@ -27,9 +29,14 @@ class Artifact:
 
 
 class Target:
-    """One artifact set. Override either or both methods."""
+    """One artifact set. Override either or both methods (and `for_project` for a target
+    the project's configuration turns on or shapes)."""
 
     name: str = ""
+
+    def for_project(self, project: Project) -> Target | None:
+        """This target as the project configures it; None when it is not wanted."""
+        return self
 
     def experiment(self, exp: ExperimentDoc, rules: RuleFile) -> list[Artifact]:
         """The files of one experiment."""
@@ -38,3 +45,27 @@ class Target:
     def shared(self, compiled: Compiled) -> list[Artifact]:
         """The files that draw on every spec."""
         return []
+
+
+class RulerTarget(Target):
+    """A scaled-out ruler's copy of each experiment's rules, under `rulers/<engine>/`,
+    written only when the project's configuration names the engine (`rulers:`)."""
+
+    engine: str = ""  # the key under `rulers:`, the directory and the lint dialect
+
+    def __init__(self, options: Any = None) -> None:
+        self.options = options  # the engine's options from the project configuration
+
+    def for_project(self, project: Project) -> Target | None:
+        options = getattr(project.rulers, self.engine)
+        return None if options is None else type(self)(options)
+
+    def experiment(self, exp: ExperimentDoc, rules: RuleFile) -> list[Artifact]:
+        if self.options is None:
+            return []
+        path = naming.ruler_file_path(self.engine, exp.name)
+        return [Artifact(path, self.rule_file(exp, rules), "yaml", rules.source, lint=True)]
+
+    def rule_file(self, exp: ExperimentDoc, rules: RuleFile) -> dict[str, Any]:
+        """The file's data, with the engine's own fields (self.options)."""
+        raise NotImplementedError

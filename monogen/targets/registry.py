@@ -6,9 +6,12 @@ from monogen.targets.alertmanager import Alertmanager
 from monogen.targets.alertmanager_operator import AlertmanagerOperator
 from monogen.targets.base import Target
 from monogen.targets.grafana_dashboards import GrafanaDashboards
+from monogen.targets.mimir_ruler import MimirRuler
 from monogen.targets.prometheus_operator import PrometheusOperator
 from monogen.targets.prometheus_rules import PrometheusRules
 from monogen.targets.promtool_tests import PromtoolTests
+from monogen.targets.thanos_ruler import ThanosRuler
+from monogen.targets.victoriametrics_ruler import VictoriaMetricsRuler
 
 TARGETS: tuple[Target, ...] = (
     PrometheusRules(),
@@ -17,4 +20,7 @@ TARGETS: tuple[Target, ...] = (
     GrafanaDashboards(),
     Alertmanager(),
     AlertmanagerOperator(),
+    ThanosRuler(),  # the rulers: only when the project's configuration names them
+    MimirRuler(),
+    VictoriaMetricsRuler(),
 )

@@ -7,9 +7,6 @@ from typing import Any
 
 from monogen.lint.source import LintFile
 
-GROUP_FIELDS = {"name", "interval", "limit", "rules"}
-RULE_FIELDS = {"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
-
 
 def groups(f: LintFile) -> Iterator[tuple[int, dict[str, Any]]]:
     data = f.data

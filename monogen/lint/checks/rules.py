@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from monogen.lint import gotemplate
 from monogen.lint import promql as pq
-from monogen.lint.checks._rules_shape import GROUP_FIELDS, RULE_FIELDS, groups, rules, text
+from monogen.lint.checks._rules_shape import groups, rules, text
+from monogen.lint.dialects import readers_of
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
@@ -78,22 +79,39 @@ def schema(f: LintFile) -> Iterator[Hit]:
     "rules/unknown-field",
     "rules",
     ERROR,
-    "Every key is one Prometheus knows.",
-    parity="promtool: field X not found in type rulefmt.*",
+    "Every key is one the file's reader knows: Prometheus, or the ruler its dialect names "
+    "(Thanos, Mimir, vmalert).",
+    parity="promtool: field X not found in type rulefmt.*; vmalert -dryRun: unknown fields",
 )
 def unknown_field(f: LintFile) -> Iterator[Hit]:
+    dialect = f.dialect
     if isinstance(f.data, dict):
+        # a PrometheusRule's spec holds the groups alone, whoever reads them
+        fields = dialect.file_fields if not f.root else frozenset({"groups"})
         for key in f.data:
-            if key != "groups":
-                yield Hit(f"unknown field {key!r} in the rule file", (key,), key=True)
+            if key not in fields:
+                yield _unknown(f, key, "file", (key,), "the rule file")
+        for key in sorted(dialect.required - set(f.data) if not f.root else ()):
+            yield Hit(f"{dialect.reader} needs `{key}` in the rule file", ())
     for gi, group in groups(f):
         for key in group:
-            if key not in GROUP_FIELDS:
-                yield Hit(f"unknown field {key!r} in group", ("groups", gi, key), key=True)
+            if key not in dialect.group_fields:
+                yield _unknown(f, key, "group", ("groups", gi, key), "group")
     for path, rule in rules(f):
         for key in rule:
-            if key not in RULE_FIELDS:
-                yield Hit(f"unknown field {key!r} in rule", (*path, key), key=True)
+            if key not in dialect.rule_fields:
+                yield _unknown(f, key, "rule", (*path, key), "rule")
+
+
+def _unknown(f: LintFile, key: object, where: str, path: tuple[object, ...], what: str) -> Hit:
+    message = f"unknown field {key!r} in {what}: {f.dialect.reader} reads no such field"
+    others = [d for d in readers_of(str(key), where) if d != f.dialect.name]
+    if others:
+        message += (
+            f" ({', '.join(others)} does: lint such files under rulers/<engine>/ or name "
+            "their dialect in the lint configuration's `dialects`)"
+        )
+    return Hit(message, path, key=True)
 
 
 @check(

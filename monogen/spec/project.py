@@ -1,0 +1,159 @@
+"""The project's configuration for a build: `rulers:` in .monogen.yaml (or
+`[tool.monogen.rulers]` in pyproject.toml), found in the specs' directory or above it.
+
+    rulers:                       # or a list: [thanos, mimir, victoriametrics]
+      thanos: {partialResponseStrategy: abort}
+      mimir: {sourceTenants: [ml-a, ml-b], queryOffset: 1m}
+      victoriametrics: {concurrency: 2}
+
+Without one, a build writes what it always did: the plain Prometheus output only. The
+`lint:` section of the same file belongs to `monogen lint` (monogen/lint/config.py).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError
+
+from monogen.spec.base import Duration, SpecModel
+from monogen.spec.errors import Position, SpecError, SpecErrors, fail, unknown_names
+from monogen.spec.loader import Document, load_text
+from monogen.spec.names import AlertLabelName, LabelValue
+from monogen.spec.pydantic_errors import convert
+
+
+def _not_dots(tenant: str) -> str:
+    if tenant in (".", ".."):
+        raise ValueError("a tenant id may not be '.' or '..'")
+    return tenant
+
+
+# Mimir's tenant ids: at most 150 of these characters, and not '.' or '..'.
+TenantId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9!._*'()-]+$", max_length=150),
+    AfterValidator(_not_dots),
+    Field(description="A Mimir tenant id (letters, digits and !-_.*'())."),
+]
+
+
+class ThanosOptions(SpecModel):
+    partial_response_strategy: Literal["abort", "warn"] = Field(
+        "abort",
+        description="abort: a rule whose query misses a store fails (Thanos' default, safe "
+        "for alerts); warn: it is evaluated on what answered.",
+    )
+
+
+class MimirOptions(SpecModel):
+    source_tenants: tuple[TenantId, ...] = Field(
+        (), description="Federated rule groups: evaluate each group over these tenants' data."
+    )
+    query_offset: Duration | None = Field(
+        None, description="Evaluate this far in the past (Mimir's `query_offset`)."
+    )
+
+
+def _no_template(value: str) -> str:
+    if "{{" in value:
+        raise ValueError("vmalert expands templates in labels: write the value without '{{'")
+    return value
+
+
+class VictoriaMetricsOptions(SpecModel):
+    concurrency: int | None = Field(
+        None, ge=1, le=64, description="Rules of a group evaluated at once."
+    )
+    labels: dict[AlertLabelName, Annotated[LabelValue, AfterValidator(_no_template)]] = Field(
+        default_factory=dict, description="Labels vmalert adds to every generated series."
+    )
+    params: dict[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")],
+        tuple[Annotated[str, StringConstraints(min_length=1)], ...],
+    ] = Field(default_factory=dict, description="URL parameters of every query, e.g. nocache.")
+
+
+class Rulers(SpecModel):
+    thanos: ThanosOptions | None = None
+    mimir: MimirOptions | None = None
+    victoriametrics: VictoriaMetricsOptions | None = None
+
+
+ENGINES: tuple[str, ...] = tuple(Rulers.model_fields)
+
+
+class Project(SpecModel):
+    rulers: Rulers = Field(default_factory=Rulers)
+    lint: Any = None  # `monogen lint`'s section, validated there
+
+
+def load(path: Path | None) -> Project:
+    """The validated configuration (the default when there is none); SpecErrors with
+    file:line:column positions otherwise."""
+    if path is None:
+        return Project()
+    shown = _shown(path)
+    doc = _document(path, shown)
+    data = dict(doc.data)
+    errors: list[SpecError] = []
+    if "rulers" in data:
+        data["rulers"] = _rulers_mapping(data["rulers"], doc, errors)
+    try:
+        project = Project.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(
+            convert(exc, Document(shown, shown, 0, data, doc.key_marks, doc.value_marks), Project)
+        )
+    if errors:
+        raise SpecErrors(errors)
+    return project
+
+
+def _rulers_mapping(value: Any, doc: Document, errors: list[SpecError]) -> Any:
+    """`[thanos, mimir]` → `{thanos: {}, mimir: {}}`; `thanos:` with no options → `{}`."""
+    if isinstance(value, list):
+        names = [str(v) for v in value]
+        for index, message, hint in unknown_names(names, list(ENGINES), "ruler"):
+            errors.append(SpecError(doc.where(("rulers", index)), message, "rulers", hint))
+        return {name: {} for name in names if name in ENGINES}
+    if isinstance(value, dict):
+        return {k: ({} if v is None else v) for k, v in value.items()}
+    return value
+
+
+def _document(path: Path, shown: str) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as exc:
+        raise fail(Position(shown), f"cannot read the project configuration: {exc}") from None
+    if path.suffix == ".toml":
+        return _toml_document(text, shown)
+    docs = load_text(text, shown)
+    if not docs:
+        return Document(shown, shown, 0, {})
+    if len(docs) > 1:
+        raise fail(docs[1].where(()), "the project configuration is one YAML document")
+    return docs[0]
+
+
+def _toml_document(text: str, shown: str) -> Document:
+    """TOML carries no positions: errors point at the `[tool.monogen...]` table."""
+    try:
+        data = tomllib.loads(text).get("tool", {}).get("monogen", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(Position(shown), f"invalid TOML: {exc}") from None
+    line = next(
+        (n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("[tool.monogen")),
+        1,
+    )
+    return Document(shown, shown, 0, data, {}, {(): (line, 1)})
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,89 @@
+"""Generated monitoring on loopback for the end-to-end tests: an experiment and its team's
+routing compiled into a temporary tree (receivers pointing at a local stand-in), and a
+real Alertmanager running the generated configuration."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from monogen.output.write import write_tree
+from monogen.pipeline import compile_specs, load
+from tests.conftest import tool
+from tests.servers import HttpSink, free_port, process, wait_for
+
+ROUTING = """\
+apiVersion: monogen/v1
+kind: Alerting
+metadata: {{name: e2e, team: e2e}}
+spec:
+  receivers:
+    e2e-pager: {{pagerduty: {{routingKeyFile: {secrets}/pd-key, url: "{pd_url}"}}}}
+    e2e-chat: {{slack: {{apiUrlFile: {secrets}/slack-url, channel: "#e2e"}}}}
+  routes:
+    - {{match: {{severity: critical}}, receivers: [e2e-pager]}}
+    - {{match: {{severity: warning}}, receivers: [e2e-chat]}}
+  defaults: {{groupWait: 1s, groupInterval: 1s, repeatInterval: 1h}}
+"""
+
+
+def write_generated(tmp_path: Path, experiment: str, sink: HttpSink, project: str = "") -> Path:
+    """Compile `experiment` and the e2e team's routing (PagerDuty and Slack receivers
+    delivering to `sink`) with the project configuration `project`; the output tree."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "pd-key").write_text("e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0\n")
+    (secrets / "slack-url").write_text(sink.url("/slack") + "\n")
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "exp.yaml").write_text(experiment)
+    (specs / "routing.yaml").write_text(
+        ROUTING.format(secrets=secrets, pd_url=sink.url("/pagerduty"))
+    )
+    if project:
+        (specs / ".monogen.yaml").write_text(project)
+    out = tmp_path / "generated"
+    write_tree(out, compile_specs(load([specs])))
+    return out
+
+
+@contextmanager
+def alertmanager(tmp_path: Path, out: Path) -> Iterator[int]:
+    """A real Alertmanager with the generated configuration; yields its port."""
+    port = free_port()
+    args = [
+        tool("prometheus-alertmanager"),
+        f"--config.file={out}/alertmanager/alertmanager.yaml",
+        f"--storage.path={tmp_path / 'am-data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--cluster.listen-address=",
+    ]
+    with process(args, tmp_path / "am.log", f"http://127.0.0.1:{port}/-/ready"):
+        yield port
+
+
+def collapse_pages_once(sink: HttpSink, set_treatment: Callable[[float], None]) -> None:
+    """The accuracy scenario of EXPERIMENT (tests/test_end_to_end.py), whoever evaluates
+    the rules: healthy values notify nobody; the treatment's accuracy at 40% (below the
+    critical 50 and the warning 75) pages once, naming experiment and variant, with its
+    warning inhibited; back at 90% the page resolves."""
+    time.sleep(6)  # evaluated for a while
+    assert sink.received == []
+
+    set_treatment(40)
+    wait_for(lambda: sink.posts("/pagerduty"), 45, "the page")
+    time.sleep(3)  # room for a wrongly uninhibited warning to arrive
+    (page,) = sink.posts("/pagerduty")
+    assert page["event_action"] == "trigger"
+    assert "ModelAccuracyDegraded in e2e-ab" in page["payload"]["summary"]
+    details = page["payload"]["custom_details"]["firing"]
+    assert "Accuracy of variant enhanced-predictor is below 50% in experiment e2e-ab" in details
+    assert "is 40.0%" in details
+    assert sink.posts("/slack") == [], "the warning should be inhibited"
+
+    set_treatment(90)
+    wait_for(lambda: len(sink.posts("/pagerduty")) >= 2, 45, "the resolution")
+    assert sink.posts("/pagerduty")[1]["event_action"] == "resolve"
+    assert sink.posts("/slack") == []
