@@ -81,21 +81,30 @@ def main() -> None:
     help="Directory to write (replaced whole, atomically).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff if stale.")
+@click.option(
+    "--force", is_flag=True, help="Replace OUTPUT even if files were added to it by hand."
+)
 @reports_errors
-def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
+def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
     from monogen.output.stamp import inputs_digest
-    from monogen.output.write import diff_tree, is_current, stamped
+    from monogen.output.write import diff_tree, is_current, leftovers, stamped
     from monogen.pipeline import build as build_output
     from monogen.pipeline import load
 
+    if check:
+        for path in leftovers(output):
+            click.echo(
+                f"note: {path} was left by an interrupted build; the next build removes it",
+                err=True,
+            )
     inputs = inputs_digest(list(specs))
     if check and is_current(output, inputs):
         click.echo(f"{output}: up to date (unchanged since a build from these specs).", err=True)
         return
     loaded = load(list(specs))
     if not check:
-        _build_into(output, loaded, inputs)
+        _build_into(output, loaded, inputs, force)
         return
     # --check compares bytes only: the build that wrote the tree linted it already.
     files = stamped(build_output(loaded, lint=False).files, inputs)
@@ -110,7 +119,7 @@ def build(specs: tuple[Path, ...], output: Path, check: bool) -> None:
     click.echo(f"{output}: up to date ({len(files)} files).", err=True)
 
 
-def _build_into(output: Path, loaded: Specs, inputs: str) -> None:
+def _build_into(output: Path, loaded: Specs, inputs: str, force: bool) -> None:
     """Write each part of the tree as it renders, into a staging directory that replaces
     `output` only if the whole build succeeds and lints without an error."""
     from contextlib import closing
@@ -120,7 +129,9 @@ def _build_into(output: Path, loaded: Specs, inputs: str) -> None:
     from monogen.pipeline import build_parts
 
     parts = build_parts(loaded)  # compiles first: a spec error leaves no staging behind
-    staged = StagedTree(output)
+    staged = StagedTree(output, force=force)
+    for name in staged.recovered:
+        click.echo(f"note: removed {name}, left by an interrupted build", err=True)
     try:
         files: dict[str, str] = {}
         findings = []

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from monogen.output import write
+from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import discover
 from tests.conftest import MINIMAL_EXPERIMENT, ROOT, SPECS, invoke
 
@@ -91,7 +92,7 @@ def test_failure_mid_write_leaves_the_old_tree(
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(SpecErrors, match="cannot write the output: No space left on device"):
         write.write_tree(out, {"a.yaml": "a\n", "b.yaml": "b\n", "c.yaml": "c\n"})
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "specs"]

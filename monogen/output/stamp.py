@@ -55,8 +55,13 @@ def outputs_digest(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def stamp_lines(inputs: str, outputs: str) -> str:
-    return f"{STAMP_PREFIX}inputs: {inputs}\n{STAMP_PREFIX}outputs: {outputs}\n"
+def stamp_lines(inputs: str, outputs: str, files: list[str]) -> str:
+    """The stamps: digests, and the files written (so a later build can tell a file added
+    by hand from one it wrote)."""
+    return (
+        f"{STAMP_PREFIX}inputs: {inputs}\n{STAMP_PREFIX}outputs: {outputs}\n"
+        f"{STAMP_PREFIX}files: {' '.join(files)}\n"
+    )
 
 
 def unstamped(text: str) -> str:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import fcntl
 import os
 import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from monogen.spec.errors import Position, fail
@@ -24,11 +28,14 @@ def with_marker(files: Files) -> Files:
 
 
 def stamped(files: Files, inputs: str) -> Files:
-    """The files with digests of inputs and outputs added to the marker (see stamp.py)."""
+    """The files with digests of inputs and outputs, and the list of files written, added
+    to the marker (see stamp.py)."""
     from monogen.output.stamp import outputs_digest, stamp_lines
 
     body = {rel: text.encode("utf-8") for rel, text in files.items() if rel != MARKER}
-    marker = files.get(MARKER, MARKER_TEXT) + stamp_lines(inputs, outputs_digest(body))
+    marker = files.get(MARKER, MARKER_TEXT) + stamp_lines(
+        inputs, outputs_digest(body), sorted(body)
+    )
     return {**files, MARKER: marker}
 
 
@@ -47,9 +54,9 @@ def is_current(out_dir: Path, inputs: str) -> bool:
     return stamps["outputs"] == outputs_digest(body)
 
 
-def write_tree(out_dir: Path, files: Files) -> None:
+def write_tree(out_dir: Path, files: Files, *, force: bool = False) -> None:
     """Replace `out_dir` with exactly `files`; on any failure the old tree stays as it was."""
-    staged = StagedTree(out_dir)
+    staged = StagedTree(out_dir, force=force)
     try:
         staged.add(files)
         staged.commit()
@@ -58,48 +65,163 @@ def write_tree(out_dir: Path, files: Files) -> None:
         raise
 
 
+def leftovers(out_dir: Path) -> list[Path]:
+    """Staging and old trees an interrupted build left beside `out_dir`."""
+    out_dir = out_dir.absolute()
+    if not out_dir.parent.is_dir():
+        return []
+    return sorted(
+        p
+        for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.old-*")
+        for p in out_dir.parent.glob(pattern)
+        if p.is_dir()
+    )
+
+
 class StagedTree:
     """A new tree written file by file beside `out_dir`, replacing it whole on `commit`;
-    until then (and after `discard`) `out_dir` is untouched."""
+    until then (and after `discard`) `out_dir` is untouched. One build at a time writes
+    beside `out_dir` (a lock on its parent directory); what an interrupted build left there
+    is cleaned up first, a tree it had moved aside put back."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, *, force: bool = False) -> None:
         out_dir = out_dir.resolve() if out_dir.exists() else out_dir.absolute()
-        if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        self.out_dir = out_dir
+        if out_dir.exists() and not out_dir.is_dir():
             raise fail(
                 Position(str(out_dir)),
-                "output directory exists and was not written by monogen",
-                hint=f"choose an empty or new directory with -o, or add a {MARKER} file to "
-                "hand it over to monogen",
+                "the output path is a file, not a directory",
+                hint="name a directory with -o (it is created if missing)",
             )
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.out_dir = out_dir
-        self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-        self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir()
+        with _os_errors(out_dir):
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = lock_directory(out_dir.parent, out_dir)
+        try:
+            self.recovered = _recover(out_dir)
+            _check_owned(out_dir, force)
+            self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+            self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+            with _os_errors(out_dir):
+                self.staging.mkdir()
+        except BaseException:
+            os.close(self._lock)
+            raise
         self._dirs = {self.staging}
 
     def add(self, files: Files) -> None:
-        for rel, text in files.items():
-            target = self.staging / rel
-            if target.parent not in self._dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._dirs.add(target.parent)
-            target.write_bytes(text.encode("utf-8"))
+        with _os_errors(self.out_dir):
+            for rel, text in files.items():
+                target = self.staging / rel
+                if target.parent not in self._dirs:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._dirs.add(target.parent)
+                target.write_bytes(text.encode("utf-8"))
 
     def commit(self) -> None:
-        if self.out_dir.exists():
-            os.rename(self.out_dir, self.backup)
-        try:
-            os.rename(self.staging, self.out_dir)
-        except BaseException:
-            if self.backup.exists() and not self.out_dir.exists():
-                os.rename(self.backup, self.out_dir)
-            raise
+        with _os_errors(self.out_dir):
+            if self.out_dir.exists():
+                os.rename(self.out_dir, self.backup)
+            try:
+                os.rename(self.staging, self.out_dir)
+            except BaseException:
+                if self.backup.exists() and not self.out_dir.exists():
+                    os.rename(self.backup, self.out_dir)
+                raise
         shutil.rmtree(self.backup, ignore_errors=True)
+        self._unlock()
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock >= 0:
+            os.close(self._lock)
+            self._lock = -1
+
+
+LOCK_WAIT = 120.0  # seconds a build waits for another writing the same tree
+
+
+def lock_directory(directory: Path, out_dir: Path, wait: float = LOCK_WAIT) -> int:
+    """An exclusive lock on `directory` (no file of its own beside the tree); waits up to
+    `wait` seconds for another build to finish."""
+    fd = os.open(directory, os.O_RDONLY)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise fail(
+                    Position(str(out_dir)),
+                    f"another monogen build has been writing {out_dir.name} for "
+                    f"{wait:g}s; nothing written",
+                    hint="wait for it to finish, or stop it, then build again",
+                ) from None
+            time.sleep(0.05)
+
+
+def _recover(out_dir: Path) -> list[str]:
+    """Put back a tree an interrupted build had moved aside; remove what it left."""
+    found = leftovers(out_dir)
+    old = [p for p in found if ".old-" in p.name]
+    if not out_dir.exists() and old:
+        newest = max(old, key=lambda p: p.stat().st_mtime)
+        os.rename(newest, out_dir)
+        found.remove(newest)
+    for path in found:
+        shutil.rmtree(path, ignore_errors=True)
+    return [p.name for p in found]
+
+
+def _check_owned(out_dir: Path, force: bool) -> None:
+    """The tree is monogen's to replace: marked, and holding no file added by hand."""
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        return
+    marker = out_dir / MARKER
+    if not marker.exists():
+        raise fail(
+            Position(str(out_dir)),
+            "output directory exists and was not written by monogen",
+            hint=f"choose an empty or new directory with -o, or add a {MARKER} file to "
+            "hand it over to monogen",
+        )
+    from monogen.output.stamp import read_stamps
+
+    listed = read_stamps(marker).get("files")
+    if force or listed is None:  # a tree from before monogen listed its files
+        return
+    known = set(listed.split()) | {MARKER}
+    added = sorted(
+        p.relative_to(out_dir).as_posix()
+        for p in out_dir.rglob("*")
+        if p.is_file() and p.relative_to(out_dir).as_posix() not in known
+    )
+    if added:
+        shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
+        raise fail(
+            Position(str(out_dir / added[0])),
+            f"{len(added)} file(s) in {out_dir.name} were not written by monogen: {shown}",
+            hint="a build replaces the tree whole: move them out, or build with --force "
+            "to delete them",
+        )
+
+
+@contextmanager
+def _os_errors(out_dir: Path) -> Iterator[None]:
+    """A read-only or full filesystem, a missing permission: the user's to fix, exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        raise fail(
+            Position(str(out_dir)),
+            f"cannot write the output: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else ""),
+            hint="choose a writable directory with -o",
+        ) from None
 
 
 def diff_tree(out_dir: Path, files: Files) -> list[str]:

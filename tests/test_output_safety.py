@@ -1,0 +1,105 @@
+"""The output tree is never half-written, never wiped by surprise, never a crash: `-o`
+naming a file or an unwritable place, files added by hand, what a killed build left
+behind, and two builds writing one tree at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monogen.output import write
+from monogen.spec.errors import SpecErrors
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
+from tests.test_validate import ALERTING
+
+
+@pytest.fixture
+def specs(write_spec) -> Path:
+    write_spec(ALERTING, "routing.yaml")
+    return write_spec(MINIMAL_EXPERIMENT)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_output_naming_a_file_is_bad_input(specs: Path, tmp_path: Path) -> None:
+    target = tmp_path / "generated"
+    target.write_text("precious\n")
+    result = invoke("build", str(specs), "-o", str(target))
+    assert result.exit_code == 2
+    assert "the output path is a file, not a directory" in result.stderr
+    assert target.read_text() == "precious\n"
+
+
+def test_an_unwritable_output_is_bad_input_not_a_crash(specs: Path) -> None:
+    result = invoke("build", str(specs), "-o", "/proc/monogen-cannot-be-here/out")
+    assert result.exit_code == 2, result.output
+    assert "cannot write the output" in result.stderr and "nothing written" in result.stderr
+
+
+def test_files_added_by_hand_are_listed_and_kept_unless_forced(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    (out / "NOTES.md").write_text("mine\n")
+    (out / "prometheus" / "extra.yaml").write_text("groups: []\n")
+    before = tree(out)
+    refused = invoke("build", str(specs), "-o", str(out))
+    assert refused.exit_code == 2
+    assert (
+        "2 file(s) in generated were not written by monogen: NOTES.md, prometheus/extra.yaml"
+        in refused.stderr
+    )
+    assert "--force" in refused.stderr
+    assert tree(out) == before
+    forced = invoke("build", str(specs), "-o", str(out), "--force")
+    assert forced.exit_code == 0
+    assert not (out / "NOTES.md").exists() and not (out / "prometheus" / "extra.yaml").exists()
+    # a file the previous build wrote and this one does not is not "added by hand"
+    (specs / "routing.yaml").unlink()
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    assert not (out / "alertmanager").exists()
+
+
+def test_what_a_killed_build_left_is_mentioned_then_cleaned_up(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    before = tree(out)
+    # killed between moving the old tree aside and moving the new one in
+    (tmp_path / ".generated.tmp-4242").mkdir()
+    (tmp_path / ".generated.tmp-4242" / "half.yaml").write_text("gro")
+    os.rename(out, tmp_path / ".generated.old-4242")
+    check = invoke("build", str(specs), "-o", str(out), "--check")
+    assert check.exit_code == 1
+    assert check.stderr.count("left by an interrupted build") == 2
+    rebuilt = invoke("build", str(specs), "-o", str(out))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "removed .generated.tmp-4242" in rebuilt.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "specs"]
+    assert tree(out).keys() == before.keys()
+
+
+def test_two_builds_into_one_tree_take_turns(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    command = [sys.executable, "-m", "monogen", "build", str(specs), "-o", str(out)]
+    running = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in running]  # type: ignore[union-attr]
+    for p in running:
+        p.stderr.close()  # type: ignore[union-attr]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "specs"]
+    assert invoke("build", str(specs), "-o", str(out), "--check").exit_code == 0
+
+
+def test_a_build_that_cannot_get_the_lock_says_so(tmp_path: Path) -> None:
+    held = write.lock_directory(tmp_path, tmp_path / "generated")
+    try:
+        with pytest.raises(SpecErrors, match="another monogen build has been writing generated"):
+            write.lock_directory(tmp_path, tmp_path / "generated", wait=0.2)
+    finally:
+        os.close(held)
+    os.close(write.lock_directory(tmp_path, tmp_path / "generated", wait=0.2))  # free again
