@@ -85,12 +85,36 @@ def test_oversized_file_is_refused_before_parsing(
     assert "limited to 100 bytes" in caught.value.errors[0].render()
 
 
-def test_non_utf8_file(tmp_path: Path) -> None:
+def test_non_utf8_file_says_where(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_bytes(b"a: \xff\xfe\n")
+    bad.write_bytes(
+        "a: 1\nb: caf\u00e9 \xff\n".encode("latin-1").replace(b"\xe9", "\u00e9".encode())
+    )
     with pytest.raises(SpecErrors) as caught:
         load_paths([bad])
-    assert "not UTF-8" in caught.value.errors[0].render()
+    # line 2, after "b: café " (8 characters; é is two bytes)
+    assert (
+        caught.value.errors[0]
+        .render()
+        .startswith(f"{bad}:2:9: error: not UTF-8 text: byte 0xff at offset 14")
+    )
+
+
+@pytest.mark.parametrize("text", ["a:\n\tb: 1\n", "a:\n  b:\n  \tc: 1\n", "a:\n\t- 1\n"])
+def test_a_tab_in_indentation_says_so(text: str) -> None:
+    with pytest.raises(SpecErrors) as caught:
+        load_text(text, "tab.yaml")
+    rendered = caught.value.errors[0].render()
+    assert "a tab character where YAML expects spaces" in rendered, rendered
+    assert "replace the tab with spaces" in rendered
+
+
+def test_huge_numbers_are_shortened_in_messages() -> None:
+    from monogen.spec.secrets import shown
+
+    assert shown(10**60) == "1e+60 (a 61-digit number)"
+    assert shown(123) == "123"
+    assert len(shown("x" * 500)) < 80 and "(502 characters)" in shown("x" * 500)
 
 
 def test_directory_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:

@@ -138,12 +138,27 @@ def load_file(path: Path, display: str | None = None) -> list[Document]:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         raise fail(
-            Position(source), f"not UTF-8 text (byte {exc.start})", hint="save as UTF-8"
+            Position(source, line, column),
+            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+            hint="save the file as UTF-8",
         ) from None
     except OSError as exc:
         raise fail(Position(source), f"cannot read: {exc.strerror}") from None
     return load_text(text, source, display or source)
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Is there a tab at the error, or in the indentation of its line?"""
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    row = lines[line]
+    indent = row[: len(row) - len(row.lstrip(" \t"))]
+    return "\t" in indent or row[column : column + 1] == "\t"
 
 
 def load_text(
@@ -162,10 +177,12 @@ def load_text(
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
+        hint = "check indentation, colons and quoting near this position"
+        if mark and _tab_at(text, mark.line, mark.column):
+            problem, context = "a tab character where YAML expects spaces", ""
+            hint = "YAML indents with spaces only: replace the tab with spaces"
         raise fail(
-            Position(source, line, col),
-            f"invalid YAML: {problem}{context}",
-            hint="check indentation, colons and quoting near this position",
+            Position(source, line, col), f"invalid YAML: {problem}{context}", hint=hint
         ) from None
     except yaml.YAMLError as exc:
         raise fail(Position(source), f"invalid YAML: {exc}") from None

@@ -63,10 +63,19 @@ def find_secrets(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
     return [found for key, value in items for found in find_secrets(value, (*path, key))]
 
 
+LONGEST_SHOWN = 40  # characters of a number or text a message quotes
+
+
 def shown(value: Any) -> str:
-    """`value` as a message quotes it: repr, unless it holds a secret."""
+    """`value` as a message quotes it: repr, unless it holds a secret; long numbers and
+    text shortened (a 60-digit number helps nobody read the message)."""
     if isinstance(value, str):
         what = secret_in(value)
         if what:
             return f"{what} (not shown: it is a secret)"
-    return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(value)) > 15:
+        return f"{float(value):.3g} (a {len(str(abs(value)))}-digit number)"
+    text = repr(value)
+    if len(text) > LONGEST_SHOWN:
+        return f"{text[: LONGEST_SHOWN - 10]}…{text[-8:]} ({len(text)} characters)"
+    return text
