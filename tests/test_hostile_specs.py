@@ -16,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -400,3 +401,55 @@ def test_any_text_in_any_string_field(tmp_path: Path, field: tuple[tuple, bool],
     path, is_key = field
     root = Path(tempfile.mkdtemp(dir=tmp_path))
     assert_contract(root, replace_field(base_docs(), path, is_key, text))
+
+
+# --- random mistakes in any field --------------------------------------------------------
+
+
+def leaves(node: object, path: tuple = ()) -> list[tuple]:
+    """The path of every value (scalars, lists, mappings) below the top level."""
+    found = [path] if path else []
+    if isinstance(node, dict):
+        found += [p for key, value in node.items() for p in leaves(value, (*path, key))]
+    elif isinstance(node, list):
+        found += [p for i, value in enumerate(node) for p in leaves(value, (*path, i))]
+    return found
+
+
+LEAVES = [p for p in leaves(base_docs()) if len(p) > 1]  # not whole documents
+DELETE = object()
+# What people get wrong: signs, zeros, units, huge and tiny numbers, wrong types, nothing.
+MISTAKES = st.one_of(
+    st.sampled_from(
+        [DELETE, None, 0, -1, 1.5, 100, 101, 10**30, 1e-300, True, "", "0s", "0", "-5m",
+         "1y", "150%", "-3%", "5 m", "2ms", "1e999", ".inf", "NaN", [], {}, ["x"], {"a": 1}]
+    ),
+    st.integers(),
+    st.floats(allow_nan=False),
+)  # fmt: skip
+
+
+@seed(SEED)
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: each example costs seconds
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(where=st.sampled_from(LEAVES), value=MISTAKES)
+def test_random_mistakes_end_in_a_position_or_proven_output(
+    tmp_path: Path, where: tuple, value: object
+) -> None:
+    """Any value in any field, or a field left out: exit 2 with a position, or exit 0 with
+    output that promtool and amtool accept and `monogen test` proves."""
+    docs = copy.deepcopy(base_docs())
+    *parents, last = where
+    node: Any = docs
+    for step in parents:
+        node = node[step]
+    if value is DELETE:
+        del node[last]
+    else:
+        node[last] = value
+    assert_contract(Path(tempfile.mkdtemp(dir=tmp_path)), docs)
