@@ -91,7 +91,6 @@ class ServiceLevelObjectives(SloProof):
     noun = "error budget burn"
     row = "slo"
     rate_based = True
-    instance_labels = ("slo",)
 
     def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
         rails, seen = [], set()
