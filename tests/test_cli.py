@@ -175,6 +175,42 @@ def test_schema_accepts_every_example_and_rejects_typos() -> None:
         assert not list(validator.iter_errors(doc)), doc["metadata"]["name"]
     typo = dict(documents[0], spec={**documents[0]["spec"], "variantLable": "x"})
     assert list(validator.iter_errors(typo))
+    # the kind selects its schema: the error is about that kind's fields, nothing else
+    experiment = next(d for d in documents if d["kind"] == "Experiment")
+    (error,) = validator.iter_errors(
+        dict(experiment, spec={**experiment["spec"], "variantLable": "x"})
+    )
+    assert "variantLable" in error.message and "Alerting" not in json.dumps(error.schema)[:2000]
+    assert list(validator.iter_errors({"apiVersion": "monogen/v1", "kind": "Experimnt"}))
+
+
+def schema_properties(node: object, path: str = "") -> list[tuple[str, dict]]:
+    """(path, schema) of every property in a JSON schema."""
+    found: list[tuple[str, dict]] = []
+    if isinstance(node, dict):
+        for key, value in (node.get("properties") or {}).items():
+            found.append((f"{path}.{key}", value))
+        for key, value in node.items():
+            if key != "if":  # conditions select a kind's schema; they document nothing
+                found += schema_properties(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for value in node:
+            found += schema_properties(value, path)
+    return found
+
+
+def test_every_property_of_the_editor_schema_is_described() -> None:
+    schema = json.loads(invoke("schema").stdout)
+    properties = schema_properties(schema)
+    assert len(properties) > 200
+    missing = [path for path, value in properties if not value.get("description")]
+    assert missing == []
+    # receivers are typed by integration: an editor completes `apiUrlFile`, `channel`, `to`
+    receiver = schema["$defs"]["Receiver"]["properties"]
+    assert {"slack", "email", "pagerduty", "webhook"} <= set(receiver)
+    slack = schema["$defs"]["SlackConfig"]["properties"]
+    assert {"apiUrlFile", "channel"} <= set(slack)
+    assert schema["$defs"]["Comparison"]["properties"]["metric"]["enum"]
 
 
 def run_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

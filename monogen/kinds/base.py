@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field
 
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext
 from monogen.compile.grafana import Panel
@@ -22,7 +24,10 @@ from monogen.model.rules import AlertingRule, RecordingRule
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant, field_of
 
-Severity = Literal["critical", "warning", "info"]
+Severity = Annotated[
+    Literal["critical", "warning", "info"],
+    Field(description="critical, warning or info: routes and inhibition read it."),
+]
 Direction = Literal["below", "above"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 

@@ -48,7 +48,9 @@ class Margin(SpecModel):
 
 
 class Significance(SpecModel):
-    confidence: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
+    confidence: Annotated[float, Field(gt=0.5, lt=1)] = Field(
+        0.99, description="One-sided confidence of the z-test, e.g. 0.99."
+    )
     window: Duration = "1h"
     min_requests: Annotated[int, Field(ge=1, le=10**12)] = Field(
         200, description="Test only when each variant has this many requests in the window."
@@ -56,7 +58,11 @@ class Significance(SpecModel):
 
 
 class Comparison(SpecModel):
-    metric: Literal[*tuple(SUBJECTS)]  # type: ignore[valid-type]
+    """Each treatment against the control on one metric."""
+
+    metric: Literal[*tuple(SUBJECTS)] = Field(  # type: ignore[valid-type]
+        description="What is compared: errorRate, latency or a quality gauge."
+    )
     margin: Margin | None = None
     significance: Significance | None = Field(None, description="The error rate only.")
     quantile: Quantile = 0.95

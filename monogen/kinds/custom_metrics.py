@@ -43,7 +43,7 @@ class Series(SpecModel):
 
     name: MetricName
     selector: dict[LabelName, LabelValue | Annotated[list[LabelValue], Field(min_length=1)]] = (
-        Field(default_factory=dict)
+        Field(default_factory=dict, description="Label matchers; a list matches any value.")
     )
 
 
@@ -53,14 +53,20 @@ class Ratio(SpecModel):
 
 
 class CustomGuardrail(ThresholdGuardrail):
-    alert: Annotated[str, Field(pattern=ALERT_NAME, max_length=100)]
+    alert: Annotated[str, Field(pattern=ALERT_NAME, max_length=100)] = Field(
+        description="The alert's name, CamelCase, unique in the experiment."
+    )
     gauge: Series | None = Field(None, description="A gauge judged per variant.")
     ratio: Ratio | None = Field(None, description="Counters: rate(numerator)/rate(denominator).")
     by: list[AlertLabelName] = Field(
         default_factory=list, description="Labels that tell alerts apart beside the variant."
     )
-    unit: Literal["ratio", "percent", "seconds", "number"] = "number"
-    category: Literal[CATEGORIES] = "model_performance"  # type: ignore[valid-type]
+    unit: Literal["ratio", "percent", "seconds", "number"] = Field(
+        "number", description="What the value is: thresholds and annotations follow it."
+    )
+    category: Literal[CATEGORIES] = Field(  # type: ignore[valid-type]
+        "model_performance", description="The alert's category label."
+    )
     description: OneLine | None = Field(None, description="What is judged, in a few words.")
 
     @field_validator("by")

@@ -23,7 +23,10 @@ LONG_BARE_SECONDS = 30  # a bare latency number above this is most likely meant 
 
 # A threshold as the spec writes it: 75, 0.85, "5%", "200ms". Each kind decides which
 # forms it accepts and converts them into the unit of its metric.
-ThresholdValue = Annotated[float | str, Field(description="A number, a percentage or a duration.")]
+ThresholdValue = Annotated[
+    float | str,
+    Field(description="A number, a percentage or a duration.", examples=[75, "5%", "200ms"]),
+]
 # scaled: in the gauge's own scale (percent or ratio), `75%` converted to it;
 # ratio: 0-1, `5%` allowed; seconds: `200ms` allowed; percent: 0-100; number: as is.
 Unit = Literal["scaled", "ratio", "seconds", "percent", "number"]

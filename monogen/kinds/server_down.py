@@ -18,7 +18,9 @@ from monogen.spec.names import Labels, MetricName
 
 class ServerDownGuardrail(SpecModel):
     metric: MetricName = "up"
-    selector: Labels = Field(default_factory=dict)
+    selector: Labels = Field(
+        default_factory=dict, description="Matchers picking the model servers' `up` series."
+    )
     severity: Severity = "critical"
     for_: Duration = Field("1m", alias="for")
     runbook_url: HttpUrl | None = None

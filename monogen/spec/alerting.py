@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
@@ -18,9 +18,13 @@ FilePath = SecretPath
 
 
 class SlackConfig(SpecModel):
+    """Slack through an incoming webhook, whose URL (a secret) is in a file."""
+
     api_url_file: FilePath
-    channel: Annotated[str, Field(pattern=r"^[#@]?[\w.-]+$")]
-    send_resolved: bool = True
+    channel: Annotated[str, Field(pattern=r"^[#@]?[\w.-]+$")] = Field(
+        description="#channel or @user."
+    )
+    send_resolved: bool = Field(True, description="Also notify when the alert resolves.")
 
 
 class EmailConfig(SpecModel):
@@ -30,8 +34,8 @@ class EmailConfig(SpecModel):
             lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=Email | list[Email]
         ),
         Field(min_length=1),
-    ]
-    send_resolved: bool = False
+    ] = Field(description="One address or a list.")
+    send_resolved: bool = Field(False, description="Also notify when the alert resolves.")
 
 
 class PagerDutyConfig(SpecModel):
@@ -40,13 +44,15 @@ class PagerDutyConfig(SpecModel):
     url: HttpUrl | None = Field(
         None, description="Events API endpoint, e.g. for PagerDuty's EU service region."
     )
-    send_resolved: bool = True
+    send_resolved: bool = Field(True, description="Also notify when the alert resolves.")
 
 
 class WebhookConfig(SpecModel):
     url: HttpUrl = Field(description="Endpoint; must not embed credentials or tokens.")
-    send_resolved: bool = True
-    max_alerts: Annotated[int, Field(ge=0)] = 0
+    send_resolved: bool = Field(True, description="Also notify when the alert resolves.")
+    max_alerts: Annotated[int, Field(ge=0)] = Field(
+        0, description="At most this many alerts a message (0: all)."
+    )
 
 
 def _listify(value: object) -> object:
@@ -54,26 +60,43 @@ def _listify(value: object) -> object:
     return [value] if isinstance(value, dict) else value
 
 
-T = TypeVar("T")
-OneOrMany = Annotated[
-    list[T], BeforeValidator(_listify, json_schema_input_type=T | list[T])  # type: ignore[valid-type]
-]
+def one_or_many(model: type) -> Any:
+    """A list of `model`, which a spec may write as one bare mapping; the editor schema
+    offers `model`'s keys either way."""
+    return Annotated[
+        list[model],  # type: ignore[valid-type]
+        BeforeValidator(_listify, json_schema_input_type=model | list[model]),  # type: ignore[valid-type]
+    ]
 
 
 class Receiver(SpecModel):
-    slack: OneOrMany[SlackConfig] = Field(default_factory=list)
-    email: OneOrMany[EmailConfig] = Field(default_factory=list)
-    pagerduty: OneOrMany[PagerDutyConfig] = Field(default_factory=list)
-    webhook: OneOrMany[WebhookConfig] = Field(default_factory=list)
+    """One or more integrations, notified together."""
+
+    slack: one_or_many(SlackConfig) = Field(
+        default_factory=list, description="Slack: a file holding the webhook URL, and a channel."
+    )
+    email: one_or_many(EmailConfig) = Field(
+        default_factory=list, description="Email to these addresses (SMTP settings in `smtp`)."
+    )
+    pagerduty: one_or_many(PagerDutyConfig) = Field(
+        default_factory=list, description="PagerDuty: a file holding the integration key."
+    )
+    webhook: one_or_many(WebhookConfig) = Field(
+        default_factory=list, description="An HTTP endpoint receiving Alertmanager's JSON."
+    )
 
 
 class Route(SpecModel):
+    """Alerts matching every matcher go to the receivers; the first matching route wins."""
+
     match: dict[LabelName, str] = Field(default_factory=dict, description="Equality matchers.")
     match_re: dict[LabelName, Re2Pattern] = Field(
         default_factory=dict, description="Regular-expression matchers (RE2, anchored)."
     )
     receivers: Annotated[list[Name], Field(min_length=1)]
-    continue_: bool = Field(False, alias="continue")
+    continue_: bool = Field(
+        False, alias="continue", description="Keep matching the routes after this one."
+    )
     group_by: list[LabelName] | None = None
     group_wait: Duration | None = None
     group_interval: Duration | None = None
@@ -86,8 +109,12 @@ class TimeRange(SpecModel):
     """A time of day range; one that ends before it starts crosses midnight and is written
     as two ranges (22:00-24:00 and 00:00-07:00), which Alertmanager accepts."""
 
-    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = Field(
+        description="Start, HH:MM in UTC."
+    )
+    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")] = Field(
+        description="End, HH:MM or 24:00 in UTC; before the start, the range crosses midnight."
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> TimeRange:
@@ -123,13 +150,17 @@ _A_WINTER_DAY = datetime.datetime(2026, 1, 1)
 
 
 class TimeInterval(SpecModel):
-    weekdays: list[WeekdayRange] = Field(default_factory=list)
+    """When the interval holds: every part given must match (times in UTC)."""
+
+    weekdays: list[WeekdayRange] = Field(
+        default_factory=list, description="Days or ranges: monday, monday:friday."
+    )
     times: list[TimeRange] = Field(default_factory=list)
     days_of_month: list[Annotated[str, Field(pattern=r"^-?\d{1,2}(:-?\d{1,2})?$")]] = Field(
-        default_factory=list
+        default_factory=list, description="Days or ranges: 1, 1:7, -1 (the last day)."
     )
     months: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(:[a-z0-9]+)?$")]] = Field(
-        default_factory=list
+        default_factory=list, description="Months or ranges: january, january:march, 1:3."
     )
     location: str | None = Field(
         None, description="UTC, or a zone always at UTC (e.g. Etc/UTC): times are UTC."
@@ -194,21 +225,28 @@ class TimeInterval(SpecModel):
 
 
 class InhibitRule(SpecModel):
-    source_match: dict[LabelName, str]
-    target_match: dict[LabelName, str]
+    """Alerts matching targetMatch are silenced while one matching sourceMatch fires with
+    the same values of the `equal` labels."""
+
+    source_match: dict[LabelName, str] = Field(description="Labels of the silencing alert.")
+    target_match: dict[LabelName, str] = Field(description="Labels of the silenced alerts.")
     equal: Annotated[list[LabelName], Field(min_length=1)]
 
 
 class Inhibition(SpecModel):
+    """When alerts of the team silence others."""
+
     critical_inhibits_warning: bool = Field(
         True,
         description="A critical alert silences the warning of the same alert, experiment "
         "and variant.",
     )
-    rules: list[InhibitRule] = Field(default_factory=list)
+    rules: list[InhibitRule] = Field(default_factory=list, description="The team's own rules.")
 
 
 class RouteDefaults(SpecModel):
+    """Grouping and timing of the team's notifications."""
+
     group_by: list[LabelName] = Field(
         default_factory=lambda: ["alertname", "experiment", "category"]
     )
@@ -218,30 +256,46 @@ class RouteDefaults(SpecModel):
 
 
 class Smtp(SpecModel):
-    smarthost: Annotated[str, Field(pattern=r"^[^\s:]+:\d+$")]
-    from_: Email = Field(alias="from")
-    auth_username: OneLine | None = None
+    """How Alertmanager sends email (one configuration for every team)."""
+
+    smarthost: Annotated[str, Field(pattern=r"^[^\s:]+:\d+$")] = Field(
+        description="host:port of the SMTP server."
+    )
+    from_: Email = Field(alias="from", description="Sender address.")
+    auth_username: OneLine | None = Field(None, description="SMTP user name.")
     auth_password_file: FilePath | None = None
-    require_tls: bool = True
+    require_tls: bool = Field(True, description="Require STARTTLS.")
 
 
 class AlertingSpec(SpecModel):
-    receivers: Annotated[dict[Name, Receiver], Field(min_length=1)]
-    routes: Annotated[list[Route], Field(min_length=1)]
-    time_intervals: dict[Name, list[TimeInterval]] = Field(default_factory=dict)
+    """A team's receivers, routes, time intervals, inhibition and defaults."""
+
+    receivers: Annotated[dict[Name, Receiver], Field(min_length=1)] = Field(
+        description="Receivers by name, each with its integrations."
+    )
+    routes: Annotated[list[Route], Field(min_length=1)] = Field(
+        description="Routes in order: the first that matches takes the alert."
+    )
+    time_intervals: dict[Name, list[TimeInterval]] = Field(
+        default_factory=dict, description="Named intervals (UTC) that routes mute or are active in."
+    )
     inhibit: Inhibition = Field(default_factory=Inhibition)
     defaults: RouteDefaults = Field(default_factory=RouteDefaults)
     smtp: Smtp | None = Field(None, description="Global SMTP settings (one team may set them).")
 
 
 class AlertingMetadata(SpecModel):
+    """Which team the spec routes, and where its AlertmanagerConfig lives."""
+
     name: Name
     team: TeamName
     namespace: Name = "monitoring"
 
 
 class Alerting(SpecModel):
-    api_version: Literal[API_VERSION]  # type: ignore[valid-type]
-    kind: Literal["Alerting"]
+    """A team's alert routing: receivers, routes, time intervals and inhibition."""
+
+    api_version: Literal[API_VERSION] = Field(description="monogen/v1.")  # type: ignore[valid-type]
+    kind: Literal["Alerting"] = Field(description="Alerting: a team's routing.")
     metadata: AlertingMetadata
     spec: AlertingSpec

@@ -52,11 +52,17 @@ Duration = Annotated[
     str,
     StringConstraints(pattern=DURATION_PATTERN),
     AfterValidator(_check_duration),
-    Field(description="A Prometheus duration such as 30s, 5m or 1h30m."),
+    Field(
+        description="A Prometheus duration such as 30s, 5m or 1h30m.",
+        examples=["30s", "5m", "1h30m"],
+    ),
 ]
 
 HttpUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=2048),
-    Field(description="An http:// or https:// URL, on one line."),
+    Field(
+        description="An http:// or https:// URL, on one line.",
+        examples=["https://runbooks.example.com/ml/fraud-detector-ab"],
+    ),
 ]

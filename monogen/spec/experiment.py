@@ -22,6 +22,8 @@ from monogen.spec.quantities import parse_duration
 
 
 class Metadata(SpecModel):
+    """The experiment's name, owning team and namespace."""
+
     name: ExperimentName
     team: TeamName
     namespace: Name = Field("monitoring", description="Namespace of the Kubernetes manifests.")
@@ -35,7 +37,17 @@ Guardrails = create_model(  # type: ignore[call-overload]
     "Guardrails",
     __base__=SpecModel,
     __doc__="Guardrails of the experiment: each kind at most once.",
-    **{kind.field: (kind.model | None, None) for kind in KINDS},
+    **{
+        kind.field: (
+            kind.model | None,
+            Field(
+                None,
+                description=f"{kind.noun[0].upper()}{kind.noun[1:]}: alert "
+                f"{kind.alert}, category {kind.category}.",
+            ),
+        )
+        for kind in KINDS
+    },
 )
 
 
@@ -53,18 +65,22 @@ DashboardRow = Literal[
 
 
 class DashboardLink(SpecModel):
-    title: OneLine
+    """A link in the dashboard's header."""
+
+    title: OneLine = Field(description="The link's text.")
     url: HttpUrl
 
 
 class DashboardOptions(SpecModel):
     """How the experiment's Grafana dashboard looks; every field has a default."""
 
-    folder: OneLine = "ML Experiments"
-    tags: list[OneLine] = Field(default_factory=list)
+    folder: OneLine = Field("ML Experiments", description="Grafana folder.")
+    tags: list[OneLine] = Field(default_factory=list, description="Dashboard tags.")
     refresh: Duration = "1m"
-    time_from: Annotated[str, Field(pattern=r"^now-([0-9]+(s|m|h|d|w|y))+$")] = "now-6h"
-    links: list[DashboardLink] = Field(default_factory=list)
+    time_from: Annotated[str, Field(pattern=r"^now-([0-9]+(s|m|h|d|w|y))+$")] = Field(
+        "now-6h", description="Default time range, e.g. now-6h."
+    )
+    links: list[DashboardLink] = Field(default_factory=list, description="Header links.")
     rows: list[DashboardRow] | None = Field(
         None, description="Rows to include, in this order (default: all that have data)."
     )
@@ -80,15 +96,19 @@ def _at_least_a_minute(text: str) -> str:
 
 
 class ExperimentSpec(SpecModel):
-    description: str = ""
+    """What is compared, how its series are found, and what is guarded."""
+
+    description: str = Field("", description="What the experiment tests, for people.")
     selector: Labels = Field(
         default_factory=dict, description="Label matchers that scope every query."
     )
     variant_label: AlertLabelName | None = Field(
         None, description="Label naming the variant; may be omitted with a single variant."
     )
-    variants: Annotated[list[Variant], Field(min_length=1)]
-    metrics: Metrics
+    variants: Annotated[list[Variant], Field(min_length=1)] = Field(
+        description="The variants: a control and treatments, with their traffic shares."
+    )
+    metrics: Metrics = Field(description="The series each variant exposes.")
     guardrails: Guardrails = Field(default_factory=Guardrails)
     runbook_url: HttpUrl = Field(
         description="Base URL of the runbooks; each alert links to <base>/<alert-name>."
@@ -106,7 +126,9 @@ class ExperimentSpec(SpecModel):
 
 
 class Experiment(SpecModel):
-    api_version: Literal[API_VERSION]  # type: ignore[valid-type]
-    kind: Literal["Experiment"]
+    """An A/B test of models: variants, metrics, guardrails, dashboard."""
+
+    api_version: Literal[API_VERSION] = Field(description="monogen/v1.")  # type: ignore[valid-type]
+    kind: Literal["Experiment"] = Field(description="Experiment: one A/B test.")
     metadata: Metadata
     spec: ExperimentSpec

@@ -18,7 +18,9 @@ class Variant(SpecModel):
     name: Annotated[
         LabelValue, Field(min_length=1, max_length=200, description="Value of the variant label.")
     ]
-    role: Literal["control", "treatment"] | None = None
+    role: Literal["control", "treatment"] | None = Field(
+        None, description="control (one) or treatment: comparisons judge treatments against it."
+    )
     traffic: Annotated[float, Field(gt=0, le=100)] | None = Field(
         None, description="Declared share of traffic, in percent; all variants sum to 100."
     )
@@ -34,7 +36,9 @@ class Metric(SpecModel):
 class RequestsMetric(Metric):
     """A counter of all requests; `errorSelector` picks out the failed ones."""
 
-    error_selector: Labels | None = None
+    error_selector: Labels | None = Field(
+        None, description="Matchers picking the failed requests, e.g. {status: error}."
+    )
 
 
 class GaugeMetric(Metric):
@@ -71,20 +75,24 @@ class Metrics(SpecModel):
     requests: RequestsMetric | None = None
     errors: Metric | None = Field(None, description="A separate counter of failed requests.")
     latency: Metric | None = Field(None, description="A histogram in seconds (base name).")
-    accuracy: GaugeMetric | None = None
-    precision: GaugeMetric | None = None
-    recall: GaugeMetric | None = None
-    f1_score: GaugeMetric | None = None
-    auc_roc: GaugeMetric | None = None
-    precision_at_k: GaugeMetric | None = None
+    accuracy: GaugeMetric | None = Field(None, description="A model accuracy gauge.")
+    precision: GaugeMetric | None = Field(None, description="A precision gauge.")
+    recall: GaugeMetric | None = Field(None, description="A recall gauge.")
+    f1_score: GaugeMetric | None = Field(None, description="An F1 score gauge.")
+    auc_roc: GaugeMetric | None = Field(None, description="An AUC-ROC gauge.")
+    precision_at_k: GaugeMetric | None = Field(None, description="A precision-at-k gauge.")
     traffic_share: GaugeMetric | None = Field(
         None, description="A gauge of each variant's share of traffic, if services export it."
     )
     drift: DriftMetric | None = Field(None, description="Population stability index per feature.")
-    roi: Metric | None = None
-    cost_savings: Metric | None = None
-    business_impact: BusinessImpactMetric | None = None
-    feedback: FeedbackMetric | None = None
+    roi: Metric | None = Field(None, description="A return-on-investment gauge (1 = break-even).")
+    cost_savings: Metric | None = Field(None, description="A cost-savings gauge.")
+    business_impact: BusinessImpactMetric | None = Field(
+        None, description="A business-impact gauge per impact type."
+    )
+    feedback: FeedbackMetric | None = Field(
+        None, description="A counter of user feedback per feedback type."
+    )
     cpu: PercentGauge | None = None
     memory: PercentGauge | None = None
     disk: PercentGauge | None = None
