@@ -88,7 +88,7 @@ def main() -> None:
 def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
     from monogen.output.stamp import inputs_digest
-    from monogen.output.write import diff_tree, is_current, leftovers, stamped
+    from monogen.output.write import diff_files, is_current, leftovers, read_tree, stamped
     from monogen.pipeline import build as build_output
     from monogen.pipeline import load
 
@@ -108,8 +108,12 @@ def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> No
         return
     # --check compares bytes only: the build that wrote the tree linted it already.
     files = stamped(build_output(loaded, lint=False).files, inputs)
-    diffs = diff_tree(output, files)
+    on_disk = read_tree(output)
+    diffs = diff_files(on_disk, files)
     if diffs:
+        from monogen.output.semantic_diff import as_text, semantic_diff
+
+        click.echo(as_text(semantic_diff(on_disk, files)))
         click.echo("".join(diffs), nl=False)
         click.echo(
             f"{output}: {len(diffs)} file(s) out of date; run `monogen build` and commit.",
@@ -152,6 +156,49 @@ def _build_into(output: Path, loaded: Specs, inputs: str, force: bool) -> None:
         staged.discard()
         raise
     click.echo(f"wrote {len(files) + 1} files to {output}", err=True)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument(
+    "new", type=click.Path(path_type=Path, exists=True, file_okay=False), required=False
+)
+@click.option(
+    "--specs",
+    "specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Compare OLD with what these specs produce now (instead of NEW).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown: for a pull-request comment or a job summary.",
+)
+@reports_errors
+def diff(old: Path, new: Path | None, specs: tuple[Path, ...], fmt: str) -> None:
+    """The meaning of the change from generated tree OLD to NEW (or to what --specs
+    produce): alerts, thresholds, severities, routes, receivers, panels. Exit 1 if the
+    meaning changed."""
+    from monogen.output.semantic_diff import as_json, as_markdown, as_text, semantic_diff
+    from monogen.output.write import read_tree
+
+    if (new is None) == (not specs):
+        raise click.UsageError("give NEW, or --specs to compare with what the specs produce")
+    if new is not None:
+        after = read_tree(new)
+    else:
+        from monogen.pipeline import compile_specs, load
+
+        after = compile_specs(load(list(specs)))
+    changes = semantic_diff(read_tree(old), after)
+    render = {"text": as_text, "markdown": as_markdown, "json": as_json}[fmt]
+    click.echo(render(changes), nl=False)
+    if changes:
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()

@@ -86,3 +86,44 @@ def test_every_format_carries_every_change(tmp_path: Path, render) -> None:
         assert change.subject in out
     if render is as_json:
         assert [c["subject"] for c in json.loads(out)] == [c.subject for c in changes]
+
+
+def test_build_check_says_what_changed_and_shows_dashboard_json_pretty(
+    write_spec, tmp_path: Path
+) -> None:
+    from tests.conftest import invoke
+
+    write_spec(ALERTING, "routing.yaml")
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    write_spec(MINIMAL_EXPERIMENT.replace("accuracy: {}", "accuracy: {warning: {below: 70}}"))
+    check = invoke("build", str(specs), "-o", str(out), "--check")
+    assert check.exit_code == 1
+    summary, _, unified = check.stdout.partition("\n\n")
+    assert "~ demo-ab ModelAccuracyDegraded warning: below 75 → 70" in summary
+    # the ConfigMap's one-line dashboard JSON is diffed pretty-printed: short lines only
+    configmap = unified[unified.index("kubernetes/grafana-dashboards/") :]
+    configmap = configmap[: configmap.find("\n--- ", 1)]
+    changed = [line for line in configmap.splitlines() if line[:1] in "+-"]
+    assert changed and max(len(line) for line in changed) < 300
+
+
+def test_diff_command_compares_trees_or_specs(write_spec, tmp_path: Path) -> None:
+    from tests.conftest import invoke
+
+    write_spec(ALERTING, "routing.yaml")
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    old = tmp_path / "old"
+    assert invoke("build", str(specs), "-o", str(old)).exit_code == 0
+    same = invoke("diff", str(old), "--specs", str(specs))
+    assert same.exit_code == 0 and same.stdout == "no change in meaning\n"
+    write_spec(MINIMAL_EXPERIMENT.replace("    latency: {}\n", ""))
+    new = tmp_path / "new"
+    assert invoke("build", str(specs), "-o", str(new)).exit_code == 0
+    for args in ([str(new)], ["--specs", str(specs)]):
+        result = invoke("diff", str(old), *args, "--format", "json")
+        assert result.exit_code == 1
+        subjects = {c["subject"] for c in json.loads(result.stdout) if c["what"] == "removed"}
+        assert "demo-ab ModelHighLatency warning" in subjects
+    assert invoke("diff", str(old)).exit_code == 2  # neither NEW nor --specs
