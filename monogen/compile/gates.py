@@ -59,8 +59,9 @@ class Gate:
 
 def variant_value(variant: str) -> str:
     """What a controller substitutes for the variant reference: the variant's name as the
-    body of a PromQL string in label_replace's replacement (`$` doubled)."""
-    return quote(variant.replace("$", "$$"))[1:-1]
+    body of a PromQL string in label_replace's replacement (`$` doubled), written as
+    template text (Flagger collapses runs of spaces in the query it renders)."""
+    return template_text(quote(variant.replace("$", "$$")))[1:-1]
 
 
 def canary_variant(exp: ExperimentDoc) -> str:
