@@ -64,6 +64,38 @@ def alertmanager(tmp_path: Path, out: Path) -> Iterator[int]:
         yield port
 
 
+@contextmanager
+def prometheus(
+    tmp_path: Path, rule_files: list[Path], scrape_port: int, am_port: int | None = None
+) -> Iterator[str]:
+    """A real Prometheus on loopback scraping 127.0.0.1:`scrape_port` and evaluating
+    `rule_files` every second (notifying the Alertmanager on `am_port`); yields its URL."""
+    port = free_port()
+    config = tmp_path / "prometheus.yml"
+    alerting = (
+        "alerting:\n  alertmanagers:\n"
+        f"    - static_configs: [{{targets: ['127.0.0.1:{am_port}']}}]\n"
+        if am_port
+        else ""
+    )
+    config.write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"rule_files: {[str(p) for p in rule_files]}\n"
+        f"{alerting}"
+        "scrape_configs:\n  - job_name: exporter\n"
+        f"    static_configs: [{{targets: ['127.0.0.1:{scrape_port}']}}]\n"
+    )
+    args = [
+        tool("prometheus"),
+        f"--config.file={config}",
+        f"--storage.tsdb.path={tmp_path / 'prom-data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with process(args, tmp_path / "prom.log", f"{url}/-/ready"):
+        yield url
+
+
 def collapse_pages_once(sink: HttpSink, set_treatment: Callable[[float], None]) -> None:
     """The accuracy scenario of EXPERIMENT (tests/test_end_to_end.py), whoever evaluates
     the rules: healthy values notify nobody; the treatment's accuracy at 40% (below the

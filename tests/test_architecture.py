@@ -92,8 +92,7 @@ def test_a_kind_is_named_in_its_module_and_the_registry_only(kind) -> None:
         files = sorted(
             str(p.relative_to(ROOT))
             for p in MODULES.values()
-            if pattern.search(p.read_text(encoding="utf-8"))
-            and not _is_metric_field(name)
+            if pattern.search(p.read_text(encoding="utf-8")) and not _is_metric_field(name)
         )
         assert len(files) <= 2, f"{name!r} appears in {files}"
 

@@ -1,5 +1,5 @@
 """Every generated Kubernetes manifest is one the API server takes as written: validated
-against the Prometheus Operator's CRDs (../shared/schemas/prometheus-operator/)."""
+against the Prometheus Operator's, Argo Rollouts' and Flagger's CRDs (../shared/schemas/)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from tests.crds import crd_errors, go_regex
 CRDS = {
     "PrometheusRule": "prometheus-operator/monitoring.coreos.com_prometheusrules.yaml",
     "AlertmanagerConfig": "prometheus-operator/monitoring.coreos.com_alertmanagerconfigs.yaml",
+    "AnalysisTemplate": "argo-rollouts/analysis-template-crd.yaml",
+    "MetricTemplate": "flagger/crd.yaml",
 }
+# objects only: not the dashboards' ConfigMaps, nor the Flagger Canary analysis snippets
 MANIFESTS = sorted(
-    p for p in (GENERATED / "kubernetes").rglob("*.yaml") if "grafana-dashboards" not in p.parts
+    p
+    for p in (GENERATED / "kubernetes").rglob("*.yaml")
+    if "grafana-dashboards" not in p.parts and not p.name.endswith(".canary-analysis.yaml")
 )
 
 
@@ -25,7 +30,7 @@ def test_there_are_manifests_of_each_kind() -> None:
     assert kinds == set(CRDS)
 
 
-@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: str(p.relative_to(GENERATED)))
 def test_generated_manifests_pass_their_crd(path) -> None:
     manifest = yaml.safe_load(path.read_text())
     assert crd_errors(manifest, CRDS[manifest["kind"]]) == []

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import tool
-from tests.servers import HttpSink, free_port, process, wait_for
-from tests.stacks import alertmanager, collapse_pages_once, write_generated
+from tests.servers import HttpSink, free_port, wait_for
+from tests.stacks import alertmanager, collapse_pages_once, prometheus, write_generated
 
 EXPERIMENT = """\
 apiVersion: monogen/v1
@@ -65,7 +65,7 @@ def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
     on loopback; yields the receivers' stand-in."""
     from prometheus_client import start_http_server
 
-    prometheus = tool("prometheus")
+    tool("prometheus")
     tool("prometheus-alertmanager")
     exporter_port = free_port()
     server, _thread = start_http_server(exporter_port, addr="127.0.0.1", registry=registry)
@@ -73,26 +73,11 @@ def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
         with HttpSink() as sink:
             out = write_generated(tmp_path, experiment, sink)
             rule_files = sorted((out / "prometheus/rules").glob("*.yaml"))
-            with alertmanager(tmp_path, out) as am_port:
-                prom_port = free_port()
-                prom_config = tmp_path / "prometheus.yml"
-                prom_config.write_text(
-                    "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                    f"rule_files: {[str(p) for p in rule_files]}\n"
-                    "alerting:\n  alertmanagers:\n"
-                    f"    - static_configs: [{{targets: ['127.0.0.1:{am_port}']}}]\n"
-                    "scrape_configs:\n  - job_name: exporter\n"
-                    f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
-                )
-                prom_args = [
-                    prometheus,
-                    f"--config.file={prom_config}",
-                    f"--storage.tsdb.path={tmp_path / 'prom-data'}",
-                    f"--web.listen-address=127.0.0.1:{prom_port}",
-                ]
-                ready = f"http://127.0.0.1:{prom_port}/-/ready"
-                with process(prom_args, tmp_path / "prom.log", ready):
-                    yield sink
+            with (
+                alertmanager(tmp_path, out) as am_port,
+                prometheus(tmp_path, rule_files, exporter_port, am_port),
+            ):
+                yield sink
     finally:
         server.shutdown()
         server.server_close()

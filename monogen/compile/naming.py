@@ -108,3 +108,36 @@ def secret_of(path: str) -> tuple[str, str]:
     if len(parts) == 5 and parts[:3] == ["etc", "alertmanager", "secrets"]:
         return parts[3], parts[4]
     return parts[-1], parts[-1]
+
+
+# -- rollout gates ------------------------------------------------------------------------
+
+
+def gate_name(alert: str, parts: list[str], severity: str) -> str:
+    """A rollout gate: the alert in kebab case, the label values telling its gates apart
+    and the severity (`model-accuracy-degraded-critical`,
+    `slo-error-budget-burn-1h-5m-critical`), in lower-case letters, digits and '-'."""
+    cleaned = [re.sub(r"[^a-z0-9]+", "-", runbook_anchor(p).lower()).strip("-") for p in parts]
+    return "-".join(x for x in [runbook_anchor(alert), *cleaned, severity] if x)
+
+
+def analysis_template_path(experiment: str) -> str:
+    return f"kubernetes/argo-rollouts/{experiment}.yaml"
+
+
+def metric_template_path(experiment: str, gate: str) -> str:
+    return f"kubernetes/flagger/{experiment}/{gate}.yaml"
+
+
+def canary_analysis_path(experiment: str) -> str:
+    """The `analysis` snippet of a Flagger Canary (not an object: beside the templates'
+    directory, so `kubectl apply -f` on that directory applies templates only)."""
+    return f"kubernetes/flagger/{experiment}.canary-analysis.yaml"
+
+
+def metric_template_name(experiment: str, gate: str) -> str:
+    """`monogen-<experiment>-<gate>`: a DNS subdomain (at most 253 characters)."""
+    name = f"monogen-{experiment}-{gate}"
+    if len(name) <= 253:
+        return name
+    return f"{name[:244].rstrip('-')}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"

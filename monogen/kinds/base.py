@@ -137,6 +137,11 @@ class Kind:
         """Inhibit rules its alerts need in the team's Alertmanager subtree."""
         return []
 
+    def gates(self, rail: Guardrail) -> bool:
+        """Whether its alerts become rollout gates (Argo Rollouts, Flagger): a gate asks
+        the alert's question of the variant under analysis, reading `intent.series`."""
+        return True
+
     # -- proof under promtool ---------------------------------------------------------
 
     def warmup(self, rail: Guardrail) -> float:

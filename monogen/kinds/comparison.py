@@ -232,10 +232,31 @@ class TreatmentComparison(ComparisonProof):
                     for_=level.for_,
                     labels=out,
                     annotations={**self._texts(rail, ctx, treatment, shown), **links(ctx, rail)},
-                    intent=AlertIntent(rail, expr, o["worse"], level.threshold, (treatment,)),
+                    intent=AlertIntent(
+                        rail,
+                        self._gated(rail, ctx, treatment),
+                        o["worse"],
+                        level.threshold,
+                        (treatment,),
+                    ),
                 )
             )
         return rules
+
+    def _gated(self, rail: Guardrail, ctx: RuleContext, t: str) -> str:
+        """What the alert judges for treatment `t`, with its variant label: the difference,
+        ratio or z, or the neutral value (0, or a ratio of 1) while the alert's conditions
+        (enough requests; a control above 0) leave the comparison without a verdict."""
+        o = rail.options
+        value = self.judged_difference(rail, ctx, t)
+        if o["mode"] == "significance":
+            nt, _ = self.window_counts(rail, ctx, t)
+            nc, _ = self.window_counts(rail, ctx, o["control"])
+            value = f"({value} and {nt} >= {o['min']} and {nc} >= {o['min']}) or vector(0)"
+        elif o["mode"] == "relative":
+            value = f"({value} and {self.judged(rail, ctx, o['control'])} > 0) or vector(1)"
+        v = ctx.scope.variant_label
+        return f'label_replace({value}, "{v}", {quote(t.replace("$", "$$"))}, "", "")'
 
     def judged_difference(self, rail: Guardrail, ctx: RuleContext, t: str) -> str:
         """What the alert compares with its threshold: a difference, a ratio or z."""

@@ -83,6 +83,11 @@ class MissingData(PresenceKind):
         other = ("alertname", "!=", self.alert)
         return [InhibitRule((name,), (other,), ("experiment", "metric", variant_label))]
 
+    def gates(self, rail: Guardrail) -> bool:
+        """No gate of its own: a gate whose metric is missing returns no value, which Argo
+        Rollouts counts as an error and Flagger as a failed check."""
+        return False
+
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
         key = rail.options["metric"]

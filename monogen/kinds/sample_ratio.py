@@ -125,6 +125,11 @@ class SampleRatioMismatch(Kind):
             f"{statistic} > {number(level.threshold)} and on(experiment) "
             f"{scope.recorded(total)} >= {rail.options['min']}"
         )
+        # what is judged: the statistic once the window holds enough requests, else 0
+        judged = (
+            f"({statistic} and on(experiment) {scope.recorded(total)} >= {rail.options['min']})"
+            " or vector(0)"
+        )
         dof = len(ctx.variants) - 1
         split = ", ".join(f"{literal(v.name)} {number(v.traffic or 0)}%" for v in ctx.variants)
         summary = f"Traffic split of experiment {scope.experiment} does not match its design"
@@ -142,7 +147,7 @@ class SampleRatioMismatch(Kind):
                 for_=level.for_,
                 labels=labels(scope, rail, level),
                 annotations={"summary": summary, "description": description, **links(ctx, rail)},
-                intent=AlertIntent(rail, statistic, "above", level.threshold, (), False),
+                intent=AlertIntent(rail, judged, "above", level.threshold, (), False),
             )
         ]
 

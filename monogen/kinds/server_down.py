@@ -57,10 +57,11 @@ class ServerDown(PresenceKind):
         scope = ctx.scope
         matchers = scope.base_with(rail.options["selector"])
         metric = rail.options["metric"]
+        judged = selector(metric, matchers)
         return [
             AlertingRule(
                 alert=self.alert,
-                expr=f"{selector(metric, matchers)} == 0",
+                expr=f"{judged} == 0",
                 for_=level.for_,
                 labels=labels(scope, rail, level),
                 annotations={
@@ -71,7 +72,7 @@ class ServerDown(PresenceKind):
                     f"{level.for_}.",
                     **links(ctx, rail),
                 },
-                intent=AlertIntent(rail, metric, "below", 1, (), per_variant=False),
+                intent=AlertIntent(rail, judged, "below", 1, (), per_variant=False),
             )
         ]
 

@@ -251,11 +251,13 @@ class ServiceLevelObjectives(SloProof):
         who = f"variant {scope.variant_ref}"
         found = []
         for (long, short, factor, _, _), level in zip(BURN_WINDOWS, rail.levels, strict=True):
-            burn = [
-                f"{scope.recorded(self.ratio_name(rail, ctx.metrics, w), rail.variants)} "
-                f"/ {budget} > {number(factor)}"
+            rates = [
+                f"{scope.recorded(self.ratio_name(rail, ctx.metrics, w), rail.variants)} / {budget}"
                 for w in (long, short)
             ]
+            burn = [f"{rate} > {number(factor)}" for rate in rates]
+            # what is judged: the slower of the two burn rates (both must pass the factor)
+            slower = f"({rates[0]} <= {rates[1]}) or {rates[1]}"
             spent = format_duration(parse_duration(o["period"]) / factor)
             found.append(
                 AlertingRule(
@@ -278,7 +280,7 @@ class ServiceLevelObjectives(SloProof):
                         f"is spent in {spent}.",
                         **links(ctx, rail),
                     },
-                    intent=AlertIntent(rail, burn[0], "above", factor, rail.variants),
+                    intent=AlertIntent(rail, slower, "above", factor, rail.variants),
                 )
             )
         return found

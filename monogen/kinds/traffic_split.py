@@ -63,12 +63,13 @@ class TrafficSplit(Kind):
         tolerance = level.threshold
         scope = ctx.scope
         recorded = ctx.records.traffic_share or ""
-        parts, targets = [], []
+        parts, deviations, targets = [], [], []
         for variant in ctx.variants:
             target = variant.traffic or 0
             series = scope.recorded(recorded, (variant.name,))
             low, high = _band(target, tolerance)
             parts.append(f"({series} < {number(low)} or {series} > {number(high)})")
+            deviations.append(f"abs({series} - {number(target)})")
             targets.append(f"{literal(variant.name)} {number(target)}%")
         v = scope.variant_label
         summary = (
@@ -87,7 +88,7 @@ class TrafficSplit(Kind):
                 for_=level.for_,
                 labels=labels(scope, rail, level),
                 annotations={"summary": summary, "description": description, **links(ctx, rail)},
-                intent=AlertIntent(rail, recorded, "above", tolerance, ()),
+                intent=AlertIntent(rail, " or ".join(deviations), "above", tolerance, ()),
             )
         ]
 

@@ -45,10 +45,15 @@ class AlertingRule:
 
 @dataclass(frozen=True)
 class AlertIntent:
-    """The meaning behind an alert expression: series compared, direction and threshold."""
+    """The meaning behind an alert expression: series compared, direction and threshold.
+
+    `series` is the judged value as a PromQL vector, without the comparison: one series
+    per variant carrying the variant label (when the experiment's series carry one and
+    `per_variant`), or the experiment's value. The alert fires while it is past the
+    threshold in `direction` for the rule's `for`; rollout gates ask the same question."""
 
     rail: Any  # the guardrail it was compiled from (a monogen.kinds.base.Guardrail)
-    series: str  # the metric or recorded series the threshold is applied to
+    series: str  # the judged value (see above)
     direction: str  # below | above
     threshold: float
     variants: tuple[str, ...]  # limited to these variants; empty: all

@@ -1,10 +1,13 @@
-"""The project's configuration for a build: `rulers:` in .monogen.yaml (or
-`[tool.monogen.rulers]` in pyproject.toml), found in the specs' directory or above it.
+"""The project's configuration for a build: `rulers:` and `rollouts:` in .monogen.yaml
+(or `[tool.monogen.rulers]` in pyproject.toml), found in the specs' directory or above it.
 
     rulers:                       # or a list: [thanos, mimir, victoriametrics]
       thanos: {partialResponseStrategy: abort}
       mimir: {sourceTenants: [ml-a, ml-b], queryOffset: 1m}
       victoriametrics: {concurrency: 2}
+    rollouts:                     # or a list: [argo, flagger]
+      argo: {interval: 1m}
+      flagger: {interval: 1m, prometheusAddress: http://prometheus.monitoring:9090}
 
 Without one, a build writes what it always did: the plain Prometheus output only. The
 `lint:` section of the same file belongs to `monogen lint` (monogen/lint/config.py).
@@ -37,6 +40,13 @@ TenantId = Annotated[
     StringConstraints(pattern=r"^[A-Za-z0-9!._*'()-]+$", max_length=150),
     AfterValidator(_not_dots),
     Field(description="A Mimir tenant id (letters, digits and !-_.*'())."),
+]
+
+
+HttpAddress = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[^\s{}]+$", max_length=2048),
+    Field(description="http(s)://host:port of a Prometheus API."),
 ]
 
 
@@ -85,8 +95,46 @@ class Rulers(SpecModel):
 ENGINES: tuple[str, ...] = tuple(Rulers.model_fields)
 
 
+# Measurement intervals both controllers read (Flagger's CRD: `^[0-9]+(m|s)`).
+GateInterval = Annotated[
+    str,
+    StringConstraints(pattern=r"^[1-9][0-9]{0,5}[ms]$"),
+    Field(description="Between two measurements of a gate: seconds or minutes, e.g. 1m."),
+]
+Severities = tuple[Literal["critical", "warning", "info"], ...]
+
+
+class GateOptions(SpecModel):
+    interval: GateInterval = "1m"
+    severities: Severities = Field(
+        ("critical", "warning", "info"), description="Alerts of these severities become gates."
+    )
+
+
+class ArgoOptions(GateOptions):
+    prometheus_address: HttpAddress | None = Field(
+        None,
+        description="Default of the `prometheus-address` argument (else the Rollout gives it).",
+    )
+
+
+class FlaggerOptions(GateOptions):
+    prometheus_address: HttpAddress = Field(
+        "http://prometheus:9090", description="The MetricTemplates' provider address."
+    )
+
+
+class Rollouts(SpecModel):
+    argo: ArgoOptions | None = None
+    flagger: FlaggerOptions | None = None
+
+
+CONTROLLERS: tuple[str, ...] = tuple(Rollouts.model_fields)
+
+
 class Project(SpecModel):
     rulers: Rulers = Field(default_factory=Rulers)
+    rollouts: Rollouts = Field(default_factory=Rollouts)
     lint: Any = None  # `monogen lint`'s section, validated there
 
 
@@ -100,7 +148,11 @@ def load(path: Path | None) -> Project:
     data = dict(doc.data)
     errors: list[SpecError] = []
     if "rulers" in data:
-        data["rulers"] = _rulers_mapping(data["rulers"], doc, errors)
+        data["rulers"] = _named_mapping(data["rulers"], doc, errors, "rulers", ENGINES, "ruler")
+    if "rollouts" in data:
+        data["rollouts"] = _named_mapping(
+            data["rollouts"], doc, errors, "rollouts", CONTROLLERS, "rollout controller"
+        )
     try:
         project = Project.model_validate(data)
     except ValidationError as exc:
@@ -112,13 +164,20 @@ def load(path: Path | None) -> Project:
     return project
 
 
-def _rulers_mapping(value: Any, doc: Document, errors: list[SpecError]) -> Any:
+def _named_mapping(
+    value: Any,
+    doc: Document,
+    errors: list[SpecError],
+    key: str,
+    known: tuple[str, ...],
+    noun: str,
+) -> Any:
     """`[thanos, mimir]` → `{thanos: {}, mimir: {}}`; `thanos:` with no options → `{}`."""
     if isinstance(value, list):
         names = [str(v) for v in value]
-        for index, message, hint in unknown_names(names, list(ENGINES), "ruler"):
-            errors.append(SpecError(doc.where(("rulers", index)), message, "rulers", hint))
-        return {name: {} for name in names if name in ENGINES}
+        for index, message, hint in unknown_names(names, list(known), noun):
+            errors.append(SpecError(doc.where((key, index)), message, key, hint))
+        return {name: {} for name in names if name in known}
     if isinstance(value, dict):
         return {k: ({} if v is None else v) for k, v in value.items()}
     return value

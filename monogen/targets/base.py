@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from monogen.compile import naming
+from monogen.compile.gates import Gate, gates
 from monogen.model.build import Compiled
 from monogen.model.rules import RuleFile
 from monogen.spec.project import Project
@@ -47,18 +48,34 @@ class Target:
         return []
 
 
-class RulerTarget(Target):
+class ConfiguredTarget(Target):
+    """A target written only when the project's configuration names it: `key` under its
+    `section` (`rulers:`, `rollouts:`), whose value is the target's options."""
+
+    section: str = ""
+
+    def __init__(self, options: Any = None) -> None:
+        self.options = options  # from the project configuration; None: not configured
+
+    @property
+    def key(self) -> str:
+        raise NotImplementedError
+
+    def for_project(self, project: Project) -> Target | None:
+        options = getattr(getattr(project, self.section), self.key)
+        return None if options is None else type(self)(options)
+
+
+class RulerTarget(ConfiguredTarget):
     """A scaled-out ruler's copy of each experiment's rules, under `rulers/<engine>/`,
     written only when the project's configuration names the engine (`rulers:`)."""
 
+    section = "rulers"
     engine: str = ""  # the key under `rulers:`, the directory and the lint dialect
 
-    def __init__(self, options: Any = None) -> None:
-        self.options = options  # the engine's options from the project configuration
-
-    def for_project(self, project: Project) -> Target | None:
-        options = getattr(project.rulers, self.engine)
-        return None if options is None else type(self)(options)
+    @property
+    def key(self) -> str:
+        return self.engine
 
     def experiment(self, exp: ExperimentDoc, rules: RuleFile) -> list[Artifact]:
         if self.options is None:
@@ -68,4 +85,25 @@ class RulerTarget(Target):
 
     def rule_file(self, exp: ExperimentDoc, rules: RuleFile) -> dict[str, Any]:
         """The file's data, with the engine's own fields (self.options)."""
+        raise NotImplementedError
+
+
+class GateTarget(ConfiguredTarget):
+    """Rollout gates (compile/gates.py) for the controller the project's configuration
+    names under `rollouts:`, with its options (interval, severities, address)."""
+
+    section = "rollouts"
+    controller: str = ""  # the key under `rollouts:`
+
+    @property
+    def key(self) -> str:
+        return self.controller
+
+    def experiment(self, exp: ExperimentDoc, rules: RuleFile) -> list[Artifact]:
+        if self.options is None:
+            return []
+        found = gates(exp, rules, self.options.severities)
+        return self.manifests(exp, rules, found) if found else []
+
+    def manifests(self, exp: ExperimentDoc, rules: RuleFile, found: list[Gate]) -> list[Artifact]:
         raise NotImplementedError

@@ -12,20 +12,25 @@ from monogen.targets.base import Artifact, Target
 MANAGED_BY = {"app.kubernetes.io/managed-by": "monogen"}
 
 
-def prometheus_rule(rules: RuleFile) -> dict[str, Any]:
+def experiment_labels(rules: RuleFile) -> dict[str, str]:
+    """The labels of an experiment's Kubernetes objects."""
     labels = {
         **MANAGED_BY,
         "monogen.dev/experiment": rules.experiment,
         "monogen.dev/team": rules.team,
         **rules.k8s_labels,
     }
+    return dict(sorted(labels.items()))
+
+
+def prometheus_rule(rules: RuleFile) -> dict[str, Any]:
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
         "metadata": {
             "name": naming.k8s_name("", rules.experiment),
             "namespace": rules.namespace,
-            "labels": dict(sorted(labels.items())),
+            "labels": experiment_labels(rules),
         },
         "spec": rules.to_dict(),
     }

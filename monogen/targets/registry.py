@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from monogen.targets.alertmanager import Alertmanager
 from monogen.targets.alertmanager_operator import AlertmanagerOperator
+from monogen.targets.argo_rollouts import ArgoRollouts
 from monogen.targets.base import Target
+from monogen.targets.flagger import Flagger
 from monogen.targets.grafana_dashboards import GrafanaDashboards
 from monogen.targets.mimir_ruler import MimirRuler
 from monogen.targets.prometheus_operator import PrometheusOperator
@@ -23,4 +25,6 @@ TARGETS: tuple[Target, ...] = (
     ThanosRuler(),  # the rulers: only when the project's configuration names them
     MimirRuler(),
     VictoriaMetricsRuler(),
+    ArgoRollouts(),  # rollout gates: only when the project's configuration names them
+    Flagger(),
 )
