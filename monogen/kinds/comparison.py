@@ -61,7 +61,7 @@ class Comparison(SpecModel):
     """Each treatment against the control on one metric."""
 
     metric: Literal[*tuple(SUBJECTS)] = Field(  # type: ignore[valid-type]
-        description="What is compared: errorRate, latency or a quality gauge."
+        description="What is compared: the error rate, a latency quantile or a quality gauge."
     )
     margin: Margin | None = None
     significance: Significance | None = Field(None, description="The error rate only.")
