@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from monogen import __version__
 from monogen.output import write
 from tests.conftest import MINIMAL_EXPERIMENT, ROOT, SPECS, invoke
 
@@ -187,10 +188,11 @@ def run_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     )
 
 
-def test_python_dash_m_and_version() -> None:
-    result = run_process("--version")
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_python_dash_m_and_version(flag: str) -> None:
+    result = run_process(flag)
     assert result.returncode == 0
-    assert result.stdout.startswith("monogen, version ")
+    assert result.stdout == f"monogen, version {__version__}\n"
 
 
 def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
