@@ -5,7 +5,6 @@ work without this checkout on the path."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,11 +13,8 @@ from pathlib import Path
 import pytest
 
 from monogen import __version__
-from tests.conftest import GENERATED, ROOT, SPECS
+from tests.conftest import GENERATED, ROOT, SPECS, copy_source
 from tests.test_cli import snapshot
-
-SOURCE = ["pyproject.toml", "README.md", "monogen"]
-SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:
@@ -31,13 +27,7 @@ def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the working tree (so no build/ lands in the checkout)."""
     tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "source"
-    for name in SOURCE:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name, ignore=SKIP)
-        else:
-            source.mkdir(exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
+    source = copy_source(tmp / "source")
     built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp, source)
     assert built.returncode == 0, built.stderr
     (path,) = tmp.glob("monogen-*.whl")
