@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import GENERATED, ROOT, SPECS
+from tests.conftest import ROOT, invoke
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 HOOKS = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
@@ -100,12 +100,18 @@ def run_step(name: str, repo: Path, tmp_path: Path) -> tuple[subprocess.Complete
     return result, summary.read_text() if summary.exists() else ""
 
 
-@pytest.fixture
-def infra_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "infra"
-    shutil.copytree(SPECS, repo / "specs")
-    shutil.copytree(GENERATED, repo / "generated")
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An infra repository from `monogen init`, built (smaller than the examples: faster)."""
+    repo = tmp_path_factory.mktemp("starter")
+    assert invoke("init", str(repo)).exit_code == 0
+    assert invoke("build", "specs/", cwd=repo).exit_code == 0
     return repo
+
+
+@pytest.fixture
+def infra_repo(starter: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(starter, tmp_path / "infra"))
 
 
 def test_the_check_step_summarises_an_up_to_date_tree(infra_repo: Path, tmp_path: Path) -> None:
@@ -116,18 +122,20 @@ def test_the_check_step_summarises_an_up_to_date_tree(infra_repo: Path, tmp_path
 
 
 def test_the_check_step_fails_and_summarises_a_stale_tree(infra_repo: Path, tmp_path: Path) -> None:
-    spec = infra_repo / "specs/financial-mlops/fraud-detector-ab.yaml"
+    spec = infra_repo / "specs/my-model-ab.yaml"
     spec.write_text(
         spec.read_text().replace("warning: {below: 75, for: 5m}", "warning: {below: 70, for: 5m}")
     )
     result, summary = run_step("monogen build --check", infra_repo, tmp_path)
     assert result.returncode == 1
-    assert "+++ b/prometheus/rules/fraud-detector-ab.rules.yaml" in result.stdout  # the log
+    assert "+++ b/prometheus/rules/my-model-ab.rules.yaml" in result.stdout  # the log
     assert "Out of date: run `monogen build` and commit `generated/`." in summary
     assert "file(s) out of date" in summary
-    assert "\n+++ b/prometheus/rules/fraud-detector-ab.rules.yaml\n" in summary
+    assert "\n+++ b/prometheus/rules/my-model-ab.rules.yaml\n" in summary
     assert re.search(r"^\+ .*< 70$", summary, re.M)
-    assert max(len(line) for line in summary.splitlines()) <= 400  # dashboard JSON is cut
+    # a dashboard's JSON is one long line in its ConfigMap: whole in the log, cut in the summary
+    assert max(len(line) for line in result.stdout.splitlines()) > 400
+    assert max(len(line) for line in summary.splitlines()) <= 400
 
 
 def test_the_check_step_reports_bad_specs(infra_repo: Path, tmp_path: Path) -> None:
@@ -142,8 +150,8 @@ def test_the_lint_step_annotates_findings(infra_repo: Path, tmp_path: Path) -> N
     result, _ = run_step("monogen lint", infra_repo, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    rules = infra_repo / "generated/prometheus/rules/fraud-detector-ab.rules.yaml"
+    rules = infra_repo / "generated/prometheus/rules/my-model-ab.rules.yaml"
     rules.write_text(rules.read_text().replace("expr: ", "expr: sum(", 1))
     result, _ = run_step("monogen lint", infra_repo, tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("::error file=generated/prometheus/rules/fraud-detector-ab")
+    assert result.stdout.startswith("::error file=generated/prometheus/rules/my-model-ab")
