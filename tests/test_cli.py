@@ -195,6 +195,21 @@ def test_python_dash_m_and_version(flag: str) -> None:
     assert result.stdout == f"monogen, version {__version__}\n"
 
 
+def test_shell_completion_as_the_readme_documents() -> None:
+    monogen = Path(sys.executable).parent / "monogen"
+
+    def complete(mode: str, words: str = "") -> str:
+        env = {**os.environ, "_MONOGEN_COMPLETE": mode, "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
+        done = subprocess.run([monogen], env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    assert "complete -o nosort -F _monogen_completion monogen" in complete("bash_source")
+    assert complete("bash_complete", "monogen in") == "plain,init\n"
+    assert "plain,github\n" in complete("bash_complete", "monogen lint --format ")
+    assert "compdef _monogen_completion monogen" in complete("zsh_source")
+
+
 def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
     outputs = []
     for seed in ("0", "1", "12345"):
