@@ -4,6 +4,7 @@ text. No stage writes here: the CLI hands the text to output/write.py."""
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 
 from monogen.build import Output, render, render_parts
@@ -14,11 +15,13 @@ from monogen.model.build import Compiled
 from monogen.output.write import Files
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
+from monogen.spec.runbook_templates import load_templates
 from monogen.spec.validate import Specs, validate
 
 
 def load(paths: list[Path]) -> Specs:
-    return validate(load_paths(paths))
+    specs = validate(load_paths(paths))
+    return replace(specs, runbook_templates=load_templates(paths))
 
 
 def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:

@@ -3,6 +3,7 @@ pydantic cannot express (traffic sums, references, units), then cross-document c
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from monogen.spec.experiment import Experiment, ExperimentSpec
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
+from monogen.spec.runbook_templates import builtin_templates
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
 
@@ -47,6 +49,10 @@ class AlertingDoc:
 class Specs:
     experiments: tuple[ExperimentDoc, ...]
     alertings: tuple[AlertingDoc, ...]
+    # runbook template name → Jinja2 source: monogen's, with a project's overrides
+    runbook_templates: dict[str, str] = dataclasses.field(
+        default_factory=builtin_templates, compare=False
+    )
 
 
 def validate(documents: list[Document]) -> Specs:

@@ -9,6 +9,7 @@ from monogen.targets.grafana_dashboards import GrafanaDashboards
 from monogen.targets.prometheus_operator import PrometheusOperator
 from monogen.targets.prometheus_rules import PrometheusRules
 from monogen.targets.promtool_tests import PromtoolTests
+from monogen.targets.runbooks import Runbooks
 
 TARGETS: tuple[Target, ...] = (
     PrometheusRules(),
@@ -17,4 +18,5 @@ TARGETS: tuple[Target, ...] = (
     GrafanaDashboards(),
     Alertmanager(),
     AlertmanagerOperator(),
+    Runbooks(),
 )
