@@ -153,3 +153,17 @@ def test_the_code_stamp_covers_the_builtin_templates(tmp_path: Path) -> None:
     assert package_digest(package) != before
     (package / "templates/runbooks/checks/latency.md.j2").unlink()
     assert package_digest(package) not in (before, "")
+
+
+def test_an_unreadable_template_is_an_error_not_a_traceback(project: Path, tmp_path: Path) -> None:
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").write_bytes(b"# \xff\n")
+    (overrides / "checks").mkdir()
+    (overrides / "checks/latency.md.j2").symlink_to(tmp_path / "nowhere")
+    for args in ([], ["--check"]):
+        result = invoke("build", str(project), "-o", str(tmp_path / "out"), *args)
+        assert result.exit_code == 2, result.output
+        assert f"{overrides}/runbook.md.j2: error: not UTF-8 text" in result.stderr
+        assert f"{overrides}/checks/latency.md.j2: error: cannot read: " in result.stderr
+        assert "Traceback" not in result.output and "internal error" not in result.output

@@ -35,32 +35,34 @@ def project_template_files(root: Path) -> list[tuple[str, Path]]:
 def load_templates(roots: list[Path]) -> dict[str, str]:
     """The built-in templates with the project's overrides laid over them; a template that
     cannot be read or parsed is a positioned error."""
+    templates = builtin_templates()
+    overrides = [found for root in roots for found in project_template_files(root)]
+    if not overrides:
+        return templates
     from jinja2 import Environment, TemplateSyntaxError
 
-    templates = builtin_templates()
     errors: list[SpecError] = []
     env = Environment()
-    for root in roots:
-        for name, path in project_template_files(root):
-            try:
-                text = path.read_text(encoding="utf-8")
-                env.parse(text)
-            except OSError as exc:
-                errors.append(SpecError(Position(str(path)), f"cannot read: {exc.strerror}"))
-                continue
-            except UnicodeDecodeError:
-                errors.append(SpecError(Position(str(path)), "not UTF-8 text"))
-                continue
-            except TemplateSyntaxError as exc:
-                errors.append(
-                    SpecError(
-                        Position(str(path), exc.lineno, 1),
-                        f"invalid runbook template: {exc.message}",
-                        hint="runbook templates are Jinja2 (the README says more under Runbooks)",
-                    )
+    for name, path in overrides:
+        try:
+            text = path.read_text(encoding="utf-8")
+            env.parse(text)
+        except OSError as exc:
+            errors.append(SpecError(Position(str(path)), f"cannot read: {exc.strerror}"))
+            continue
+        except UnicodeDecodeError:
+            errors.append(SpecError(Position(str(path)), "not UTF-8 text"))
+            continue
+        except TemplateSyntaxError as exc:
+            errors.append(
+                SpecError(
+                    Position(str(path), exc.lineno, 1),
+                    f"invalid runbook template: {exc.message}",
+                    hint="runbook templates are Jinja2 (the README says more under Runbooks)",
                 )
-                continue
-            templates[name] = text
+            )
+            continue
+        templates[name] = text
     if errors:
         raise SpecErrors(errors)
     return templates
