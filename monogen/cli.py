@@ -39,7 +39,7 @@ def reports_errors(func: F) -> F:
             for error in exc.errors:
                 click.echo(error.render(), err=True)
             count = len(exc.errors)
-            tail = "; nothing written" if func.__name__ == "build" else ""
+            tail = "; nothing written" if func.__name__ in ("build", "init") else ""
             click.echo(f"{count} error{'s' if count != 1 else ''}{tail}.", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except BrokenPipeError:
@@ -65,7 +65,7 @@ def reports_errors(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="monogen")
+@click.version_option(__version__, "-V", "--version", prog_name="monogen")
 def main() -> None:
     """Compile ML experiment specs into Prometheus rules, Alertmanager config and dashboards."""
 
@@ -382,3 +382,22 @@ def lint(
         sys.exit(EXIT_BAD_INPUT)
     if counted:
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@reports_errors
+def init(directory: Path) -> None:
+    """Write a commented starter into DIRECTORY (default: here): one experiment and one
+    team's alert routing under specs/. Never overwrites a file."""
+    from monogen.output.write import write_new
+    from monogen.starter import starter_files
+
+    written = write_new(directory, starter_files())
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    here = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(
+        f"next: {here}monogen build specs/ && monogen lint generated/ && monogen test specs/",
+        err=True,
+    )

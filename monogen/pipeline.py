@@ -16,23 +16,29 @@ from monogen.output.write import Files
 from monogen.spec import config_file, project
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
+from monogen.spec.runbook_templates import load_templates
 from monogen.spec.validate import Specs, validate
 
 
 def load(paths: list[Path]) -> Specs:
-    """The validated specs with the project's configuration (every error of both at once)."""
+    """The validated specs with the project's configuration and runbook templates (every
+    error of all three at once)."""
     errors = []
     try:
         config = project.load(config_file.find_for_specs(paths))
     except SpecErrors as exc:
         errors, config = exc.errors, project.Project()
     try:
+        templates = load_templates(paths)
+    except SpecErrors as exc:
+        errors, templates = [*errors, *exc.errors], {}
+    try:
         specs = validate(load_paths(paths))
     except SpecErrors as exc:
         raise SpecErrors([*errors, *exc.errors]) from None
     if errors:
         raise SpecErrors(errors)
-    return replace(specs, project=config)
+    return replace(specs, project=config, runbook_templates=templates)
 
 
 def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:

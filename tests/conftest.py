@@ -19,6 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 DATA = Path(__file__).resolve().parent / "data"
+# What installing monogen from a checkout reads: a copy of these installs like the checkout.
+PACKAGE_SOURCE = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "monogen")
+
+
+def copy_source(dest: Path) -> Path:
+    """Copy the working tree's package source (uncommitted edits included) into `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGE_SOURCE:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
 
 
 # The Debian packages of the tools that do not come from prometheus and

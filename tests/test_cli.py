@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from monogen import __version__
 from monogen.output import write
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import discover
@@ -225,10 +226,26 @@ def run_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
     )
 
 
-def test_python_dash_m_and_version() -> None:
-    result = run_process("--version")
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_python_dash_m_and_version(flag: str) -> None:
+    result = run_process(flag)
     assert result.returncode == 0
-    assert result.stdout.startswith("monogen, version ")
+    assert result.stdout == f"monogen, version {__version__}\n"
+
+
+def test_shell_completion_as_the_readme_documents() -> None:
+    monogen = Path(sys.executable).parent / "monogen"
+
+    def complete(mode: str, words: str = "") -> str:
+        env = {**os.environ, "_MONOGEN_COMPLETE": mode, "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
+        done = subprocess.run([monogen], env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    assert "complete -o nosort -F _monogen_completion monogen" in complete("bash_source")
+    assert complete("bash_complete", "monogen in") == "plain,init\n"
+    assert "plain,github\n" in complete("bash_complete", "monogen lint --format ")
+    assert "compdef _monogen_completion monogen" in complete("zsh_source")
 
 
 def test_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:

@@ -53,6 +53,10 @@ def runbook_anchor(alert: str) -> str:
 OVERVIEW = "overview"  # the overview dashboard's name (experiment names may not take it)
 
 
+def runbook_path(experiment: str, alert: str) -> str:
+    return f"runbooks/{experiment}/{runbook_anchor(alert)}.md"
+
+
 def rule_file_path(experiment: str) -> str:
     return f"prometheus/rules/{experiment}.rules.yaml"
 

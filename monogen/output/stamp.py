@@ -14,16 +14,23 @@ from pathlib import Path
 from monogen import __version__
 from monogen.spec.config_file import find_for_specs
 from monogen.spec.loader import discover, display_path
+from monogen.spec.runbook_templates import OVERRIDES, project_template_files
 
 STAMP_PREFIX = "monogen-"
-LIBRARIES = ("grafanalib", "pydantic", "PyYAML", "promql-parser")
+LIBRARIES = ("grafanalib", "pydantic", "PyYAML", "promql-parser", "Jinja2")
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
+    return package_digest(Path(__file__).resolve().parent.parent)
+
+
+def package_digest(package: Path) -> str:
+    """monogen's code, the package data that shapes output (runbook templates) and the
+    versions of the libraries that do."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
+    shipped = [*package.rglob("*.py"), *(package / "templates").rglob("*")]
+    for path in sorted(p for p in shipped if p.is_file()):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     for name in LIBRARIES:
@@ -45,6 +52,12 @@ def inputs_digest(roots: list[Path]) -> str:
         for path in discover(root):
             digest.update(display_path(root, path).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
+        for name, path in project_template_files(root):
+            try:
+                text = path.read_bytes()
+            except OSError:  # no stamp: the build reports it, positioned
+                return ""
+            digest.update(f"{OVERRIDES}/{name}".encode() + b"\0" + text + b"\0")
     return digest.hexdigest()
 
 

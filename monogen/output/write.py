@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from monogen.spec.errors import Position, fail
+from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
 # Marks a directory as monogen's to replace: a build never wipes a folder it did not write.
 MARKER = ".monogen-generated"
@@ -52,6 +52,43 @@ def is_current(out_dir: Path, inputs: str) -> bool:
         if p.is_file() and p.name != MARKER
     }
     return stamps["outputs"] == outputs_digest(body)
+
+
+def write_new(root: Path, files: Files) -> list[Path]:
+    """Create `files` under `root`, never replacing anything: if one of them already exists
+    (or one cannot be written) nothing is left written. Returns the paths written."""
+    targets = [root / rel for rel in files]
+    taken = [t for t in targets if t.exists() or t.is_symlink()]
+    if taken:
+        raise SpecErrors(
+            [
+                SpecError(
+                    Position(str(t)),
+                    "already exists; monogen init never overwrites a file",
+                    hint="move it away, or init another directory",
+                )
+                for t in taken
+            ]
+        )
+    created: list[Path] = []  # files and directories, in the order they were made
+    try:
+        for target, text in zip(targets, files.values(), strict=True):
+            missing = [d for d in reversed(target.parents) if not d.exists()]
+            for directory in missing:
+                directory.mkdir()
+                created.append(directory)
+            with open(target, "x", encoding="utf-8", newline="") as out:
+                created.append(target)
+                out.write(text)
+    except OSError as exc:
+        for path in reversed(created):
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        where = Position(str(exc.filename or root))
+        raise fail(where, f"cannot write: {exc.strerror or exc}") from exc
+    return targets
 
 
 def write_tree(out_dir: Path, files: Files, *, force: bool = False) -> None:

@@ -43,6 +43,10 @@ class SpecErrors(Exception):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(e.render() for e in self.errors))
 
+    def __reduce__(self) -> tuple[type[SpecErrors], tuple[list[SpecError]]]:
+        # raised in a render worker of a large build, it crosses back by pickle
+        return (SpecErrors, (self.errors,))
+
 
 def fail(position: Position, message: str, path: str = "", hint: str = "") -> SpecErrors:
     """Build a SpecErrors holding a single error (callers `raise fail(...)`)."""

@@ -22,6 +22,7 @@ from monogen.spec.loader import Document, PathKey
 from monogen.spec.project import Project
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
+from monogen.spec.runbook_templates import builtin_templates
 from monogen.spec.secrets import HINT, find_secrets
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
@@ -51,6 +52,10 @@ class Specs:
     experiments: tuple[ExperimentDoc, ...]
     alertings: tuple[AlertingDoc, ...]
     project: Project = dataclasses.field(default_factory=Project)  # the build's configuration
+    # runbook template name → Jinja2 source: monogen's, with a project's overrides
+    runbook_templates: dict[str, str] = dataclasses.field(
+        default_factory=builtin_templates, compare=False
+    )
 
 
 def validate(documents: list[Document]) -> Specs:

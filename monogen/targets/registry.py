@@ -12,6 +12,7 @@ from monogen.targets.mimir_ruler import MimirRuler
 from monogen.targets.prometheus_operator import PrometheusOperator
 from monogen.targets.prometheus_rules import PrometheusRules
 from monogen.targets.promtool_tests import PromtoolTests
+from monogen.targets.runbooks import Runbooks
 from monogen.targets.thanos_ruler import ThanosRuler
 from monogen.targets.victoriametrics_ruler import VictoriaMetricsRuler
 
@@ -27,4 +28,5 @@ TARGETS: tuple[Target, ...] = (
     VictoriaMetricsRuler(),
     ArgoRollouts(),  # rollout gates: only when the project's configuration names them
     Flagger(),
+    Runbooks(),
 )

@@ -1,0 +1,158 @@
+"""Runbooks: one Markdown page per alert of each experiment, rendered with Jinja2 from the
+runbook templates (monogen's, or a project's overrides, read at load into the specs): what
+the alert means, the exact query, thresholds and `for` of each severity, the dashboard
+link, first checks for its category and where Alertmanager routes it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from monogen.compile import naming
+from monogen.compile.coverage import RouteRow
+from monogen.compile.promql import number
+from monogen.kinds.base import SEVERITIES
+from monogen.model.build import Compiled
+from monogen.model.rules import AlertingRule
+from monogen.spec.errors import Position, fail
+from monogen.spec.runbook_templates import OVERRIDES
+from monogen.spec.validate import ExperimentDoc
+from monogen.targets.base import Artifact, Target
+
+PAGE = "runbook.md.j2"
+
+
+class Runbooks(Target):
+    name = "runbooks"
+
+    def shared(self, compiled: Compiled) -> list[Artifact]:
+        templates = compiled.specs.runbook_templates
+        env = environment(templates)
+        routed = bool(compiled.specs.alertings)
+        routes: dict[tuple[str, str], list[RouteRow]] = defaultdict(list)
+        for row in compiled.routes:
+            routes[(row.experiment, row.alert)].append(row)
+        artifacts = []
+        for exp in compiled.specs.experiments:
+            by_alert: dict[str, list[AlertingRule]] = defaultdict(list)
+            for rule in compiled.rules[exp.name].alerts:
+                by_alert[rule.alert].append(rule)
+            team = exp.spec.metadata.team
+            page = env.get_template(f"{team}/{PAGE}" if f"{team}/{PAGE}" in templates else PAGE)
+            for alert, rules in sorted(by_alert.items()):
+                context = {
+                    "experiment": experiment_context(exp),
+                    "alert": alert_context(exp, alert, rules),
+                    "routes": route_context(routes[(exp.name, alert)]),
+                    "routed": routed,
+                }
+                text = render(page, context)
+                artifacts.append(Artifact(naming.runbook_path(exp.name, alert), text, "text"))
+        return artifacts
+
+
+def environment(templates: dict[str, str]) -> Any:
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    env = Environment(
+        loader=DictLoader(templates),
+        undefined=StrictUndefined,  # a misspelt field is an error, not an empty line
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = markdown_text
+    env.filters["code"] = inline_code
+    return env
+
+
+def render(page: Any, context: dict[str, Any]) -> str:
+    """A page's text; a project template that fails (a misspelt field, a missing include)
+    is the project's error, reported with the template's name."""
+    from jinja2 import TemplateError
+
+    try:
+        return page.render(context).rstrip("\n") + "\n"
+    except TemplateError as exc:
+        where = Position(f"{OVERRIDES}/{page.name}")
+        raise fail(where, f"runbook template failed: {exc.message or exc}") from None
+
+
+def markdown_text(text: str) -> str:
+    """Spec text as literal Markdown: characters that would format are escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+|!~])", r"\\\1", " ".join(str(text).split()))
+
+
+def inline_code(text: str) -> str:
+    """Text in an inline code span, fenced by more backticks than it holds."""
+    text = str(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def experiment_context(exp: ExperimentDoc) -> dict[str, Any]:
+    spec = exp.spec.spec
+    return {
+        "name": exp.name,
+        "team": exp.spec.metadata.team,
+        "description": spec.description,
+        "source": exp.source,
+        "variant_label": spec.variant_label or "",
+        "variants": [
+            {
+                "name": v.name,
+                "role": v.role,
+                "traffic": None if v.traffic is None else number(v.traffic),
+            }
+            for v in spec.variants
+        ],
+        "dashboard_url": naming.dashboard_url(spec.grafana_url, exp.name),
+    }
+
+
+def alert_context(exp: ExperimentDoc, alert: str, rules: list[AlertingRule]) -> dict[str, Any]:
+    first = rules[0]
+    rail = first.intent.rail if first.intent else None
+    base = exp.spec.spec.runbook_url.rstrip("/")
+    url = (rail.runbook_url if rail else None) or f"{base}/{naming.runbook_anchor(alert)}"
+    levels = [
+        {
+            "severity": rule.labels.get("severity", ""),
+            "noun": rule.intent.rail.noun if rule.intent else alert,
+            "expr": rule.expr,
+            "for": rule.for_ or "0s",
+            # what the query compares: `series` `direction` `threshold`
+            "direction": rule.intent.direction if rule.intent else "",
+            "threshold": number(rule.intent.threshold) if rule.intent else "",
+            "series": rule.intent.series if rule.intent else "",
+        }
+        for rule in rules
+    ]
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    levels.sort(key=lambda level: rank.get(level["severity"], len(rank)))  # critical first
+    return {
+        "name": alert,
+        "categories": list(dict.fromkeys(r.labels.get("category", "") for r in rules)),
+        "nouns": list(dict.fromkeys(level["noun"] for level in levels)),
+        "per_variant": first.intent.per_variant if first.intent else True,
+        "variants": list(rail.variants) if rail else [],
+        "levels": levels,
+        "runbook_url": url,
+    }
+
+
+def route_context(rows: list[RouteRow]) -> list[dict[str, Any]]:
+    """Where each (severity, receivers) goes, with the variants that take that way."""
+    ways: dict[tuple[str, tuple[str, ...], str], list[str]] = defaultdict(list)
+    for row in rows:
+        variants = ways[(row.severity, row.receivers, row.problem)]
+        if row.variant and row.variant not in variants:
+            variants.append(row.variant)
+    return [
+        {"severity": sev, "receivers": list(receivers), "problem": problem, "variants": variants}
+        for (sev, receivers, problem), variants in sorted(ways.items())
+    ]
