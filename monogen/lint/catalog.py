@@ -12,6 +12,7 @@ def all_checks() -> dict[str, Check]:
         alerts,
         dashboards,
         files,
+        integrations,
         promql,
         routing,
         rulers,
