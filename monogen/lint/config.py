@@ -5,6 +5,7 @@ disable = ["promql/regex-redundant"]
 scrape-interval = "15s"
 severities = ["critical", "warning", "info", "none"]
 severity = {"alerts/runbook-url" = "error"}       # check id → error, warning or info
+target-versions = {prometheus = "3.0", alertmanager = "0.28"}  # default: 2.42 and 0.25
 dialects = {"thanos-rules/*.yaml" = "thanos"}   # path glob → rule file dialect
 """
 
@@ -17,12 +18,13 @@ from typing import Any
 
 import yaml
 
+from monogen.lint import versions
 from monogen.lint.dialects import DIALECTS
 from monogen.lint.finding import Severity
 from monogen.spec.errors import Position, SpecError, SpecErrors
 from monogen.spec.quantities import parse_duration
 
-KEYS = {"disable", "scrape-interval", "severities", "severity", "dialects"}
+KEYS = {"disable", "scrape-interval", "severities", "severity", "dialects", "target-versions"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
         settings["severities"] = [str(s) for s in raw["severities"]]
     if "dialects" in raw:
         settings["dialects"] = _dialects(raw["dialects"], errors)
+    if "target-versions" in raw:
+        settings["target_versions"] = versions.load(raw["target-versions"], errors)
     if "severity" in raw:
         settings["severity"] = _severity(raw["severity"], known, errors)
     if errors:

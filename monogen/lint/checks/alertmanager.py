@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from monogen.compile.matchers import parse_matchers
+from monogen.lint import versions
 from monogen.lint.checks._alertmanager_shape import (
     FIELDS,
     Path,
@@ -38,9 +39,11 @@ def unknown_field(f: LintFile) -> Iterator[Hit]:
 
     def unknown(mapping: Any, allowed: set[str], path: Path, where: str) -> Iterator[Hit]:
         if isinstance(mapping, dict):
+            allowed = allowed | versions.accepted(f.settings, "alertmanager", where)
             for key in mapping:
                 if key not in allowed:
-                    yield Hit(f"unknown field {key!r} in {where}", (*path, key), key=True)
+                    newer = versions.hint(f.settings, "alertmanager", where, str(key))
+                    yield Hit(f"unknown field {key!r} in {where}{newer}", (*path, key), key=True)
 
     yield from unknown(data, FIELDS["top"], (), "the config")
     yield from unknown(data.get("global"), FIELDS["global"], ("global",), "global")
