@@ -36,19 +36,28 @@ $(DEV): pyproject.toml | $(VENV)/bin/python
 	touch $@ $(RUNTIME)
 
 # promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages;
-# vmalert and victoria-metrics (the scaled engine of the ruler tests) from victoria-metrics.
+# vmalert and victoria-metrics (the scaled engine of the ruler tests) from victoria-metrics;
+# Alertmanager's own config fixtures (config/testdata, the upstream differential of
+# tests/test_lint_upstream.py) from golang-github-prometheus-alertmanager-dev.
 TOOL_PACKAGES := prometheus prometheus-alertmanager victoria-metrics
+FIXTURE_PACKAGES := golang-github-prometheus-alertmanager-dev
+AM_FIXTURES := /usr/share/gocode/src/github.com/prometheus/alertmanager/config/testdata
 tools:
-	@if command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 \
-		&& command -v vmalert >/dev/null 2>&1 && command -v victoria-metrics >/dev/null 2>&1; then \
+	@missing=""; \
+	if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1 \
+		|| ! command -v vmalert >/dev/null 2>&1 || ! command -v victoria-metrics >/dev/null 2>&1; then \
+		missing="$(TOOL_PACKAGES)"; \
+	fi; \
+	if [ ! -d $(AM_FIXTURES) ]; then missing="$$missing $(FIXTURE_PACKAGES)"; fi; \
+	if [ -z "$$missing" ]; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing promtool, amtool, vmalert and victoria-metrics (Debian $(TOOL_PACKAGES))"; \
+		echo "installing Debian $$missing (promtool, amtool, vmalert, victoria-metrics, fixtures)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $(TOOL_PACKAGES) >/dev/null; \
+			--no-install-recommends $$missing >/dev/null; \
 	else \
-		echo "WARNING: promtool/amtool/vmalert/victoria-metrics missing and not installable" \
-			"here (need root + apt-get); tests that need them will skip" >&2; \
+		echo "WARNING: Debian $$missing missing and not installable here (need root +" \
+			"apt-get); tests that need them will skip" >&2; \
 	fi
 
 clean:

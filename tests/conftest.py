@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -44,10 +45,24 @@ def tool(name: str) -> str:
     if path:
         return path
     package = PACKAGES.get(name, "prometheus and prometheus-alertmanager packages")
-    message = f"{name} not found: install Debian's {package} (make test does this as root)"
+    missing(f"{name} not found: install Debian's {package} (make test does this as root)")
+
+
+def files_from(directory: Path, pattern: str, package: str) -> list[Path]:
+    """The files a Debian package installs under `directory` (fixtures of the tools'
+    own sources); missing, they fail or skip the test as a missing tool does."""
+    found = sorted(directory.glob(pattern))
+    if not found:
+        missing(
+            f"no {pattern} in {directory}: install Debian's {package} (make test does this as root)"
+        )
+    return found
+
+
+def missing(message: str) -> NoReturn:
     if os.environ.get("MONOGEN_REQUIRE_TOOLS") == "1":
         pytest.fail(f"MONOGEN_REQUIRE_TOOLS=1 but {message}")
-    warnings.warn(message, stacklevel=2)
+    warnings.warn(message, stacklevel=3)
     pytest.skip(message)
 
 

@@ -327,3 +327,48 @@ def test_deeply_nested_promql_gives_a_result_not_a_crash(tmp_path: Path, levels:
         assert (
             finding["severity"] == "warning" and f"nests {levels} levels deep" in finding["message"]
         )
+
+
+NO_RUNBOOK = """\
+groups:
+  - name: g
+    rules:
+      - alert: CephOsdFlapping
+        expr: rate(ceph_osd_up[5m]) + rate(ceph_osd_up[5m]) > 0
+        labels: {severity: warning}
+        annotations: {summary: s, description: d}
+"""
+
+
+def test_a_team_sets_a_checks_severity_by_configuration(tmp_path: Path) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(NO_RUNBOOK)
+    result = invoke("lint", str(rules), "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output  # runbook-url is info by default
+    found = {f["check"]: f["severity"] for f in json.loads(result.stdout)}
+    assert found["alerts/runbook-url"] == "info"
+    (tmp_path / ".monogen.yaml").write_text("lint:\n  severity: {alerts/runbook-url: error}\n")
+    result = invoke("lint", str(rules), "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    found = {f["check"]: f["severity"] for f in json.loads(result.stdout)}
+    assert found["alerts/runbook-url"] == "error"
+    for bad in ("{alerts/runbok-url: error}", "{alerts/runbook-url: fatal}", "[x]"):
+        (tmp_path / ".monogen.yaml").write_text(f"lint:\n  severity: {bad}\n")
+        result = invoke("lint", str(rules), cwd=tmp_path)
+        assert result.exit_code == 2 and "severity" in result.stderr, bad
+
+
+def test_the_same_finding_is_reported_once() -> None:
+    """A metric twice in one expression is one finding, not two identical lines."""
+    findings = lint_text(NO_RUNBOOK, "r.yaml", LintConfig(), {})
+    assert [f.check for f in findings].count("promql/rate-counter") == 1
+
+
+def test_a_missing_dashboard_uid_is_a_warning_and_a_shared_one_an_error() -> None:
+    board = {"title": "t", "schemaVersion": 39, "panels": []}
+    shared: dict = {}
+    found = lint_text(json.dumps(board), "a.json", LintConfig(), shared)
+    assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.WARNING]
+    for name in ("a.json", "b.json"):
+        found = lint_text(json.dumps({**board, "uid": "x"}), name, LintConfig(), shared)
+    assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.ERROR]

@@ -9,9 +9,11 @@ def all_checks() -> dict[str, Check]:
     """Every check, importing the check families on first use."""
     from monogen.lint.checks import (  # noqa: F401 - imported to register
         alertmanager,
+        alertmanager_types,
         alerts,
         dashboards,
         files,
+        integrations,
         promql,
         routing,
         rulers,

@@ -3,7 +3,9 @@
 [tool.monogen.lint]
 disable = ["promql/regex-redundant"]
 scrape-interval = "15s"
-severities = ["critical", "warning", "info"]
+severities = ["critical", "warning", "info", "none"]
+severity = {"alerts/runbook-url" = "error"}       # check id → error, warning or info
+target-versions = {prometheus = "3.0", alertmanager = "0.28"}  # default: 2.42 and 0.25
 dialects = {"thanos-rules/*.yaml" = "thanos"}   # path glob → rule file dialect
 """
 
@@ -16,11 +18,13 @@ from typing import Any
 
 import yaml
 
+from monogen.lint import versions
 from monogen.lint.dialects import DIALECTS
+from monogen.lint.finding import Severity
 from monogen.spec.errors import Position, SpecError, SpecErrors
 from monogen.spec.quantities import parse_duration
 
-KEYS = {"disable", "scrape-interval", "severities", "dialects"}
+KEYS = {"disable", "scrape-interval", "severities", "severity", "dialects", "target-versions"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
         settings["severities"] = [str(s) for s in raw["severities"]]
     if "dialects" in raw:
         settings["dialects"] = _dialects(raw["dialects"], errors)
+    if "target-versions" in raw:
+        settings["target_versions"] = versions.load(raw["target-versions"], errors)
+    if "severity" in raw:
+        settings["severity"] = _severity(raw["severity"], known, errors)
     if errors:
         raise SpecErrors([SpecError(Position(str(path)), e) for e in errors])
     return LintConfig(frozenset(disable), settings, str(path))
@@ -86,3 +94,19 @@ def _dialects(raw: Any, errors: list[str]) -> dict[str, str]:
                 f"unknown dialect {name!r} for {pattern!r} (known: {', '.join(sorted(DIALECTS))})"
             )
     return {str(k): str(v) for k, v in raw.items() if v in DIALECTS}
+
+
+def _severity(raw: Any, known: set[str], errors: list[str]) -> dict[str, Severity]:
+    """`severity`: check id → the severity its findings take instead of the default."""
+    if not isinstance(raw, dict):
+        errors.append("`severity` must map check ids to error, warning or info")
+        return {}
+    found = {}
+    for check_id, name in raw.items():
+        if check_id not in known:
+            errors.append(f"unknown check id {check_id!r} in `severity`")
+        elif str(name).lower() not in ("error", "warning", "info"):
+            errors.append(f"severity {name!r} for {check_id!r}: error, warning or info")
+        else:
+            found[check_id] = Severity.parse(str(name))
+    return found

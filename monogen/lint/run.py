@@ -157,6 +157,8 @@ def _can_fork() -> bool:  # Linux and macOS: yes
 def _run(unit: LintFile, checks: list[Check], view: LintFile | None = None) -> list[Finding]:
     """Findings of `checks` run on `view` (a share of `unit`'s rules) or on all of `unit`."""
     found = []
+    seen: set[tuple[int, int, str]] = set()  # one finding once (a metric twice in an expr)
+    chosen = unit.settings.get("severity", {})
     for check in checks:
         for hit in check.run(view or unit):
             if hit.line or unit.doc is None:
@@ -166,7 +168,10 @@ def _run(unit: LintFile, checks: list[Check], view: LintFile | None = None) -> l
                 line, column = position.line, position.column
             if unit.suppressed(check.id, line):
                 continue
-            severity = hit.severity or check.severity
+            if (line, column, check.id + hit.message) in seen:
+                continue
+            seen.add((line, column, check.id + hit.message))
+            severity = chosen.get(check.id) or hit.severity or check.severity
             found.append(Finding(unit.path, line, column, check.id, severity, hit.message))
     return found
 

@@ -139,6 +139,26 @@ FIELDS: dict[str, set[str]] = {
         "group",
     },
     "webhook_configs": {"send_resolved", "http_config", "url", "max_alerts"},
+    # the integrations Alertmanager 0.25 reads beside those four (config/notifiers.go)
+    **{
+        kind: {"send_resolved", "http_config", *names.split()}
+        for kind, names in {
+            "opsgenie_configs": "api_key api_key_file api_url message description source "
+            "details entity responders actions tags note priority update_alerts",
+            "wechat_configs": "api_secret corp_id message api_url to_user to_party to_tag "
+            "agent_id message_type",
+            "pushover_configs": "user_key token title message url url_title sound priority "
+            "retry expire html",
+            "victorops_configs": "api_key api_key_file api_url routing_key message_type "
+            "state_message entity_display_name monitoring_tool custom_fields",
+            "sns_configs": "api_url sigv4 topic_arn phone_number target_arn subject message "
+            "attributes",
+            "telegram_configs": "api_url bot_token chat_id message disable_notifications "
+            "parse_mode",
+            "webex_configs": "api_url message room_id",
+            "discord_configs": "webhook_url title message",
+        }.items()
+    },
     "inhibit_rules": {
         "source_match",
         "source_match_re",

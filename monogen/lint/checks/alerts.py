@@ -15,9 +15,14 @@ from monogen.spec.quantities import parse_duration
 
 WARNING, INFO = Severity.WARNING, Severity.INFO
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
-SEVERITIES = {"critical", "warning", "info"}
+SEVERITIES = {"critical", "warning", "info", "none"}  # none: Watchdog, InfoInhibitor
 CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-RECORD = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_:]*:[a-zA-Z0-9_]+$")
+# level:metric:operations, as upstream mixins write it: the level may be left out for a
+# global aggregation (`:node_memory_MemAvailable_bytes:sum`), the operations too
+# (`node_namespace_pod_container:container_memory_working_set_bytes`,
+# `node_namespace_pod:kube_pod_info:`), a metric may name a derived quantity
+# (`apiserver_request:burnrate1h`). Without any colon it reads as a raw metric.
+RECORD = re.compile(r"^[a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+)*:?$")
 
 
 def _alerting(tree: object) -> bool:
@@ -114,13 +119,29 @@ def value_in_labels(f: LintFile) -> Iterator[Hit]:
     "alerts/annotations",
     "rules",
     WARNING,
-    "Alerts carry `summary`, `description` and `runbook_url` annotations.",
+    "Alerts carry `summary` and `description` annotations.",
     scope="rule",
 )
 def annotations(f: LintFile) -> Iterator[Hit]:
+    yield from _missing_annotations(f, ("summary", "description"))
+
+
+@check(
+    "alerts/runbook-url",
+    "rules",
+    INFO,
+    "Alerts link a runbook (`runbook_url`): a team policy, so `info` unless configured "
+    "(`severity = {\"alerts/runbook-url\" = \"error\"}`).",
+    scope="rule",
+)
+def runbook_url(f: LintFile) -> Iterator[Hit]:
+    yield from _missing_annotations(f, ("runbook_url",))
+
+
+def _missing_annotations(f: LintFile, keys: tuple[str, ...]) -> Iterator[Hit]:
     for path, rule in alerts(f):
         present = rule.get("annotations") if isinstance(rule.get("annotations"), dict) else {}
-        missing = [k for k in ("summary", "description", "runbook_url") if not present.get(k)]
+        missing = [k for k in keys if not present.get(k)]
         if missing:
             yield Hit(
                 f"alert {text(rule.get('alert'))!r} has no {', '.join(missing)}", (*path, "alert")
@@ -131,7 +152,7 @@ def annotations(f: LintFile) -> Iterator[Hit]:
     "alerts/severity",
     "rules",
     WARNING,
-    "Alerts have a `severity` label of critical, warning or info.",
+    "Alerts have a `severity` label of critical, warning, info or none (configurable).",
     scope="rule",
 )
 def severity(f: LintFile) -> Iterator[Hit]:
@@ -166,7 +187,8 @@ def name_camelcase(f: LintFile) -> Iterator[Hit]:
     "rules/record-naming",
     "rules",
     WARNING,
-    "Recording rule names follow level:metric:operations.",
+    "Recording rule names follow level:metric:operations (the level or the operations may "
+    "be left out, as in `:node_memory_MemAvailable_bytes:sum`).",
     scope="rule",
 )
 def record_naming(f: LintFile) -> Iterator[Hit]:

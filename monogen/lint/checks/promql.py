@@ -12,7 +12,35 @@ from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
+# Names that say the series is not a counter (a gauge, a state, an info metric). A name
+# that says nothing is given the benefit of the doubt: many exporters' counters lack
+# `_total` (pg_stat_database_xact_commit, node_vmstat_pgmajfault, SNMP's ifHCInOctets).
+NOT_COUNTER_SUFFIXES = (
+    "_up",
+    "_ratio",
+    "_percent",
+    "_percentage",
+    "_info",
+    "_status",
+    "_state",
+    "_ready",
+    "_enabled",
+    "_celsius",
+    "_fahrenheit",
+    "_timestamp",
+    "_timestamp_seconds",
+    "_start_time_seconds",
+    "_boot_time_seconds",
+    "_last_seen",
+)
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+
+
+def not_a_counter(name: str) -> bool:
+    """Does the name say it is no counter? (`up`, `ceph_osd_up`, `…_ratio`, `…_info`…)"""
+    if name.endswith(COUNTER_SUFFIXES):
+        return False
+    return name == "up" or name.lower().endswith(NOT_COUNTER_SUFFIXES)
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
 REGEX_META = re.compile(r"[.*+?()|\[\]{}^$\\]")
 
@@ -39,8 +67,8 @@ def trees(f: LintFile, needle: str = "") -> list[tuple[tuple[Any, ...], dict[str
     "rules",
     Severity.WARNING,
     "rate(), irate() and increase() "
-    "apply to counters; the series' name does not say it is one (_total, _count, _sum, "
-    "_bucket).",
+    "apply to counters; the series' name says it is not one (`up`, `_up`, `_ratio`, "
+    "`_percent`, `_info`, `_status`, `_state`, `_ready`, `_celsius`, `_timestamp_seconds`…).",
     scope="rule",
 )
 def rate_counter(f: LintFile) -> Iterator[Hit]:
@@ -49,9 +77,10 @@ def rate_counter(f: LintFile) -> Iterator[Hit]:
             if type(node).__name__ == "Call" and node.func.name in RATE_FUNCTIONS:
                 for sel in pq.selectors(node):
                     name = pq.metric_name(sel)
-                    if name and ":" not in name and not name.endswith(COUNTER_SUFFIXES):
+                    if name and ":" not in name and not_a_counter(name):
                         yield Hit(
-                            f"{node.func.name}() of {name!r}, which is not a counter by its name",
+                            f"{node.func.name}() of {name!r}, whose name says it is not a "
+                            "counter (a gauge or a state): use delta(), deriv() or changes()",
                             (*path, "expr"),
                         )
 

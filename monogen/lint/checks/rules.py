@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from monogen.lint import gotemplate
+from monogen.lint import gotemplate, versions
 from monogen.lint import promql as pq
 from monogen.lint.checks._rules_shape import groups, rules, text
-from monogen.lint.dialects import readers_of
+from monogen.lint.dialects import PROMETHEUS, readers_of
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
@@ -93,9 +93,10 @@ def unknown_field(f: LintFile) -> Iterator[Hit]:
                 yield _unknown(f, key, "file", (key,), "the rule file")
         for key in sorted(dialect.required - set(f.data) if not f.root else ()):
             yield Hit(f"{dialect.reader} needs `{key}` in the rule file", ())
+    newer = versions.accepted(f.settings, "prometheus", "group") if dialect == PROMETHEUS else set()
     for gi, group in groups(f):
         for key in group:
-            if key not in dialect.group_fields:
+            if key not in dialect.group_fields and key not in newer:
                 yield _unknown(f, key, "group", ("groups", gi, key), "group")
     for path, rule in rules(f):
         for key in rule:
@@ -105,6 +106,8 @@ def unknown_field(f: LintFile) -> Iterator[Hit]:
 
 def _unknown(f: LintFile, key: object, where: str, path: tuple[object, ...], what: str) -> Hit:
     message = f"unknown field {key!r} in {what}: {f.dialect.reader} reads no such field"
+    if f.dialect == PROMETHEUS:
+        message += versions.hint(f.settings, "prometheus", where, str(key))
     others = [d for d in readers_of(str(key), where) if d != f.dialect.name]
     if others:
         message += (
@@ -199,7 +202,7 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
 def record_name(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
         name = text(rule.get("record"))
-        if name and not METRIC_NAME.match(name):
+        if name and not (METRIC_NAME.match(name) or versions.utf8_names(f.settings)):
             yield Hit(f"invalid recording rule name {name!r}", (*path, "record"))
 
 
@@ -218,7 +221,8 @@ def label_name(f: LintFile) -> Iterator[Hit]:
             if not isinstance(items, dict):
                 continue
             for name in items:
-                if not LABEL_NAME.match(name) or (key == "labels" and name == "__name__"):
+                valid = LABEL_NAME.match(name) or (name and versions.utf8_names(f.settings))
+                if not valid or (key == "labels" and name == "__name__"):
                     kind = "label" if key == "labels" else "annotation"
                     yield Hit(f"invalid {kind} name {name!r}", (*path, key, name), key=True)
 
