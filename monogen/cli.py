@@ -317,6 +317,12 @@ def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     default=None,
     help="Read every file as this kind (default: told by its content).",
 )
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The JSON of Prometheus' /api/v1/metadata: metric types for sure, not from names.",
+)
 @click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
 @reports_errors
 def lint(
@@ -325,6 +331,7 @@ def lint(
     fail_on: str,
     config_path: Path | None,
     kind: str | None,
+    metadata: Path | None,
     list_checks: bool,
 ) -> None:
     """Lint Prometheus rule files, PrometheusRule manifests, Alertmanager configs and Grafana
@@ -350,6 +357,14 @@ def lint(
         raise click.UsageError("give files or directories to lint (or --list)")
     found = config_path or config_file.find(Path.cwd())
     config = lint_config.load(found, set(checks))
+    if metadata is not None:
+        from monogen.lint.metadata import load_metadata
+        from monogen.spec.errors import Position, fail
+
+        try:
+            config.settings["metric_types"] = load_metadata(metadata)
+        except ValueError as exc:
+            raise fail(Position(str(metadata)), str(exc)) from None
     result = lint_paths(list(paths), config, kind)
     for problem in result.unreadable:
         click.echo(f"error: cannot read {problem}", err=True)

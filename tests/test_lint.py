@@ -372,3 +372,50 @@ def test_a_missing_dashboard_uid_is_a_warning_and_a_shared_one_an_error() -> Non
     for name in ("a.json", "b.json"):
         found = lint_text(json.dumps({**board, "uid": "x"}), name, LintConfig(), shared)
     assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.ERROR]
+
+
+METADATA = {
+    "status": "success",
+    "data": {
+        "pg_stat_database_xact_commit": [{"type": "counter", "help": "", "unit": ""}],
+        "queue_length": [{"type": "gauge", "help": "", "unit": ""}],
+        "temperature_celsius_total": [{"type": "gauge", "help": "", "unit": ""}],
+        "request_seconds": [{"type": "histogram", "help": "", "unit": ""}],
+        "node_up": [{"type": "counter", "help": "", "unit": ""}],
+    },
+}
+RATES = "groups:\n- name: g\n  rules:\n" + "".join(
+    f"  - record: a:r{i}:rate5m\n    expr: rate({name}[5m])\n"
+    for i, name in enumerate(
+        ["queue_length", "pg_stat_database_xact_commit", "temperature_celsius_total",
+         "request_seconds_bucket", "node_up", "other_ratio"]
+    )
+)  # fmt: skip
+
+
+def rate_counter_names(result) -> list[str]:
+    return sorted(
+        f["message"].split("'")[1]
+        for f in json.loads(result.stdout)
+        if f["check"] == "promql/rate-counter"
+    )
+
+
+def test_metric_metadata_gives_types_for_sure(tmp_path: Path) -> None:
+    rules = tmp_path / "rates.yaml"
+    rules.write_text(RATES)
+    meta = tmp_path / "metadata.json"
+    meta.write_text(json.dumps(METADATA))
+    # by name alone: `_up` and `_ratio` say they are no counters; gauges without a hint pass
+    by_name = invoke("lint", str(rules), "--format", "json")
+    assert rate_counter_names(by_name) == ["node_up", "other_ratio"]
+    # with metadata: the types decide where known, the names elsewhere
+    typed = invoke("lint", str(rules), "--format", "json", "--metadata", str(meta))
+    assert rate_counter_names(typed) == ["other_ratio", "queue_length", "temperature_celsius_total"]
+    # the same from the lint configuration, relative to it
+    (tmp_path / ".monogen.yaml").write_text("lint:\n  metadata: metadata.json\n")
+    configured = invoke("lint", str(rules), "--format", "json", cwd=tmp_path)
+    assert rate_counter_names(configured) == rate_counter_names(typed)
+    meta.write_text("{")
+    broken = invoke("lint", str(rules), "--metadata", str(meta))
+    assert broken.exit_code == 2 and "is not JSON" in broken.stderr

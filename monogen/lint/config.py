@@ -21,10 +21,19 @@ import yaml
 from monogen.lint import versions
 from monogen.lint.dialects import DIALECTS
 from monogen.lint.finding import Severity
+from monogen.lint.metadata import load_metadata
 from monogen.spec.errors import Position, SpecError, SpecErrors
 from monogen.spec.quantities import parse_duration
 
-KEYS = {"disable", "scrape-interval", "severities", "severity", "dialects", "target-versions"}
+KEYS = {
+    "disable",
+    "scrape-interval",
+    "severities",
+    "severity",
+    "dialects",
+    "target-versions",
+    "metadata",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,11 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
         settings["target_versions"] = versions.load(raw["target-versions"], errors)
     if "severity" in raw:
         settings["severity"] = _severity(raw["severity"], known, errors)
+    if "metadata" in raw:  # relative to the configuration file
+        try:
+            settings["metric_types"] = load_metadata(path.parent / str(raw["metadata"]))
+        except ValueError as exc:
+            errors.append(str(exc))
     if errors:
         raise SpecErrors([SpecError(Position(str(path)), e) for e in errors])
     return LintConfig(frozenset(disable), settings, str(path))

@@ -9,6 +9,7 @@ from typing import Any
 from monogen.lint import promql as pq
 from monogen.lint.checks._rules_shape import rules, text
 from monogen.lint.finding import Severity
+from monogen.lint.metadata import metric_type
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
@@ -68,21 +69,31 @@ def trees(f: LintFile, needle: str = "") -> list[tuple[tuple[Any, ...], dict[str
     Severity.WARNING,
     "rate(), irate() and increase() "
     "apply to counters; the series' name says it is not one (`up`, `_up`, `_ratio`, "
-    "`_percent`, `_info`, `_status`, `_state`, `_ready`, `_celsius`, `_timestamp_seconds`…).",
+    "`_percent`, `_info`, `_status`, `_state`, `_ready`, `_celsius`, `_timestamp_seconds`…), "
+    "or the `metadata` file gives its type.",
     scope="rule",
 )
 def rate_counter(f: LintFile) -> Iterator[Hit]:
+    types = f.settings.get("metric_types", {})  # from a metadata file, when given
     for path, _, tree in trees(f, "("):
         for node in pq.walk(tree):
             if type(node).__name__ == "Call" and node.func.name in RATE_FUNCTIONS:
                 for sel in pq.selectors(node):
                     name = pq.metric_name(sel)
-                    if name and ":" not in name and not_a_counter(name):
-                        yield Hit(
-                            f"{node.func.name}() of {name!r}, whose name says it is not a "
-                            "counter (a gauge or a state): use delta(), deriv() or changes()",
-                            (*path, "expr"),
-                        )
+                    if not name or ":" in name:
+                        continue
+                    known = metric_type(name, types)
+                    if known is not None and known != "counter":
+                        said = f"is a {known} (metadata)"
+                    elif known is None and not_a_counter(name):
+                        said = "has a name that says it is not a counter (a gauge or a state)"
+                    else:
+                        continue
+                    yield Hit(
+                        f"{node.func.name}() of {name!r}, which {said}: use delta(), "
+                        "deriv() or changes()",
+                        (*path, "expr"),
+                    )
 
 
 @check(
