@@ -1,3 +1,3 @@
-from monogen.cli import main
+from monogen.entry import main
 
 main()

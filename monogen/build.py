@@ -7,14 +7,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Generator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from monogen.lint.finding import Finding
 from monogen.model.build import Compiled
 from monogen.output.render import serialise
 from monogen.output.write import Files, with_marker
+from monogen.spec.project import Project
+from monogen.spec.validate import ExperimentDoc
 from monogen.targets.base import Artifact, Target
 from monogen.targets.registry import TARGETS
 
@@ -27,10 +29,22 @@ class Output:
     findings: list[Finding] = field(default_factory=list)  # lint of the generated artifacts
 
 
-def render(compiled: Compiled, *, lint: bool = True) -> Output:
+class PartCache(Protocol):
+    """Experiments' renders from an earlier build (output/cache.py)."""
+
+    def key(self, exp: ExperimentDoc, project: Project, lint: bool) -> str: ...
+
+    def get(self, key: str) -> tuple[Files, list[Finding]] | None: ...
+
+    def put(self, key: str, part: tuple[Files, list[Finding]]) -> None: ...
+
+    def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]: ...
+
+
+def render(compiled: Compiled, *, lint: bool = True, cache: PartCache | None = None) -> Output:
     """The whole tree, with the marker file."""
     output = Output({})
-    for part in render_parts(compiled, lint=lint):
+    for part in render_parts(compiled, lint=lint, cache=cache):
         output.files.update(part.files)
         output.findings.extend(part.findings)
     output.files = with_marker(dict(sorted(output.files.items())))
@@ -38,39 +52,57 @@ def render(compiled: Compiled, *, lint: bool = True) -> Output:
     return output
 
 
-def render_parts(compiled: Compiled, *, lint: bool = True) -> Generator[Output, None, None]:
+def render_parts(
+    compiled: Compiled, *, lint: bool = True, cache: PartCache | None = None
+) -> Generator[Output, None, None]:
     """Each experiment's files in order, then the files that draw on every spec, each part
     as soon as it is rendered (by parallel workers in a large build), so a caller can
-    write one part while the next renders."""
+    write one part while the next renders. With a cache, an experiment rendered before
+    from the same inputs is taken from it, and only the others are rendered."""
     global _JOB
     experiments = compiled.specs.experiments
-    _JOB = (compiled, lint)
+    compiled = replace(compiled, memo=cache.memo) if cache else compiled
+    keys = [cache.key(exp, compiled.specs.project, lint) for exp in experiments] if cache else []
+    reused = {i: hit for i, key in enumerate(keys) if cache and (hit := cache.get(key)) is not None}
+    todo = [i for i in range(len(experiments)) if i not in reused]
+    _JOB = (compiled, lint, cache, keys)
+    rendered = _rendered(todo)
     try:
-        workers = min(os.cpu_count() or 1, 8)
-        if len(experiments) >= PARALLEL_FROM and workers > 1 and _can_fork():
-            import grafanalib.core  # noqa: F401 - once here, not once in every worker
-
-            # Frozen objects are not scanned by the collector, so workers do not touch (and
-            # copy) every page they inherit.
-            gc.freeze()
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    # the files of all experiments together (the overview dashboard is the
-                    # largest) go first, so they are done by the time the last chunk is
-                    common = pool.apply_async(_shared)
-                    yield from pool.imap(_experiment, range(len(experiments)), chunksize=16)
-                    yield common.get()
-            finally:
-                gc.unfreeze()
-        else:
-            for index in range(len(experiments)):
-                yield _experiment(index)
-            yield _shared()
+        for index in range(len(experiments)):
+            yield Output(*reused[index]) if index in reused else next(rendered)
+        yield next(rendered)  # the shared files
     finally:
+        rendered.close()
         _JOB = None
 
 
-_JOB: tuple[Compiled, bool] | None = None  # what forked workers render (inherited memory)
+def _rendered(todo: list[int]) -> Generator[Output, None, None]:
+    """The experiments in `todo`, in order, then the shared files."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= PARALLEL_FROM and workers > 1 and _can_fork():
+        import grafanalib.core  # noqa: F401 - once here, not once in every worker
+
+        # Frozen objects are not scanned by the collector, so workers do not touch (and
+        # copy) every page they inherit.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                # the files of all experiments together (the overview dashboard is the
+                # largest) go first, so they are done by the time the last chunk is
+                common = pool.apply_async(_shared)
+                yield from pool.imap(_experiment, todo, chunksize=16)
+                yield common.get()
+        finally:
+            gc.unfreeze()
+    else:
+        for index in todo:
+            yield _experiment(index)
+        yield _shared()
+
+
+# what forked workers render (inherited memory): the build, lint or not, the cache and
+# each experiment's key in it
+_JOB: tuple[Compiled, bool, PartCache | None, list[str]] | None = None
 
 
 def _can_fork() -> bool:
@@ -79,17 +111,20 @@ def _can_fork() -> bool:
 
 def _experiment(index: int) -> Output:
     assert _JOB is not None
-    compiled, lint = _JOB
+    compiled, lint, cache, keys = _JOB
     exp = compiled.specs.experiments[index]
     rules = compiled.rules[exp.name]
     artifacts = [a for target in _targets(compiled) for a in target.experiment(exp, rules)]
-    return _finish(artifacts, lint)
+    output = _finish(artifacts, lint)
+    if cache is not None:  # by the worker that rendered it: writes in parallel too
+        cache.put(keys[index], (output.files, output.findings))
+    return output
 
 
 def _shared() -> Output:
     """The files that draw on every spec: overview dashboard, provisioning, Alertmanager."""
     assert _JOB is not None
-    compiled, lint = _JOB
+    compiled, lint, _, _ = _JOB
     return _finish([a for target in _targets(compiled) for a in target.shared(compiled)], lint)
 
 

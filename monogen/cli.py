@@ -18,6 +18,7 @@ import click
 from monogen import __version__
 
 if TYPE_CHECKING:
+    from monogen.output.cache import RenderCache as Cache
     from monogen.spec.validate import Specs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
@@ -84,9 +85,11 @@ def main() -> None:
 @click.option(
     "--force", is_flag=True, help="Replace OUTPUT even if files were added to it by hand."
 )
+@click.option("--no-cache", is_flag=True, help="Render every experiment (as MONOGEN_CACHE=0).")
 @reports_errors
-def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> None:
+def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool, no_cache: bool) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
+    from monogen.output.cache import open_cache
     from monogen.output.stamp import inputs_digest
     from monogen.output.write import diff_files, is_current, leftovers, read_tree, stamped
     from monogen.pipeline import build as build_output
@@ -103,11 +106,12 @@ def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> No
         click.echo(f"{output}: up to date (unchanged since a build from these specs).", err=True)
         return
     loaded = load(list(specs))
+    cache = None if no_cache else open_cache()
     if not check:
-        _build_into(output, loaded, inputs, force)
+        _build_into(output, loaded, inputs, force, cache)
         return
     # --check compares bytes only: the build that wrote the tree linted it already.
-    files = stamped(build_output(loaded, lint=False).files, inputs)
+    files = stamped(build_output(loaded, lint=False, cache=cache).files, inputs)
     on_disk = read_tree(output)
     diffs = diff_files(on_disk, files)
     if diffs:
@@ -123,7 +127,7 @@ def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool) -> No
     click.echo(f"{output}: up to date ({len(files)} files).", err=True)
 
 
-def _build_into(output: Path, loaded: Specs, inputs: str, force: bool) -> None:
+def _build_into(output: Path, specs: Specs, inputs: str, force: bool, cache: Cache | None) -> None:
     """Write each part of the tree as it renders, into a staging directory that replaces
     `output` only if the whole build succeeds and lints without an error."""
     from contextlib import closing
@@ -132,7 +136,7 @@ def _build_into(output: Path, loaded: Specs, inputs: str, force: bool) -> None:
     from monogen.output.write import MARKER, StagedTree, stamped, with_marker
     from monogen.pipeline import build_parts
 
-    parts = build_parts(loaded)  # compiles first: a spec error leaves no staging behind
+    parts = build_parts(specs, cache=cache)  # compiles first: a spec error leaves no staging behind
     staged = StagedTree(output, force=force)
     for name in staged.recovered:
         click.echo(f"note: removed {name}, left by an interrupted build", err=True)

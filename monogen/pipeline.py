@@ -7,7 +7,7 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from monogen.build import Output, render, render_parts
+from monogen.build import Output, PartCache, render, render_parts
 from monogen.compile.alertmanager import compile_alertmanager
 from monogen.compile.coverage import coverage_errors, route_table
 from monogen.compile.rules import compile_rules
@@ -61,11 +61,14 @@ def compile_specs(specs: Specs) -> Files:
     return render(compile_targets(specs), lint=False).files
 
 
-def build(specs: Specs, *, lint: bool = True) -> Output:
-    """Every generated file and (with `lint`) the lint findings on them."""
-    return render(compile_targets(specs), lint=lint)
+def build(specs: Specs, *, lint: bool = True, cache: PartCache | None = None) -> Output:
+    """Every generated file and (with `lint`) the lint findings on them; with a cache,
+    experiments rendered before from the same inputs are not rendered again."""
+    return render(compile_targets(specs), lint=lint, cache=cache)
 
 
-def build_parts(specs: Specs, *, lint: bool = True) -> Generator[Output, None, None]:
+def build_parts(
+    specs: Specs, *, lint: bool = True, cache: PartCache | None = None
+) -> Generator[Output, None, None]:
     """The same files (without the marker) and findings, part by part as they render."""
-    return render_parts(compile_targets(specs), lint=lint)
+    return render_parts(compile_targets(specs), lint=lint, cache=cache)

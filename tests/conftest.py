@@ -92,6 +92,16 @@ def invoke(*args: str, cwd: Path | None = None):
         os.chdir(old)
 
 
+@pytest.fixture(autouse=True)
+def render_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own render cache (never the user's, never another test's), in the
+    environment so processes a test starts use it too."""
+    where = tmp_path_factory.mktemp("render-cache")
+    monkeypatch.setenv("MONOGEN_CACHE_DIR", str(where))
+    monkeypatch.delenv("MONOGEN_CACHE", raising=False)
+    return where
+
+
 @pytest.fixture
 def write_spec(tmp_path: Path):
     """Write spec text into tmp_path/specs/<name> and return the specs directory."""

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -231,6 +232,34 @@ def test_python_dash_m_and_version(flag: str) -> None:
     result = run_process(flag)
     assert result.returncode == 0
     assert result.stdout == f"monogen, version {__version__}\n"
+
+
+HEAVY = ("click", "yaml", "pydantic", "jinja2", "grafanalib", "monogen.cli")
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_entry_answers_the_version_without_importing_click(flag: str) -> None:
+    """The installed command (pyproject's [project.scripts]) prints what click's
+    version option prints, importing none of the command line's stack to do it."""
+    probe = (
+        "import sys; from monogen.entry import main; sys.argv = ['monogen', sys.argv[1]];"
+        "main(); print(sorted(m for m in sys.modules if m.split('.')[0] in sys.argv[2:]"
+        " or m in sys.argv[2:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, flag, *HEAVY], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == f"monogen, version {__version__}\n[]\n"
+    clicks = invoke(flag)  # the long way, through click
+    assert clicks.stdout == f"monogen, version {__version__}\n"
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"monogen": "monogen.entry:main"}
+
+
+def test_the_entry_hands_everything_else_to_the_command_line() -> None:
+    result = run_process("build", "--version")  # not the version alone: click says no
+    assert result.returncode == 2 and "No such option '--version'" in result.stderr
+    assert "Usage: python -m monogen" in run_process("--help").stdout
 
 
 def test_shell_completion_as_the_readme_documents() -> None:

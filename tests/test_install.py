@@ -129,7 +129,7 @@ def test_the_wheel_holds_every_module_and_data_file(installs: Installs) -> None:
         names = set(archive.namelist())
         entry_points = archive.read(f"monogen-{__version__}.dist-info/entry_points.txt").decode()
     assert {n for n in names if n.startswith("monogen/")} == expected
-    assert "monogen = monogen.cli:main" in entry_points
+    assert "monogen = monogen.entry:main" in entry_points
 
 
 def test_pipx_installs_the_wheel_and_it_runs_anywhere(installs: Installs, tmp_path: Path) -> None:

@@ -5,8 +5,12 @@ link, first checks for its category and where Alertmanager routes it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from functools import cache, partial
+from hashlib import sha256
 from typing import Any
 
 from monogen.compile import naming
@@ -28,7 +32,7 @@ class Runbooks(Target):
 
     def shared(self, compiled: Compiled) -> list[Artifact]:
         templates = compiled.specs.runbook_templates
-        env = environment(templates)
+        env = cache(partial(environment, templates))  # made only if a page is rendered
         routed = bool(compiled.specs.alertings)
         routes: dict[tuple[str, str], list[RouteRow]] = defaultdict(list)
         for row in compiled.routes:
@@ -39,16 +43,24 @@ class Runbooks(Target):
             for rule in compiled.rules[exp.name].alerts:
                 by_alert[rule.alert].append(rule)
             team = exp.spec.metadata.team
-            page = env.get_template(f"{team}/{PAGE}" if f"{team}/{PAGE}" in templates else PAGE)
-            for alert, rules in sorted(by_alert.items()):
-                context = {
+            name = f"{team}/{PAGE}" if f"{team}/{PAGE}" in templates else PAGE
+            contexts = {
+                alert: {
                     "experiment": experiment_context(exp),
                     "alert": alert_context(exp, alert, rules),
                     "routes": route_context(routes[(exp.name, alert)]),
                     "routed": routed,
                 }
-                text = render(page, context)
-                artifacts.append(Artifact(naming.runbook_path(exp.name, alert), text, "text"))
+                for alert, rules in sorted(by_alert.items())
+            }
+            pages = partial(render_all, env, name, list(contexts.values()))
+            texts = compiled.memo(memo_key(name, templates, list(contexts.values())), pages)
+            if len(texts) != len(contexts):
+                texts = pages()
+            artifacts += [
+                Artifact(naming.runbook_path(exp.name, alert), text, "text")
+                for alert, text in zip(contexts, texts, strict=True)
+            ]
         return artifacts
 
 
@@ -66,6 +78,17 @@ def environment(templates: dict[str, str]) -> Any:
     env.filters["md"] = markdown_text
     env.filters["code"] = inline_code
     return env
+
+
+def memo_key(name: str, templates: dict[str, str], contexts: list[dict[str, Any]]) -> str:
+    """Everything an experiment's pages are rendered from (the rest is monogen's code)."""
+    data = [PAGE, name, sorted(templates.items()), contexts]
+    return sha256(json.dumps(data, default=repr, ensure_ascii=False).encode()).hexdigest()
+
+
+def render_all(env: Callable[[], Any], name: str, contexts: list[dict[str, Any]]) -> list[str]:
+    page = env().get_template(name)
+    return [render(page, context) for context in contexts]
 
 
 def render(page: Any, context: dict[str, Any]) -> str:

@@ -1,0 +1,136 @@
+"""What each experiment rendered, kept between builds so a rebuild renders only what changed.
+
+An entry is keyed by the digest of everything the experiment's files are derived from: its
+spec document (data, positions, path), the project's configuration (which targets, with
+which options), whether it was linted, monogen's code and the library versions that shape
+output (stamp.py) and the Python version. Per-experiment targets see only the experiment
+and its rules (targets/base.py), never the Alerting specs: what draws on routing
+(Alertmanager config, runbooks, the overview dashboard) is rendered every build.
+
+The cache lives outside the output tree: $MONOGEN_CACHE_DIR, else $XDG_CACHE_HOME/monogen,
+else ~/.cache/monogen; MONOGEN_CACHE=0 (or `build --no-cache`) turns it off. An entry that
+cannot be read, or does not check out, is a miss: rendered again, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from monogen.lint.finding import Finding, Severity
+from monogen.spec.project import Project
+from monogen.spec.validate import ExperimentDoc
+
+FORMAT = "monogen-render-cache 1"
+OFF = ("0", "false", "no", "off")
+
+Part = tuple[dict[str, str], list[Finding]]  # an experiment's files and the findings on them
+
+
+def cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
+    """Where renders are kept; None when caching is off."""
+    if env.get("MONOGEN_CACHE", "").strip().lower() in OFF:
+        return None
+    if env.get("MONOGEN_CACHE_DIR"):
+        return Path(env["MONOGEN_CACHE_DIR"])
+    xdg = env.get("XDG_CACHE_HOME", "")
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    base = Path(xdg) if os.path.isabs(xdg) else home / ".cache"  # relative: ignored (XDG)
+    return base / "monogen"
+
+
+def open_cache(env: Mapping[str, str] = os.environ) -> RenderCache | None:
+    where = cache_dir(env)
+    return RenderCache(where) if where else None
+
+
+class RenderCache:
+    """Renders by key under `root`; reading and writing are best effort."""
+
+    def __init__(self, root: Path) -> None:
+        from monogen.output.stamp import code_digest
+
+        self.root = root
+        self.salt = f"{FORMAT}\0{code_digest()}\0{sys.version}\0".encode()
+
+    def key(self, exp: ExperimentDoc, project: Project, lint: bool) -> str:
+        doc = exp.doc
+        digest = hashlib.sha256(self.salt)
+        digest.update(project.model_dump_json().encode() + b"\0")
+        what = [lint, doc.source, doc.display, doc.index, doc.data]
+        digest.update(json.dumps(what, default=repr, ensure_ascii=False).encode() + b"\0")
+        for marks in (doc.key_marks, doc.value_marks):
+            digest.update(repr(sorted(marks.items(), key=repr)).encode() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Part | None:
+        try:
+            return _parse(self._read("renders", key))
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, part: Part) -> None:
+        files, findings = part
+        rows = [[f.file, f.line, f.column, f.check, int(f.severity), f.message] for f in findings]
+        self._write("renders", key, {"files": files, "findings": rows})
+
+    def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]:
+        """Texts produced from `key` before (model/build.py's Memo), else produce()'s."""
+        with suppress(TypeError, ValueError, KeyError):
+            texts = self._read("texts", key)["texts"]
+            if isinstance(texts, list) and all(isinstance(t, str) for t in texts):
+                return texts
+        texts = produce()
+        self._write("texts", key, {"texts": texts})
+        return texts
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}.json"
+
+    def _read(self, kind: str, key: str) -> Any:
+        """The entry's data; ValueError if it is missing, unreadable or not whole."""
+        try:
+            raw = self._path(kind, key).read_bytes()
+        except OSError as exc:
+            raise ValueError("unreadable") from exc
+        check, _, body = raw.partition(b"\n")
+        if check != hashlib.sha256(body).hexdigest().encode():
+            raise ValueError("not whole")
+        entry = json.loads(body)
+        if entry["format"] != FORMAT or entry["key"] != key:
+            raise ValueError("another format or key")
+        return entry
+
+    def _write(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        entry = {"format": FORMAT, "key": key, **data}
+        body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+        path = self._path(kind, key)
+        temp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            os.replace(temp, path)  # readers see a whole entry or none
+        except OSError:  # a full or read-only cache: the build goes on without it
+            with suppress(OSError):
+                temp.unlink(missing_ok=True)
+
+
+def _parse(entry: Any) -> Part:
+    """An entry's part, or TypeError/ValueError/KeyError if it is not one."""
+    files = entry["files"]
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise TypeError("files")
+    findings = []
+    for file, line, column, check, severity, message in entry["findings"]:
+        if not (isinstance(line, int) and isinstance(column, int)):
+            raise TypeError("position")
+        if not all(isinstance(s, str) for s in (file, check, message)):
+            raise TypeError("finding")
+        findings.append(Finding(file, line, column, check, Severity(severity), message))
+    return dict(files), findings
