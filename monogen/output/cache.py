@@ -7,8 +7,9 @@ output (stamp.py) and the Python version. Per-experiment targets see only the ex
 and its rules (targets/base.py), never the Alerting specs: what draws on routing
 (Alertmanager config, runbooks, the overview dashboard) is rendered every build.
 
-The cache lives outside the output tree: $MONOGEN_CACHE_DIR, else $XDG_CACHE_HOME/monogen,
-else ~/.cache/monogen; MONOGEN_CACHE=0 (or `build --no-cache`) turns it off. An entry that
+The cache is opt-in, because a build writes nothing outside `-o` unless told to: it lives
+in $MONOGEN_CACHE_DIR when that is set (e.g. `$XDG_CACHE_HOME/monogen` in pre-commit or a
+CI cache); MONOGEN_CACHE=0 (or `build --no-cache`) turns it off again. An entry that
 cannot be read, or does not check out, is a miss: rendered again, never an error.
 """
 
@@ -34,15 +35,12 @@ Part = tuple[dict[str, str], list[Finding]]  # an experiment's files and the fin
 
 
 def cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
-    """Where renders are kept; None when caching is off."""
+    """Where renders are kept; None when caching is off (the default)."""
     if env.get("MONOGEN_CACHE", "").strip().lower() in OFF:
         return None
     if env.get("MONOGEN_CACHE_DIR"):
         return Path(env["MONOGEN_CACHE_DIR"])
-    xdg = env.get("XDG_CACHE_HOME", "")
-    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
-    base = Path(xdg) if os.path.isabs(xdg) else home / ".cache"  # relative: ignored (XDG)
-    return base / "monogen"
+    return None
 
 
 def open_cache(env: Mapping[str, str] = os.environ) -> RenderCache | None:
