@@ -39,6 +39,11 @@ def with_slos(slos: str, text: str = MINIMAL_EXPERIMENT) -> str:
             "declared twice",
         ),
         ("      - {name: a, objective: 99%, variants: [nope]}\n", "'nope' is not a variant"),
+        # the same requests judged twice would page twice: one objective per SLI and variant
+        (
+            "      - {name: a, objective: 99%}\n      - {name: b, objective: 99.9%}\n",
+            "judges the same requests of the same variants as SLO 'a'",
+        ),
     ],
 )
 def test_impossible_slos_are_refused_with_a_position(slos: str, message: str) -> None:
@@ -90,8 +95,8 @@ def test_a_bound_matches_what_go_and_python_clients_write() -> None:
 
 def test_one_budget_record_per_slo_and_shared_ratio_records() -> None:
     slos = (
-        "      - {name: availability, objective: 99.5%}\n"
-        "      - {name: strict, objective: 99.9%}\n"
+        "      - {name: availability, objective: 99.5%, variants: [baseline-predictor]}\n"
+        "      - {name: strict, objective: 99.9%, variants: [enhanced-predictor]}\n"
         "      - {name: fast, objective: 99%, latency: 300ms}\n"
     )
     specs = check(with_slos(slos), ALERTING)
@@ -100,7 +105,8 @@ def test_one_budget_record_per_slo_and_shared_ratio_records() -> None:
     budgets = [r for r in records if r.record.startswith("experiment_variant:slo_error_budget:")]
     assert sorted(r.labels["slo"] for r in budgets) == ["availability", "fast", "strict"]
     assert {r.expr.rsplit("/ ", 1)[1] for r in budgets} == {"0.005", "0.001", "0.01"}
-    # the two availability SLOs judge the same ratios: 7 windows each for errors and latency
+    # the two availability SLOs (of two variants) share the ratio records: 7 windows each
+    # for errors and latency
     ratios = [r.record for r in records if ":slo_ratio_rate" in r.record]
     assert len(ratios) == len(set(ratios)) == 14
     assert any('le=~"0\\\\.3"' in r.expr for r in records), [r.expr for r in records]
@@ -112,3 +118,19 @@ def test_one_budget_record_per_slo_and_shared_ratio_records() -> None:
         ("strict", "1h/5m", "critical"), ("strict", "3d/6h", "warning"),
         ("fast", "6h/30m", "critical"), ("fast", "1d/2h", "warning"),
     }  # fmt: skip
+
+
+def test_slos_of_different_variants_are_proven_by_promtool(write_spec) -> None:
+    """Their ratio and budget records hold every variant; only the alerts pick some."""
+    from tests.conftest import invoke, tool
+
+    tool("promtool")
+    slos = (
+        "      - {name: control_ok, objective: 99.5%, variants: [baseline-predictor]}\n"
+        "      - {name: treatment_ok, objective: 99%, variants: [enhanced-predictor]}\n"
+    )
+    write_spec(ALERTING, "routing.yaml")
+    specs = write_spec(with_slos(slos))
+    result = invoke("test", str(specs))
+    assert result.exit_code == 0, result.output[-3000:]
+    assert "(100%)" in result.stdout

@@ -93,7 +93,8 @@ class ServiceLevelObjectives(SloProof):
     rate_based = True
 
     def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
-        rails, seen = [], set()
+        rails: list[Guardrail] = []
+        seen = set()
         for i, item in enumerate(spec):
             path = (*ctx.path, i)
             if item.name in seen:
@@ -101,8 +102,24 @@ class ServiceLevelObjectives(SloProof):
                 continue
             seen.add(item.name)
             rail = self._one(item, ctx, path)
-            if rail is not None:
-                rails.append(rail)
+            if rail is None:
+                continue
+            mine = set(rail.variants or ctx.variant_names)
+            same = [
+                r for r in rails
+                if r.options["bound"] == rail.options["bound"]
+                and mine & set(r.variants or ctx.variant_names)
+            ]  # fmt: skip
+            if same:
+                ctx.err(
+                    path,
+                    f"SLO {item.name!r} judges the same requests of the same variants as SLO "
+                    f"{same[0].options['slo']!r}: the two would burn and page together",
+                    "keep one objective per good-request definition and variant (the burn "
+                    "windows already page fast and ticket slow burns)",
+                )
+                continue
+            rails.append(rail)
         return rails
 
     def _one(self, item: Slo, ctx: RailContext, path: tuple) -> Guardrail | None:

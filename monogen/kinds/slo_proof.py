@@ -59,7 +59,7 @@ class SloProof(Kind):
     ) -> list[tuple[dict[str, str], float]] | None:
         if rule.meaning[:1] != ("slo",):
             return None
-        variants = [v for v in ctx.names if not rail.variants or v in rail.variants]
+        variants = ctx.names  # records hold every variant; only the alerts pick some
         if rule.meaning[1] == "ratio":
             window = rule.meaning[2]
             if rule.record != self.ratio_name(rail, ctx.metrics, window):
