@@ -419,3 +419,27 @@ def test_metric_metadata_gives_types_for_sure(tmp_path: Path) -> None:
     meta.write_text("{")
     broken = invoke("lint", str(rules), "--metadata", str(meta))
     assert broken.exit_code == 2 and "is not JSON" in broken.stderr
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        " + ".join(["up"] * 5000),  # a flat chain is as deep for the parser
+        "-" * 20000 + "up > 1",
+        " or ".join(f'up{{job="x{i}"}}' for i in range(6000)),
+    ],
+    ids=["plus-chain", "unary-chain", "or-chain"],
+)
+def test_long_operator_chains_give_a_result_not_a_segfault(tmp_path: Path, expr: str) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "chain.yaml"
+    path.write_text(f"groups:\n- name: g\n  rules:\n  - record: x:y:z\n    expr: {expr}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "monogen", "lint", str(path), "--format", "json"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    (finding,) = json.loads(result.stdout)
+    assert finding["severity"] == "warning" and "operators" in finding["message"]

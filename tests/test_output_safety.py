@@ -103,3 +103,29 @@ def test_a_build_that_cannot_get_the_lock_says_so(tmp_path: Path) -> None:
     finally:
         os.close(held)
     os.close(write.lock_directory(tmp_path, tmp_path / "generated", wait=0.2))  # free again
+
+
+def test_directories_a_build_did_not_leave_are_left_alone(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    mine = tmp_path / ".generated.old-before-upgrade"  # a user's copy, not a build's
+    mine.mkdir()
+    (mine / "precious.txt").write_text("keep\n")
+    unmarked = tmp_path / ".generated.old-123"  # a build's name, but no marker inside
+    unmarked.mkdir()
+    (unmarked / "p.txt").write_text("x\n")
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    assert (mine / "precious.txt").read_text() == "keep\n"
+    assert (unmarked / "p.txt").read_text() == "x\n"
+
+
+def test_a_bare_marker_hands_a_directory_over_only_with_force(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes\n")
+    (out / write.MARKER).write_text("")
+    refused = invoke("build", str(specs), "-o", str(out))
+    assert refused.exit_code == 2 and "notes.txt" in refused.stderr
+    assert (out / "notes.txt").read_text() == "my notes\n"
+    assert invoke("build", str(specs), "-o", str(out), "--force").exit_code == 0
+    assert not (out / "notes.txt").exists()

@@ -25,12 +25,12 @@ CASES = [
     # every integration, every URL-bearing field; Slack's URL recognised in any field
     ("alerting", receiver(f'slack: {{apiUrlFile: "https://hooks.slack.com/services/T0/B0/{SECRET}", channel: "#x"}}'), "a Slack webhook URL"),
     ("alerting", receiver(f'webhook: {{url: "https://hooks.slack.com/services/T0/B0/{SECRET}"}}'), "a Slack webhook URL"),
-    ("alerting", receiver(f'pagerduty: {{routingKeyFile: /etc/am/pd, url: "https://user:{SECRET}@events.pagerduty.com/v2/enqueue"}}'), "user name or password"),
+    ("alerting", receiver(f'pagerduty: {{routingKeyFile: /etc/am/pd, url: "https://user:{SECRET}@events.pagerduty.com/v2/enqueue"}}'), "a URL with a password"),
     ("alerting", receiver(f'pagerduty: {{routingKeyFile: /etc/am/pd, url: "https://events.pagerduty.com/v2/enqueue?token={SECRET}"}}'), "in its query (token=…)"),
     ("alerting", receiver(f'webhook: {{url: "https://hooks.example.com/x#access_token={SECRET}"}}'), "in its fragment"),
     ("alerting", receiver(f'webhook: {{url: "https://discord.com/api/webhooks/1/{SECRET}"}}'), "a Discord webhook URL"),
     ("alerting", receiver(f'email: {{to: "https://hooks.slack.com/services/T0/B0/{SECRET}"}}'), "a Slack webhook URL"),
-    ("experiment", edit("runbookUrl: https://runbooks.example.com/demo", f"runbookUrl: https://bob:{SECRET}@runbooks.example.com/demo", MINIMAL_EXPERIMENT), "user name or password"),
+    ("experiment", edit("runbookUrl: https://runbooks.example.com/demo", f"runbookUrl: https://bob:{SECRET}@runbooks.example.com/demo", MINIMAL_EXPERIMENT), "a URL with a password"),
     ("experiment", edit("  runbookUrl:", f'  description: "see https://hooks.slack.com/services/T0/B0/{SECRET}"\n  runbookUrl:', MINIMAL_EXPERIMENT), "a Slack webhook URL"),
     ("experiment", edit("grafanaUrl: https://grafana.example.com", f"grafanaUrl: https://grafana.example.com/?api_key={SECRET}", MINIMAL_EXPERIMENT), "api_key=…"),
 ]  # fmt: skip
@@ -94,3 +94,56 @@ def test_a_secret_file_must_name_a_kubernetes_secret(path: str) -> None:
     text = ALERTING.replace("/etc/alertmanager/secrets/pd-mlops", path)
     found = errors(MINIMAL_EXPERIMENT, text)
     assert any("is not a Kubernetes name" in e and e.startswith("f1.yaml:") for e in found), found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://runbooks.example.com/llm#token-limits",
+        "https://grafana.example.com/d/llm?var-max_tokens=4096",
+        "https://grafana.example.com/d/x?var-session=all&var-tokenizer=bpe",
+        "https://docs.example.com/?passwordless=1",
+        "https://git@github.com/org/repo",
+    ],
+)
+def test_urls_that_only_mention_tokens_are_not_secrets(url: str) -> None:
+    assert secret_in(url) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a key pasted where its file's path belongs
+        ("/etc/alertmanager/secrets/pd-mlops", SECRET),
+        # a webhook URL as a mapping key
+        ("    slack-mlops:\n", f"    https://hooks.slack.com/services/T0/B0/{SECRET}: {{}}\n    slack-mlops:\n"),
+    ],
+)  # fmt: skip
+def test_secrets_in_keys_and_file_fields_are_not_echoed(write_spec, old: str, new: str) -> None:
+    write_spec(MINIMAL_EXPERIMENT, "exp.yaml")
+    specs = write_spec(ALERTING.replace(old, new), "routing.yaml")
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_the_project_configuration_takes_no_credentials(write_spec) -> None:
+    write_spec(MINIMAL_EXPERIMENT, "exp.yaml")
+    specs = write_spec(ALERTING, "routing.yaml")
+    (specs / ".monogen.yaml").write_text(
+        f'rollouts:\n  flagger: {{prometheusAddress: "http://admin:{SECRET}@prom:9090"}}\n'
+    )
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert "a URL with a password" in result.stderr and SECRET not in result.stderr
+
+
+def test_lint_shows_no_source_line_that_holds_a_secret(tmp_path) -> None:
+    config = tmp_path / "am.yaml"
+    config.write_text(
+        f'global:\n  slack_api_url: "https://hooks.slack.com/services/T0/B0/{SECRET}"\n'
+        "route: {receiver: x}\nreceivers: [{name: x}]\n"
+    )
+    result = invoke("lint", str(config))
+    assert "alertmanager/inline-secret" in result.stdout
+    assert SECRET not in result.stdout + result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -10,6 +11,18 @@ import promql_parser
 
 MAX_DEPTH = 256  # deeper nesting is refused before the parser sees it
 TOO_DEEP = "too deep"
+
+
+MAX_OPERATORS = 2000  # a chain of `+`, `or`, unary `-`… is as deep for the parser
+_OPERATOR = re.compile(r"\b(?:and|or|unless)\b|[-+*/%^<>]|[=!]=")
+
+
+def operators(expr: str) -> int:
+    """How many operators `expr` chains, outside string literals (an upper bound)."""
+    return len(_OPERATOR.findall(_STRINGS.sub('""', expr)))
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 
 
 def depth(expr: str) -> int:
@@ -40,7 +53,7 @@ def parse(expr: str) -> tuple[Any, str]:
     """(tree, "") or (None, error message); (None, TOO_DEEP) past MAX_DEPTH levels of
     nesting: the parser's recursion would exhaust the stack (and memory) long before
     promtool's does."""
-    if depth(expr) > MAX_DEPTH:
+    if depth(expr) > MAX_DEPTH or operators(expr) > MAX_OPERATORS:
         return None, TOO_DEEP
     try:
         return promql_parser.parse(expr), ""

@@ -8,6 +8,7 @@ from typing import TextIO
 from monogen import __version__
 from monogen.lint.finding import Finding, Severity
 from monogen.lint.registry import Check
+from monogen.spec.secrets import redacted_line
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -18,6 +19,12 @@ def text(findings: list[Finding], out: TextIO, sources: dict[str, list[str]]) ->
         lines = sources.get(f.file) or []
         if 0 < f.line <= len(lines):
             source = lines[f.line - 1].rstrip("\n").expandtabs(1)
+            shown = redacted_line(source)
+            if f.check == "alertmanager/inline-secret" and shown == source:
+                shown = "(line not shown: it holds a secret)"
+            if shown != source:
+                out.write(f"    {shown}\n")
+                continue
             out.write(f"    {source}\n    {' ' * max(f.column - 1, 0)}^\n")
 
 

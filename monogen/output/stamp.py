@@ -86,8 +86,8 @@ def unstamped(text: str) -> str:
 
 def read_stamps(marker: Path) -> dict[str, str]:
     try:
-        lines = marker.read_text().splitlines()
-    except OSError:
+        lines = marker.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # missing, a directory, not text: no stamps
         return {}
     return {
         key[len(STAMP_PREFIX) :]: value.strip()

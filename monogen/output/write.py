@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -103,15 +104,20 @@ def write_tree(out_dir: Path, files: Files, *, force: bool = False) -> None:
 
 
 def leftovers(out_dir: Path) -> list[Path]:
-    """Staging and old trees an interrupted build left beside `out_dir`."""
+    """Staging and old trees an interrupted build left beside `out_dir`: named as a build
+    names them (`.<out>.tmp-<pid>`, `.<out>.old-<pid>`), and an old tree marked as
+    monogen's. Anything else there is the user's and is left alone."""
     out_dir = out_dir.absolute()
     if not out_dir.parent.is_dir():
         return []
+    name = re.compile(rf"^\.{re.escape(out_dir.name)}\.(tmp|old)-[0-9]+$")
     return sorted(
         p
-        for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.old-*")
-        for p in out_dir.parent.glob(pattern)
-        if p.is_dir()
+        for p in out_dir.parent.iterdir()
+        if name.match(p.name)
+        and p.is_dir()
+        and not p.is_symlink()
+        and (".tmp-" in p.name or (p / MARKER).is_file())
     )
 
 
@@ -223,19 +229,29 @@ def _check_owned(out_dir: Path, force: bool) -> None:
         raise fail(
             Position(str(out_dir)),
             "output directory exists and was not written by monogen",
-            hint=f"choose an empty or new directory with -o, or add a {MARKER} file to "
-            "hand it over to monogen",
+            hint=f"choose an empty or new directory with -o, or add a {MARKER} file and "
+            "build with --force to hand it over to monogen (its files are replaced)",
         )
     from monogen.output.stamp import read_stamps
 
-    listed = read_stamps(marker).get("files")
-    if force or listed is None:  # a tree from before monogen listed its files
+    if not marker.is_file():
+        raise fail(
+            Position(str(marker)),
+            f"{MARKER} is not a file: this tree was not written by monogen",
+            hint="choose another directory with -o",
+        )
+    stamps = read_stamps(marker)
+    listed = stamps.get("files")
+    if force:
         return
-    known = set(listed.split()) | {MARKER}
+    if listed is None and "inputs" in stamps:
+        return  # a tree an earlier monogen wrote, before it listed its files
+    # a directory handed over with a bare marker: everything in it is the user's
+    known = set((listed or "").split()) | {MARKER}
     added = sorted(
         p.relative_to(out_dir).as_posix()
         for p in out_dir.rglob("*")
-        if p.is_file() and p.relative_to(out_dir).as_posix() not in known
+        if not p.is_dir() and p.relative_to(out_dir).as_posix() not in known
     )
     if added:
         shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
@@ -243,7 +259,7 @@ def _check_owned(out_dir: Path, force: bool) -> None:
             Position(str(out_dir / added[0])),
             f"{len(added)} file(s) in {out_dir.name} were not written by monogen: {shown}",
             hint="a build replaces the tree whole: move them out, or build with --force "
-            "to delete them",
+            "to replace them",
         )
 
 

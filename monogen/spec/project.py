@@ -22,10 +22,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 
 from monogen.spec.base import Duration, SpecModel
-from monogen.spec.errors import Position, SpecError, SpecErrors, fail, unknown_names
+from monogen.spec.errors import Position, SpecError, SpecErrors, dotted, fail, unknown_names
 from monogen.spec.loader import Document, load_text
 from monogen.spec.names import AlertLabelName, LabelValue
 from monogen.spec.pydantic_errors import convert
+from monogen.spec.secrets import SECRET_KEY, find_secrets
 
 
 def _not_dots(tenant: str) -> str:
@@ -147,6 +148,22 @@ def load(path: Path | None) -> Project:
     doc = _document(path, shown)
     data = dict(doc.data)
     errors: list[SpecError] = []
+    # addresses land in committed manifests: no credentials in them, and none echoed
+    for found_path, what in find_secrets({k: v for k, v in data.items() if k != "lint"}):
+        where = (
+            found_path[: found_path.index(SECRET_KEY)] if SECRET_KEY in found_path else found_path
+        )
+        errors.append(
+            SpecError(
+                doc.where(where),
+                f"{what}: secrets never go in the configuration",
+                dotted(found_path),
+                "give the address without credentials; Argo Rollouts and Flagger take "
+                "credentials from a Secret of their own",
+            )
+        )
+    if errors:
+        raise SpecErrors(errors)
     if "rulers" in data:
         data["rulers"] = _named_mapping(data["rulers"], doc, errors, "rulers", ENGINES, "ruler")
     if "rollouts" in data:

@@ -149,6 +149,9 @@ def _message(err: dict[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     value = err.get("input")
     shown = quoted(value) if isinstance(value, str | int | float | bool) or value is None else None
+    field = next((p for p in reversed(err.get("loc", ())) if isinstance(p, str)), "")
+    if field.lower().endswith(("file", "password", "key", "token", "smarthost")):
+        shown = "a value not shown (this field names or holds a secret)"
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
         return f"expected {words}, got {shown}"

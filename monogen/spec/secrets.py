@@ -18,10 +18,13 @@ _SECRET_URLS = (
     (re.compile(r"api\.telegram\.org/bot[^/]+", re.I), "a Telegram bot URL"),
     (re.compile(r"hooks\.zapier\.com/hooks/catch/", re.I), "a Zapier webhook URL"),
 )  # fmt: skip
-# Query and fragment keys that hold credentials.
+# Query and fragment parameters that hold credentials: the whole name, as APIs spell them
+# (`token`, `access_token`, `api_key`, `sig`…), never a part of one (`var-max_tokens`).
 _SECRET_KEY = re.compile(
-    r"(token|secret|passw|^pwd$|^key$|(api|access|private|secret)[-_]?key|^auth$|"
-    r"auth[-_]?token|authorization|^sig$|signature|credential|session|^code$)",
+    r"^((access|auth|id|refresh|api|private|bearer|session)[-_]?)?token$|"
+    r"^(api|access|private|secret|client)?[-_]?key$|^apikey$|^(client[-_]?)?secret$|"
+    r"^pass(word)?$|^pwd$|^auth(orization)?$|^sig(nature)?$|^x-amz-signature$|"
+    r"^credentials?$|^session[-_]?id$",
     re.I,
 )
 HINT = (
@@ -38,29 +41,46 @@ def secret_in(text: str) -> str | None:
     for url in re.findall(r"[a-z][a-z0-9+.-]*://[^\s\"'<>]+", text, re.I):
         parts = urlsplit(url)
         try:
-            if parts.password or (parts.username and parts.hostname):
-                return "a URL with a user name or password"
+            if parts.password:
+                return "a URL with a password"
         except ValueError:  # an unparsable port: not our business here
             pass
         for where, query in (("query", parts.query), ("fragment", parts.fragment)):
-            for key, _ in parse_qsl(query, keep_blank_values=True):
-                if _SECRET_KEY.search(key):
+            if "=" not in query:
+                continue  # a fragment like #token-limits is an anchor, not a parameter
+            for key, value in parse_qsl(query, keep_blank_values=True):
+                if value and _SECRET_KEY.search(key):
                     return f"a URL with a credential in its {where} ({key}=…)"
     return None
 
 
 def find_secrets(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
-    """(path, what) of every string in a document that holds a secret."""
+    """(path, what) of every string in a document, key or value, that holds a secret; in
+    a path, a key that is a secret stands as SECRET_KEY."""
     if isinstance(data, str):
         what = secret_in(data)
         return [(path, what)] if what else []
-    if isinstance(data, dict):
-        items = data.items()
-    elif isinstance(data, list):
-        items = enumerate(data)
-    else:
+    if isinstance(data, list):
+        return [f for i, value in enumerate(data) for f in find_secrets(value, (*path, i))]
+    if not isinstance(data, dict):
         return []
-    return [found for key, value in items for found in find_secrets(value, (*path, key))]
+    found = []
+    for key, value in data.items():
+        what = secret_in(key) if isinstance(key, str) else None
+        if what:
+            found.append(((*path, SECRET_KEY), what))
+            continue
+        found += find_secrets(value, (*path, key))
+    return found
+
+
+SECRET_KEY = "<secret>"  # how a path shows a key that is a secret
+
+
+def redacted_line(line: str) -> str:
+    """A source line as a message may show it."""
+    what = secret_in(line)
+    return f"(line not shown: it holds {what})" if what else line
 
 
 LONGEST_SHOWN = 40  # characters of a number or text a message quotes

@@ -131,7 +131,7 @@ def annotations(f: LintFile) -> Iterator[Hit]:
     "rules",
     INFO,
     "Alerts link a runbook (`runbook_url`): a team policy, so `info` unless configured "
-    "(`severity = {\"alerts/runbook-url\" = \"error\"}`).",
+    '(`severity = {"alerts/runbook-url" = "error"}`).',
     scope="rule",
 )
 def runbook_url(f: LintFile) -> Iterator[Hit]:

@@ -42,6 +42,8 @@ def not_a_counter(name: str) -> bool:
     if name.endswith(COUNTER_SUFFIXES):
         return False
     return name == "up" or name.lower().endswith(NOT_COUNTER_SUFFIXES)
+
+
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
 REGEX_META = re.compile(r"[.*+?()|\[\]{}^$\\]")
 

@@ -182,8 +182,10 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
             tree, error = pq.parse(expr)
             if error == pq.TOO_DEEP:
                 yield Hit(
-                    f"the expression nests {pq.depth(expr)} levels deep; monogen checks "
-                    f"expressions up to {pq.MAX_DEPTH} levels and has not checked this one",
+                    f"the expression nests {pq.depth(expr)} levels deep and chains up to "
+                    f"{pq.operators(expr)} operators; monogen checks expressions up to "
+                    f"{pq.MAX_DEPTH} levels and {pq.MAX_OPERATORS} operators and has not "
+                    "checked this one",
                     (*path, "expr"),
                     severity=WARNING,
                 )
