@@ -127,3 +127,24 @@ def test_diff_command_compares_trees_or_specs(write_spec, tmp_path: Path) -> Non
         subjects = {c["subject"] for c in json.loads(result.stdout) if c["what"] == "removed"}
         assert "demo-ab ModelHighLatency warning" in subjects
     assert invoke("diff", str(old)).exit_code == 2  # neither NEW nor --specs
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("prometheus/rules/demo-ab.rules.yaml", "groups: [foo]\n"),
+        ("prometheus/rules/demo-ab.rules.yaml", "groups: {a: 1}\n"),
+        ("prometheus/rules/demo-ab.rules.yaml", "<binary file>\n"),
+        ("alertmanager/alertmanager.yaml", "- a\n"),
+        ("alertmanager/alertmanager.yaml", "receivers: [{name: [a]}]\n"),
+        ("grafana/dashboards/demo-ab.json", "[]"),
+        ("grafana/dashboards/demo-ab.json", "null"),
+    ],
+)
+def test_hand_edited_files_of_odd_shape_are_changed_files_not_crashes(
+    tmp_path: Path, path: str, text: str
+) -> None:
+    old = tree(tmp_path, MINIMAL_EXPERIMENT)
+    changes = semantic_diff(old, {**old, path: text})
+    assert [c for c in changes if c.subject == path and c.what == "changed"], changes
+    assert not [c for c in changes if c.what == "removed"]  # nothing read as removed

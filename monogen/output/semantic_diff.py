@@ -37,17 +37,41 @@ class Change:
 
 def semantic_diff(old: Files, new: Files) -> list[Change]:
     changes: list[Change] = []
-    changes += _alerts(old, new)
-    changes += _alertmanager(old.get(ALERTMANAGER), new.get(ALERTMANAGER))
-    changes += _dashboards(old, new)
-    covered = {p for p in set(old) | set(new) if RULES.match(p) or DASHBOARD.match(p)}
-    covered.add(ALERTMANAGER)
+    covered: set[str] = set()
+    areas = (
+        (lambda p: bool(RULES.match(p)), lambda: _alerts(old, new)),
+        (
+            lambda p: p == ALERTMANAGER,
+            lambda: _alertmanager(old.get(ALERTMANAGER), new.get(ALERTMANAGER)),
+        ),
+        (lambda p: bool(DASHBOARD.match(p)), lambda: _dashboards(old, new)),
+    )
+    for belongs, describe in areas:
+        try:
+            changes += describe()
+        except (TypeError, ValueError, AttributeError, KeyError):
+            continue  # a hand-edited file of odd shape: reported below as a changed file
+        covered |= {p for p in set(old) | set(new) if belongs(p)}
     for path in sorted((set(old) | set(new)) - covered):
         if path.startswith(".") or old.get(path) == new.get(path):
             continue
         what = "added" if path not in old else "removed" if path not in new else "changed"
         changes.append(Change("files", what, path))
+    for path in sorted(covered):  # a file of its kind that does not read as one
+        for side, files in (("old", old), ("new", new)):
+            if path in files and _unreadable(path, files[path]):
+                changes.append(Change("files", "changed", path, f"the {side} file does not read"))
+                break
     return changes
+
+
+def _unreadable(path: str, text: str) -> bool:
+    if DASHBOARD.match(path):
+        try:
+            return not isinstance(json.loads(text), dict)
+        except ValueError:
+            return True
+    return not isinstance(_load(text), dict)
 
 
 # -- alerts -----------------------------------------------------------------------------
@@ -67,9 +91,11 @@ def _alert_rules(files: Files) -> dict[tuple[str, str, str], dict[str, Any]]:
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for path, text in files.items():
         match = RULES.match(path)
-        data = _load(text) if match else None
-        if not isinstance(data, dict):
+        if not match:
             continue
+        data = _load(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"{path} does not read as a rule file")
         for group in data.get("groups") or []:
             for rule in (group or {}).get("rules") or []:
                 if not isinstance(rule, dict) or "alert" not in rule:
