@@ -390,7 +390,7 @@ def test_fields_include_names_and_values() -> None:
 
 @seed(SEED)
 @settings(
-    max_examples=20,
+    max_examples=10,  # each example builds, checks with promtool and amtool, and proves
     deadline=None,
     database=None,
     phases=[Phase.explicit, Phase.generate],  # no shrinking: each example costs a second

@@ -443,3 +443,17 @@ def test_long_operator_chains_give_a_result_not_a_segfault(tmp_path: Path, expr:
     assert result.returncode == 0, result.stderr[-2000:]
     (finding,) = json.loads(result.stdout)
     assert finding["severity"] == "warning" and "operators" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "content", ['{"data": {"foo": 5}}', '{"status": "error", "error": "x"}', "[]"]
+)
+def test_a_metadata_file_of_the_wrong_shape_is_bad_input(tmp_path: Path, content: str) -> None:
+    rules = tmp_path / "rates.yaml"
+    rules.write_text(RATES)
+    meta = tmp_path / "metadata.json"
+    meta.write_text(content)
+    result = invoke("lint", str(rules), "--metadata", str(meta))
+    assert result.exit_code == 2 and "metadata file" in result.stderr
+    device = invoke("lint", str(rules), "--metadata", "/dev/null")
+    assert device.exit_code == 2 and "not a regular file" in device.stderr

@@ -24,10 +24,13 @@ def with_slos(slos: str, text: str = MINIMAL_EXPERIMENT) -> str:
     ("slos", "message"),
     [
         # 14.4 times a 10% budget is more than every request failing
-        ("      - {name: avail, objective: 90%}\n", "the objective must be from 93.19% to 99.999%"),
+        (
+            "      - {name: avail, objective: 90%}\n",
+            "the objective must be from 93.195% to 99.999%",
+        ),
         ("      - {name: avail, objective: 100%}\n", "the objective must be from"),
         ("      - {name: avail, objective: 99.9999%}\n", "the objective must be from"),
-        ("      - {name: avail, objective: 99.5}\n", "the objective must be from"),
+        ("      - {name: avail, objective: 99.5}\n", "did you mean 99.5%?"),
         ("      - {name: avail, objective: lots}\n", "not a number"),
         ("      - {name: avail, objective: 99.5%, period: 1d}\n", "the period must be from 3d"),
         ("      - {name: avail, objective: 99.5%, period: 1y}\n", "the period must be from 3d"),
@@ -134,3 +137,24 @@ def test_slos_of_different_variants_are_proven_by_promtool(write_spec) -> None:
     result = invoke("test", str(specs))
     assert result.exit_code == 0, result.output[-3000:]
     assert "(100%)" in result.stdout
+
+
+def test_the_lowest_objective_the_message_names_is_accepted() -> None:
+    check(with_slos("      - {name: avail, objective: 93.195%}\n"), ALERTING)
+    found = errors(with_slos("      - {name: avail, objective: 93.194%}\n"), ALERTING)
+    assert any("from 93.195%" in e for e in found), found
+
+
+def test_the_budget_panel_of_a_per_variant_slo_shows_its_variants_only() -> None:
+    from monogen.compile.dashboards import compile_dashboard
+
+    slo = "      - {name: treat, objective: 99%, variants: [enhanced-predictor]}\n"
+    (exp,) = check(with_slos(slo), ALERTING).experiments
+    panels = [
+        p
+        for p in compile_dashboard(exp)["panels"]
+        if "Error budget remaining" in p.get("title", "")
+    ]
+    (panel,) = panels
+    (target,) = panel["targets"]
+    assert 'slo="treat"' in target["expr"] and 'model_name="enhanced-predictor"' in target["expr"]

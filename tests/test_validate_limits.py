@@ -51,6 +51,8 @@ def test_a_range_across_midnight_is_split_as_the_user_means(tmp_path) -> None:
         ('daysOfMonth: ["0"]', "days are 1 to 31"),
         ('daysOfMonth: ["20:10"]', "runs backwards"),
         ("months: [januray]", "unknown month"),
+        # after midnight is the next day: one interval cannot say which days it covers
+        ('weekdays: [friday], times: [{start: "22:00", end: "06:00"}]', "crosses midnight"),
         ('months: ["13"]', "unknown month"),
         ('months: ["december:march"]', "runs backwards"),
     ],

@@ -11,6 +11,7 @@ is steady). The synthetic series that prove the alerts are in slo_proof.py."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from monogen.compile import naming
 from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
-from monogen.compile.promql import aggregate, number, regex_alternation, selector
+from monogen.compile.promql import aggregate, number, one_of, regex_alternation, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
@@ -142,15 +143,23 @@ class ServiceLevelObjectives(SloProof):
         except ValueError as exc:
             ctx.err((*path, "objective"), str(exc), "write e.g. 99.5%")
             return None
+        if 1 < objective < 100 and not str(item.objective).strip().endswith("%"):
+            ctx.err(
+                (*path, "objective"),
+                f"{item.objective} is not a share between 0 and 1; did you mean {item.objective}%?",
+                "write the objective as a percentage (99.5%) or a ratio (0.995)",
+            )
+            return None
         budget = 1 - objective
         fastest = max(factor for *_, factor, _, _ in BURN_WINDOWS)
         if not Decimal(0) < objective <= MAX_OBJECTIVE or budget * Decimal(fastest) >= Decimal(
             "0.98"
         ):
             lowest = 1 - Decimal("0.98") / Decimal(str(fastest))
+            shown = math.ceil(float(lowest) * 100_000) / 1000  # the smallest allowed, rounded up
             ctx.err(
                 (*path, "objective"),
-                f"the objective must be from {float(lowest) * 100:.2f}% to "
+                f"the objective must be from {shown:g}% to "
                 f"{float(MAX_OBJECTIVE) * 100:g}%: below, an error ratio {fastest:g} times "
                 "the budget's would exceed 100% and the fastest burn alert could never fire",
                 "SLOs are written as the share of good requests, e.g. 99.5%",
@@ -318,7 +327,15 @@ class ServiceLevelObjectives(SloProof):
         ]
         remaining = selector(
             self.budget_name(rail),
-            [("experiment", "=", scope.experiment), ("slo", "=", o["slo"])],
+            [
+                ("experiment", "=", scope.experiment),
+                ("slo", "=", o["slo"]),
+                *(
+                    [one_of(scope.variant_label, rail.variants)]
+                    if rail.variants and scope.in_metrics
+                    else []
+                ),
+            ],
         )
         return [
             Panel(

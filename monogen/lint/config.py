@@ -46,6 +46,10 @@ class LintConfig:
 def load(path: Path | None, known: set[str]) -> LintConfig:
     if path is None:
         return LintConfig()
+    if not path.is_file():
+        raise SpecErrors(
+            [SpecError(Position(str(path)), "the lint configuration is not a regular file")]
+        )
     try:
         if path.suffix == ".toml":
             raw = tomllib.loads(path.read_text()).get("tool", {}).get("monogen", {}).get("lint", {})

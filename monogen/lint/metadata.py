@@ -13,11 +13,15 @@ _COUNTER_PARTS = ("_bucket", "_count", "_sum")
 def load_metadata(path: Path) -> dict[str, str]:
     """metric name → type; ValueError says what is wrong with the file."""
     try:
+        if not path.is_file():
+            raise ValueError(f"metadata file {path} is not a regular file")
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read metadata file {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"metadata file {path} is not JSON: {exc}") from None
+    if isinstance(raw, dict) and raw.get("status") not in (None, "success"):
+        raise ValueError(f"metadata file {path} holds an error response, not metadata")
     data = raw.get("data", raw) if isinstance(raw, dict) else None
     if not isinstance(data, dict):
         raise ValueError(
@@ -26,7 +30,11 @@ def load_metadata(path: Path) -> dict[str, str]:
         )
     types: dict[str, str] = {}
     for name, entries in data.items():
-        kinds = {e.get("type") for e in entries or [] if isinstance(e, dict)} - {None}
+        if not isinstance(entries, list):
+            raise ValueError(f"metadata file {path}: {name!r} should list entries with a type")
+        kinds = {
+            e.get("type") for e in entries if isinstance(e, dict) and isinstance(e.get("type"), str)
+        }
         types[str(name)] = kinds.pop() if len(kinds) == 1 else "unknown"
     return types
 

@@ -211,6 +211,20 @@ class TimeInterval(SpecModel):
                 raise ValueError(f"month range {text!r} runs backwards")
         return ranges
 
+    @model_validator(mode="after")
+    def _days_with_midnight(self) -> TimeInterval:
+        across = [t for t in self.times if t.start > t.end]
+        if across and (self.weekdays or self.days_of_month or self.months):
+            t = across[0]
+            raise ValueError(
+                f"the range {t.start}-{t.end} crosses midnight, so its part after midnight "
+                "falls on the next day, which the days of this interval do not say; write "
+                f'two intervals, e.g. `[{{weekdays: [friday], times: [{{start: "{t.start}", '
+                f'end: "24:00"}}]}}, {{weekdays: [saturday], times: [{{start: "00:00", '
+                f'end: "{t.end}"}}]}}]`'
+            )
+        return self
+
     @field_validator("weekdays")
     @classmethod
     def _ordered(cls, ranges: list[str]) -> list[str]:
