@@ -203,3 +203,9 @@ def test_a_fifo_is_refused_without_reading_it(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.yaml")  # reading it would block forever
     (message,) = _errors_for([tmp_path])
     assert "pipe.yaml: error: not a regular file" in message
+
+
+def test_a_device_named_as_specs_is_called_what_it_is() -> None:
+    with pytest.raises(SpecErrors) as caught:
+        load_paths([Path("/dev/zero")])
+    assert "not a regular file or directory" in caught.value.errors[0].render()

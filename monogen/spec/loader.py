@@ -54,7 +54,9 @@ def discover(root: Path) -> list[Path]:
     if not root.is_dir():
         raise fail(
             Position(str(root)),
-            "no such file or directory",
+            "not a regular file or directory (a FIFO, socket or device)"
+            if root.exists()
+            else "no such file or directory",
             hint="pass a spec file or a directory of *.yaml specs",
         )
     found = [
