@@ -37,11 +37,17 @@ NOT_COUNTER_SUFFIXES = (
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 
 
+# Events counted by their status (`cloudflare_zone_requests_status`): counters, although
+# they end in `_status`.
+COUNTED_BY_STATUS = re.compile(r"_(requests|responses|errors|calls|queries|events)_status$")
+
+
 def not_a_counter(name: str) -> bool:
     """Does the name say it is no counter? (`up`, `ceph_osd_up`, `…_ratio`, `…_info`…)"""
-    if name.endswith(COUNTER_SUFFIXES):
+    lowered = name.lower()
+    if name.endswith(COUNTER_SUFFIXES) or COUNTED_BY_STATUS.search(lowered):
         return False
-    return name == "up" or name.lower().endswith(NOT_COUNTER_SUFFIXES)
+    return name == "up" or lowered.endswith(NOT_COUNTER_SUFFIXES)
 
 
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
