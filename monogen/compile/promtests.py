@@ -53,6 +53,9 @@ def compile_promtests(rules: RuleFile, exp: ExperimentDoc, rule_path: str) -> Pr
     document = {
         "rule_files": [rule_path],
         "evaluation_interval": "1m",
+        # the rule file's order: alerts read what the recording rules recorded at the
+        # same instant (promtool otherwise evaluates groups in a random order)
+        "group_eval_order": [g.name for g in rules.groups],
         "tests": groups,
     }
     return PromTests(document, proven, unproven)
