@@ -304,20 +304,25 @@ def test_fifos_and_devices_are_refused_not_read(tmp_path: Path) -> None:
     assert result.stderr.count("not a regular file") == 2
 
 
+def lint_one_expr(tmp_path: Path, expr: str):
+    """`monogen lint --format json` on a rule file of one record, in its own process: a
+    crash there is an exit code, not a lost test run."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "one.yaml"
+    path.write_text(f"groups:\n- name: g\n  rules:\n  - record: x:y:z\n    expr: {expr}\n")
+    return subprocess.run(
+        [sys.executable, "-m", "monogen", "lint", str(path), "--format", "json"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("levels", [200, 1_000, 100_000])
 def test_deeply_nested_promql_gives_a_result_not_a_crash(tmp_path: Path, levels: int) -> None:
     """promtool accepts 100,000 parentheses; the lint answers quickly, never with a
     RecursionError (exit 70) or a segfault (exit -11)."""
-    import subprocess
-    import sys
-
-    expr = "(" * levels + "up" + ")" * levels
-    path = tmp_path / "deep.yaml"
-    path.write_text(f"groups:\n- name: g\n  rules:\n  - record: x:y:z\n    expr: {expr}\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "monogen", "lint", str(path), "--format", "json"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = lint_one_expr(tmp_path, "(" * levels + "up" + ")" * levels)
     assert result.returncode == 0, result.stderr[-2000:]
     found = json.loads(result.stdout)
     if levels <= 256:
@@ -431,15 +436,7 @@ def test_metric_metadata_gives_types_for_sure(tmp_path: Path) -> None:
     ids=["plus-chain", "unary-chain", "or-chain"],
 )
 def test_long_operator_chains_give_a_result_not_a_segfault(tmp_path: Path, expr: str) -> None:
-    import subprocess
-    import sys
-
-    path = tmp_path / "chain.yaml"
-    path.write_text(f"groups:\n- name: g\n  rules:\n  - record: x:y:z\n    expr: {expr}\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "monogen", "lint", str(path), "--format", "json"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = lint_one_expr(tmp_path, expr)
     assert result.returncode == 0, result.stderr[-2000:]
     (finding,) = json.loads(result.stdout)
     assert finding["severity"] == "warning" and "operators" in finding["message"]

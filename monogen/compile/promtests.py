@@ -189,11 +189,12 @@ class _Context:
         if m.latency is not None:
             for v in self.variants:
                 series += fx.histogram(v, list(self.BUCKETS))
+        at = self.recording_eval_time()
         healthy = Healthy(
             {v: total for v, (total, _) in per_variant.items()},
             {v: errors for v, (_, errors) in per_variant.items()},
             self.BUCKETS,
-            self.recording_eval_time(),
+            at,
         )
         tests = []
         static = fx.scope.static_labels if fx.scope else {}
@@ -209,7 +210,7 @@ class _Context:
             tests.append(
                 {
                     "expr": _series_text(rule.record, own) if own else rule.record,
-                    "eval_time": _minutes(self.recording_eval_time()),
+                    "eval_time": _minutes(at),
                     "exp_samples": [
                         {"labels": _series_text(rule.record, labels), "value": value}
                         for labels, value in samples

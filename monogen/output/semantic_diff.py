@@ -57,7 +57,9 @@ def semantic_diff(old: Files, new: Files) -> list[Change]:
             continue
         what = "added" if path not in old else "removed" if path not in new else "changed"
         changes.append(Change("files", what, path))
-    for path in sorted(covered):  # a file of its kind that does not read as one
+    for path in sorted(covered):  # a changed file of its kind that does not read as one
+        if old.get(path) == new.get(path):
+            continue
         for side, files in (("old", old), ("new", new)):
             if path in files and _unreadable(path, files[path]):
                 changes.append(Change("files", "changed", path, f"the {side} file does not read"))

@@ -26,7 +26,7 @@ from monogen.spec.errors import Position, SpecError, SpecErrors, dotted, fail, u
 from monogen.spec.loader import Document, load_text
 from monogen.spec.names import AlertLabelName, LabelValue
 from monogen.spec.pydantic_errors import convert
-from monogen.spec.secrets import SECRET_KEY, find_secrets
+from monogen.spec.secrets import find_secrets, locatable
 
 
 def _not_dots(tenant: str) -> str:
@@ -150,12 +150,9 @@ def load(path: Path | None) -> Project:
     errors: list[SpecError] = []
     # addresses land in committed manifests: no credentials in them, and none echoed
     for found_path, what in find_secrets({k: v for k, v in data.items() if k != "lint"}):
-        where = (
-            found_path[: found_path.index(SECRET_KEY)] if SECRET_KEY in found_path else found_path
-        )
         errors.append(
             SpecError(
-                doc.where(where),
+                doc.where(locatable(found_path)),
                 f"{what}: secrets never go in the configuration",
                 dotted(found_path),
                 "give the address without credentials; Argo Rollouts and Flagger take "

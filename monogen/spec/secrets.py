@@ -77,6 +77,12 @@ def find_secrets(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
 SECRET_KEY = "<secret>"  # how a path shows a key that is a secret
 
 
+def locatable(path: tuple) -> tuple:
+    """The part of `path` a position can be found for: a key that is a secret cannot be
+    looked up by name, so its mapping stands for it."""
+    return path[: path.index(SECRET_KEY)] if SECRET_KEY in path else path
+
+
 def redacted_line(line: str) -> str:
     """A source line as a message may show it."""
     what = secret_in(line)

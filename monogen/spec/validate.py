@@ -23,7 +23,7 @@ from monogen.spec.project import Project
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
 from monogen.spec.runbook_templates import builtin_templates
-from monogen.spec.secrets import HINT, SECRET_KEY, find_secrets
+from monogen.spec.secrets import HINT, find_secrets, locatable
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
 
@@ -100,10 +100,10 @@ def _refuse_secrets(doc: Document, errors: list[SpecError]) -> bool:
     document is not validated further (pydantic's messages would quote it)."""
     found = find_secrets(doc.data)
     for path, what in found:
-        # a secret key cannot be located by name: point at the mapping holding it
-        where = path[: path.index(SECRET_KEY)] if SECRET_KEY in path else path
         errors.append(
-            SpecError(doc.where(where), f"{what}: secrets never go in specs", dotted(path), HINT)
+            SpecError(
+                doc.where(locatable(path)), f"{what}: secrets never go in specs", dotted(path), HINT
+            )
         )
     return bool(found)
 
