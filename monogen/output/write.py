@@ -7,6 +7,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,6 +151,9 @@ class StagedTree:
             os.close(self._lock)
             raise
         self._dirs = {self.staging}
+        self._old = out_dir if out_dir.is_dir() else None
+        self._mode = _new_file_mode()
+        self._plain: dict[Path, bool] = {}
 
     def add(self, files: Files) -> None:
         with _os_errors(self.out_dir):
@@ -158,7 +162,49 @@ class StagedTree:
                 if target.parent not in self._dirs:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     self._dirs.add(target.parent)
-                target.write_bytes(text.encode("utf-8"))
+                data = text.encode("utf-8")
+                if not self._reuse(rel, data, target):
+                    target.write_bytes(data)
+
+    def _reuse(self, rel: str, data: bytes, target: Path) -> bool:
+        """Link the old tree's file into the new one when it already holds exactly `data`:
+        creating a file costs tens of times more than a link on some filesystems, and most
+        files are unchanged from one build to the next. Only a plain file of the tree's own
+        (one link, the mode a new file gets) is reused, so the result cannot be told from a
+        fresh write; the old tree is never written to."""
+        if self._old is None:
+            return False
+        old = self._old / rel
+        try:
+            if not self._plain_dir(old.parent):
+                return False  # reached through a symlink: not the tree's own file
+            info = os.lstat(old)
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_nlink != 1
+                or info.st_size != len(data)
+                or stat.S_IMODE(info.st_mode) != self._mode
+                or old.read_bytes() != data
+            ):
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+
+    def _plain_dir(self, directory: Path) -> bool:
+        """`directory` is the old tree or a real directory in it, reached through no symlink
+        (remembered: a tree has few directories and many files)."""
+        known = self._plain.get(directory)
+        if known is None:
+            if directory == self._old:
+                known = True
+            else:
+                known = self._plain_dir(directory.parent) and stat.S_ISDIR(
+                    os.lstat(directory).st_mode
+                )
+            self._plain[directory] = known
+        return known
 
     def commit(self) -> None:
         with _os_errors(self.out_dir):
@@ -181,6 +227,13 @@ class StagedTree:
         if self._lock >= 0:
             os.close(self._lock)
             self._lock = -1
+
+
+def _new_file_mode() -> int:
+    """The permission bits a file created now gets (0o666 less the umask)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 LOCK_WAIT = 120.0  # seconds a build waits for another writing the same tree
