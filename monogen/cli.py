@@ -6,7 +6,6 @@ models, grafanalib) are imported inside the commands so `monogen --help` starts 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monogen import __version__
-from monogen.cli_exits import EXIT_BAD_INPUT, EXIT_FINDINGS, reports_errors
+from monogen.cli_exits import EXIT_FINDINGS, reports_errors
 
 if TYPE_CHECKING:
     from monogen.output.cache import RenderCache as Cache
@@ -298,67 +297,26 @@ def lint(
 ) -> None:
     """Lint Prometheus rule files, PrometheusRule manifests, Alertmanager configs and Grafana
     dashboards (files or directories), generated or hand-written."""
-    from monogen.lint import config as lint_config
-    from monogen.lint import report
-    from monogen.lint.catalog import all_checks
-    from monogen.lint.finding import Severity
-    from monogen.lint.run import lint_paths
-    from monogen.spec import config_file
+    from monogen.lint.command import LintArgs, run
 
-    checks = all_checks()
     if list_checks:
+        from monogen.lint.catalog import all_checks
+
         if fmt == "markdown":
             from monogen.lint.docs import markdown
 
             click.echo(markdown(), nl=False)
             return
-        for check in checks.values():
+        for check in all_checks().values():
             click.echo(f"{check.id:<40} {check.severity!s:<8} {check.summary}")
         return
     if not paths:
         raise click.UsageError("give files or directories to lint (or --list)")
-    found = config_path or config_file.find(Path.cwd())
-    config = lint_config.load(found, set(checks))
-    if metadata is not None:
-        from monogen.lint.metadata import load_metadata
-        from monogen.spec.errors import Position, fail
-
-        try:
-            config.settings["metric_types"] = load_metadata(metadata)
-        except ValueError as exc:
-            raise fail(Position(str(metadata)), str(exc)) from None
-    result = lint_paths(list(paths), config, kind)
-    for problem in result.unreadable:
-        click.echo(f"error: cannot read {problem}", err=True)
     if fmt == "markdown":
         raise click.UsageError("--format markdown goes with --list")
-    if fmt == "auto":
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    out = sys.stdout
-    if fmt == "sarif":
-        report.sarif(result.findings, out, checks)
-    else:
-        sources = result.sources
-        {"text": report.text, "json": report.as_json, "github": report.github}[fmt](
-            result.findings, out, sources
-        )
-    threshold = Severity.parse(fail_on)
-    counted = [f for f in result.findings if f.severity >= threshold]
-    linted = result.files - len(set(result.skipped))
-    click.echo(
-        f"{linted} file(s) linted, {len(result.findings)} finding(s), {len(counted)} at or "
-        f"above {fail_on}",
-        err=True,
-    )
-    if linted == 0 and not result.findings and not result.unreadable:
-        click.echo(
-            "error: no rule file, PrometheusRule, Alertmanager config or dashboard found",
-            err=True,
-        )
-    if result.unreadable or (linted == 0 and not result.findings):
-        sys.exit(EXIT_BAD_INPUT)
-    if counted:
-        sys.exit(EXIT_FINDINGS)
+    code = run(LintArgs(list(paths), fmt, fail_on, config_path, kind, metadata))
+    if code:
+        sys.exit(code)
 
 
 @main.command()

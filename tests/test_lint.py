@@ -237,6 +237,8 @@ def test_large_files_lint_the_same_in_two_processes(monkeypatch: pytest.MonkeyPa
 def test_large_files_lint_in_one_process_when_a_second_cannot_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import concurrent.futures
+
     from monogen.lint import run
 
     def no_pool(*args: object, **kwargs: object) -> None:
@@ -245,7 +247,7 @@ def test_large_files_lint_in_one_process_when_a_second_cannot_start(
     text = BAD_RULES + "      - alert: Broken\n        expr: sum(up\n"
     serial = lint_text(text, "r.yaml", LintConfig(), {})
     monkeypatch.setattr(run, "PARALLEL_LINES", 1)
-    monkeypatch.setattr(run, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     assert lint_text(text, "r.yaml", LintConfig(), {}) == serial
 
 

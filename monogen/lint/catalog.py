@@ -1,23 +1,37 @@
-"""Every lint check: importing the check families registers them."""
+"""Every lint check: importing the check families registers them. A command imports only
+the families of the kinds of file it reads (a rule file needs no Alertmanager checks),
+which keeps `monogen lint` of one small file quick."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from monogen.lint.registry import REGISTRY, Check
+
+# The modules under monogen.lint.checks registering checks of each kind ("any": checks of
+# every kind); tests/test_lint_catalog.py keeps this true.
+FAMILIES = {
+    "rules": ("alerts", "promql", "rulers", "rules"),
+    "alertmanager": ("alertmanager", "alertmanager_types", "integrations", "routing"),
+    "dashboard": ("dashboards",),
+    "unknown": ("files",),
+    "any": ("rules",),
+}
+
+
+def _import(kinds: tuple[str, ...]) -> None:
+    for kind in kinds:
+        for module in FAMILIES.get(kind, ()):
+            import_module(f"monogen.lint.checks.{module}")
 
 
 def all_checks() -> dict[str, Check]:
     """Every check, importing the check families on first use."""
-    from monogen.lint.checks import (  # noqa: F401 - imported to register
-        alertmanager,
-        alertmanager_types,
-        alerts,
-        dashboards,
-        files,
-        integrations,
-        promql,
-        routing,
-        rulers,
-        rules,
-    )
-
+    _import(tuple(FAMILIES))
     return dict(sorted(REGISTRY.items()))
+
+
+def checks_for(kind: str) -> list[Check]:
+    """The checks a document of `kind` gets (its own and those of any kind), in id order."""
+    _import((kind, "any"))
+    return [c for _, c in sorted(REGISTRY.items()) if c.kind in (kind, "any")]

@@ -11,7 +11,7 @@ dialects = {"thanos-rules/*.yaml" = "thanos"}   # path glob → rule file dialec
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,13 +43,24 @@ class LintConfig:
     source: str = ""
 
 
-def load(path: Path | None, known: set[str]) -> LintConfig:
+def load(path: Path | None, known: set[str] | Callable[[], set[str]]) -> LintConfig:
+    """The configuration at `path` (None: the defaults); `known` is every check id, or what
+    gives them (the checks are imported only if the file names any)."""
     if path is None:
         return LintConfig()
+    ids: list[set[str]] = []  # every check id, once asked for
+
+    def known_ids() -> set[str]:
+        if not ids:
+            ids.append(known() if callable(known) else known)
+        return ids[0]
+
     if not path.is_file():
         raise SpecErrors(
             [SpecError(Position(str(path)), "the lint configuration is not a regular file")]
         )
+    import tomllib
+
     try:
         if path.suffix == ".toml":
             raw = tomllib.loads(path.read_text()).get("tool", {}).get("monogen", {}).get("lint", {})
@@ -71,7 +82,7 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
         errors.append("`disable` must be a list of check ids")
         disable = []
     for item in disable:
-        if item not in known:
+        if item not in known_ids():
             errors.append(
                 f"unknown check id {item!r} in `disable`; `monogen lint --list` shows them"
             )
@@ -88,7 +99,7 @@ def load(path: Path | None, known: set[str]) -> LintConfig:
     if "target-versions" in raw:
         settings["target_versions"] = versions.load(raw["target-versions"], errors)
     if "severity" in raw:
-        settings["severity"] = _severity(raw["severity"], known, errors)
+        settings["severity"] = _severity(raw["severity"], known_ids(), errors)
     if "metadata" in raw:  # relative to the configuration file
         try:
             settings["metric_types"] = load_metadata(path.parent / str(raw["metadata"]))

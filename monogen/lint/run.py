@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import copy
 import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monogen.lint.catalog import all_checks
+from monogen.lint.catalog import checks_for
 from monogen.lint.checks._rules_shape import rules
 from monogen.lint.config import LintConfig
 from monogen.lint.dialects import dialect_for
@@ -102,7 +99,7 @@ def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> lis
     unit.settings = config.settings
     unit.dialect = dialect_for(unit.path, config.settings.get("dialects", {}))
     unit.shared = shared
-    checks = [c for c in _checks_for(unit.kind) if c.id not in config.disable]
+    checks = [c for c in checks_for(unit.kind) if c.id not in config.disable]
     if unit.kind == "rules" and len(unit.lines) >= PARALLEL_LINES and _can_fork():
         found = _run_shared(unit, checks)
         if found is not None:
@@ -113,6 +110,10 @@ def lint_unit(unit: LintFile, config: LintConfig, shared: dict[str, Any]) -> lis
 def _run_shared(unit: LintFile, checks: list[Check]) -> list[Finding] | None:
     """Lint in two processes; None if a second process could not be had (no shared
     memory in a sandbox, a worker killed): the caller then lints in this one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _SHARE
     per_rule = [c for c in checks if c.scope == "rule"]
     found_rules = rules(unit)
@@ -151,6 +152,8 @@ def _take_chunks() -> list[Finding]:
 
 
 def _can_fork() -> bool:  # Linux and macOS: yes
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -174,7 +177,3 @@ def _run(unit: LintFile, checks: list[Check], view: LintFile | None = None) -> l
             severity = chosen.get(check.id) or hit.severity or check.severity
             found.append(Finding(unit.path, line, column, check.id, severity, hit.message))
     return found
-
-
-def _checks_for(kind: str) -> list[Check]:
-    return [c for c in all_checks().values() if c.kind in (kind, "any")]

@@ -4,7 +4,6 @@ build's up-to-date check digests the file without loading monogen's models."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 NAMES = (".monogen.yaml", "pyproject.toml")
@@ -28,6 +27,8 @@ def find_for_specs(paths: list[Path]) -> Path | None:
 
 
 def _has_table(path: Path) -> bool:
+    import tomllib
+
     try:
         return "monogen" in tomllib.loads(path.read_text()).get("tool", {})
     except (tomllib.TOMLDecodeError, OSError, UnicodeError):
