@@ -48,12 +48,19 @@ def depth(expr: str) -> int:
     return deepest
 
 
+def _maybe_too_deep(expr: str) -> bool:
+    """Cheap bounds first: brackets cannot nest deeper than there are opening ones, and no
+    more operators than characters (counting is most of the cost of parsing otherwise)."""
+    opening = expr.count("(") + expr.count("[") + expr.count("{")
+    return opening > MAX_DEPTH or len(expr) > MAX_OPERATORS
+
+
 @lru_cache(maxsize=100_000)
 def parse(expr: str) -> tuple[Any, str]:
     """(tree, "") or (None, error message); (None, TOO_DEEP) past MAX_DEPTH levels of
     nesting: the parser's recursion would exhaust the stack (and memory) long before
     promtool's does."""
-    if depth(expr) > MAX_DEPTH or operators(expr) > MAX_OPERATORS:
+    if _maybe_too_deep(expr) and (depth(expr) > MAX_DEPTH or operators(expr) > MAX_OPERATORS):
         return None, TOO_DEEP
     try:
         return promql_parser.parse(expr), ""

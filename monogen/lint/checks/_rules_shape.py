@@ -41,6 +41,8 @@ def alerts(f: LintFile) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
 
 def text(value: Any) -> str | None:
     """A scalar as the text Go would read it into a string field, else None."""
+    if type(value) is str:  # nearly always: the rest is for the odd unquoted number
+        return value
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str | int | float):
