@@ -111,3 +111,18 @@ def test_the_arguments_are_read_as_click_reads_them() -> None:
     assert parse_args(["-", "--format", "text", "--format", "github"]) == LintArgs(
         [Path("-")], "github"
     )
+
+
+def test_an_interrupted_lint_ends_as_the_full_command_line_ends(tmp_path: Path) -> None:
+    """Ctrl-C while linting (a large file, a FIFO no one writes): click's "Aborted!" and
+    exit 1, not a KeyboardInterrupt traceback."""
+    interrupt = (
+        "import monogen.lint.run as r\n"
+        "def lint_paths(*args, **kwargs): raise KeyboardInterrupt\n"
+        "r.lint_paths = lint_paths\n"
+    )
+    args = ["lint", str(RULES)]
+    fast = run(interrupt + FAST.replace("; ", "\n"), args, tmp_path)
+    assert fast == (1, "", "\nAborted!\n")
+    assert fast == run(interrupt + CLICK.replace("; ", "\n"), args, tmp_path)
+
