@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from monogen.output import write
 
 FILES = {
@@ -102,3 +104,22 @@ def test_a_symlink_in_place_of_a_file_is_not_followed(tmp_path: Path) -> None:
     write_tree(out, FILES, force=True)
     assert not (out / "a/one.yaml").is_symlink()
     assert os.lstat(target).st_nlink == 1
+
+
+def test_a_file_owned_by_someone_else_is_written_afresh(tmp_path: Path) -> None:
+    """A tree another user built (a shared, group-writable checkout; a build under sudo):
+    the new tree's files are this build's own, as written ones would be, not theirs."""
+    out = tmp_path / "gen"
+    write_tree(out, FILES)
+    mine = os.lstat(out / "a/one.yaml")
+    others = [g for g in os.getgroups() if g != mine.st_gid]
+    if os.geteuid() == 0:
+        os.chown(out / "a/one.yaml", 4321, 4321)
+    elif others:
+        os.chown(out / "a/one.yaml", -1, others[0])
+    else:
+        pytest.skip("no other owner to give a file to")
+    write_tree(out, FILES)
+    info = os.lstat(out / "a/one.yaml")
+    assert (info.st_uid, info.st_gid) == (mine.st_uid, mine.st_gid)
+    assert (out / "a/one.yaml").read_text() == "one: 1\n"

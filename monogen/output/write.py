@@ -147,12 +147,14 @@ class StagedTree:
             self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             with _os_errors(out_dir):
                 self.staging.mkdir()
+                made = os.stat(self.staging)  # owned as every file created in it will be
         except BaseException:
             os.close(self._lock)
             raise
         self._dirs = {self.staging}
         self._old = out_dir if out_dir.is_dir() else None
         self._mode = _new_file_mode()
+        self._owner = (made.st_uid, made.st_gid)
         self._plain: dict[Path, bool] = {}
 
     def add(self, files: Files) -> None:
@@ -170,8 +172,8 @@ class StagedTree:
         """Link the old tree's file into the new one when it already holds exactly `data`:
         creating a file costs tens of times more than a link on some filesystems, and most
         files are unchanged from one build to the next. Only a plain file of the tree's own
-        (one link, the mode a new file gets) is reused, so the result cannot be told from a
-        fresh write; the old tree is never written to."""
+        (one link, the mode and owner a new file gets) is reused, so the result cannot be
+        told from a fresh write; the old tree is never written to."""
         if self._old is None:
             return False
         old = self._old / rel
@@ -184,6 +186,7 @@ class StagedTree:
                 or info.st_nlink != 1
                 or info.st_size != len(data)
                 or stat.S_IMODE(info.st_mode) != self._mode
+                or (info.st_uid, info.st_gid) != self._owner  # another user's (a shared tree)
                 or old.read_bytes() != data
             ):
                 return False
