@@ -123,3 +123,21 @@ def test_a_file_owned_by_someone_else_is_written_afresh(tmp_path: Path) -> None:
     info = os.lstat(out / "a/one.yaml")
     assert (info.st_uid, info.st_gid) == (mine.st_uid, mine.st_gid)
     assert (out / "a/one.yaml").read_text() == "one: 1\n"
+
+
+def test_an_edit_of_the_live_tree_during_a_rebuild_stays_out_of_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """Until the new tree replaces it, the old one is what everyone sees: a file edited in
+    place there after it was linked must not carry the edit into the new tree."""
+    out = tmp_path / "gen"
+    write_tree(out, FILES)
+    os.utime(out / "a/one.yaml", ns=(10**18, 10**18))  # written long before this build
+    files = write.stamped(write.with_marker(FILES), "inputs")
+    staged = write.StagedTree(out)
+    staged.add(files)
+    with open(out / "a/one.yaml", "r+") as live:  # an editor saving in place
+        live.write("one: 9\n")
+    staged.commit()
+    assert (out / "a/one.yaml").read_text() == "one: 1\n"
+    assert os.lstat(out / "a/one.yaml").st_nlink == 1

@@ -156,6 +156,8 @@ class StagedTree:
         self._mode = _new_file_mode()
         self._owner = (made.st_uid, made.st_gid)
         self._plain: dict[Path, bool] = {}
+        # each linked file: (its name here, the inode and mtime it had when its bytes were read)
+        self._linked: list[tuple[Path, tuple[int, int], bytes]] = []
 
     def add(self, files: Files) -> None:
         with _os_errors(self.out_dir):
@@ -193,7 +195,18 @@ class StagedTree:
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
+        self._linked.append((target, (info.st_ino, info.st_mtime_ns), data))
         return True
+
+    def _unlink_edited(self) -> None:
+        """Write afresh a linked file edited in place (or replaced) since its bytes were
+        read: until the old tree is moved aside it is the live tree, and an edit there
+        would otherwise reach the new one."""
+        for target, seen, data in self._linked:
+            info = os.lstat(target)
+            if (info.st_ino, info.st_mtime_ns) != seen:
+                target.unlink()
+                target.write_bytes(data)
 
     def _plain_dir(self, directory: Path) -> bool:
         """`directory` is the old tree or a real directory in it, reached through no symlink
@@ -211,6 +224,7 @@ class StagedTree:
 
     def commit(self) -> None:
         with _os_errors(self.out_dir):
+            self._unlink_edited()
             if self.out_dir.exists():
                 os.rename(self.out_dir, self.backup)
             try:
