@@ -20,7 +20,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def say(text: str) -> None:
-    """A line on standard error, control characters escaped."""
+    """A line on standard error, control characters escaped; nothing if there is no
+    standard error (closed, as by `2>&-`), as click.echo does."""
+    if sys.stderr is None:
+        return
     sys.stderr.write(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text) + "\n")
     sys.stderr.flush()
 

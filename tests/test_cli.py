@@ -361,3 +361,16 @@ def test_lint_piped_into_head_stops_quietly(tmp_path: Path) -> None:
     assert done.stdout.startswith("[")
     assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
     assert done.returncode == 141, done.stderr  # as if killed by SIGPIPE
+
+
+def test_bad_input_exits_2_with_standard_error_closed(tmp_path: Path) -> None:
+    """`2>&-`: the messages have nowhere to go (click.echo drops them), the exit code stays."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: monogen/v1\nkind: Experimnt\n")
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m monogen validate "$1" 2>&-', sys.executable, bad],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2

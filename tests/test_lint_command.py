@@ -111,3 +111,31 @@ def test_the_arguments_are_read_as_click_reads_them() -> None:
     assert parse_args(["-", "--format", "text", "--format", "github"]) == LintArgs(
         [Path("-")], "github"
     )
+
+
+def test_an_interrupted_lint_ends_as_the_full_command_line_ends(tmp_path: Path) -> None:
+    """Ctrl-C while linting (a large file, a FIFO no one writes): click's "Aborted!" and
+    exit 1, not a KeyboardInterrupt traceback."""
+    interrupt = (
+        "import monogen.lint.run as r\n"
+        "def lint_paths(*args, **kwargs): raise KeyboardInterrupt\n"
+        "r.lint_paths = lint_paths\n"
+    )
+    args = ["lint", str(RULES)]
+    fast = run(interrupt + FAST.replace("; ", "\n"), args, tmp_path)
+    assert fast == (1, "", "\nAborted!\n")
+    assert fast == run(interrupt + CLICK.replace("; ", "\n"), args, tmp_path)
+
+
+def test_a_closed_standard_error_changes_no_exit_code(tmp_path: Path) -> None:
+    """`2>&-`: nothing to say things on, which click.echo takes quietly; the exit code still
+    tells clean (0), findings (1) and bad input (2) apart."""
+    for probe in (FAST, CLICK):
+        for target, code in ((RULES, 0), (BAD_RULES, 1), (tmp_path / "missing.yaml", 2)):
+            done = subprocess.run(
+                ["sh", "-c", 'exec "$0" -c "$1" lint "$2" 2>&-', sys.executable, probe, target],
+                cwd=tmp_path,
+                capture_output=True,
+                timeout=60,
+            )
+            assert done.returncode == code, (probe, target, done.stdout[-300:])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from monogen.output import write
 
 FILES = {
@@ -102,3 +104,40 @@ def test_a_symlink_in_place_of_a_file_is_not_followed(tmp_path: Path) -> None:
     write_tree(out, FILES, force=True)
     assert not (out / "a/one.yaml").is_symlink()
     assert os.lstat(target).st_nlink == 1
+
+
+def test_a_file_owned_by_someone_else_is_written_afresh(tmp_path: Path) -> None:
+    """A tree another user built (a shared, group-writable checkout; a build under sudo):
+    the new tree's files are this build's own, as written ones would be, not theirs."""
+    out = tmp_path / "gen"
+    write_tree(out, FILES)
+    mine = os.lstat(out / "a/one.yaml")
+    others = [g for g in os.getgroups() if g != mine.st_gid]
+    if os.geteuid() == 0:
+        os.chown(out / "a/one.yaml", 4321, 4321)
+    elif others:
+        os.chown(out / "a/one.yaml", -1, others[0])
+    else:
+        pytest.skip("no other owner to give a file to")
+    write_tree(out, FILES)
+    info = os.lstat(out / "a/one.yaml")
+    assert (info.st_uid, info.st_gid) == (mine.st_uid, mine.st_gid)
+    assert (out / "a/one.yaml").read_text() == "one: 1\n"
+
+
+def test_an_edit_of_the_live_tree_during_a_rebuild_stays_out_of_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """Until the new tree replaces it, the old one is what everyone sees: a file edited in
+    place there after it was linked must not carry the edit into the new tree."""
+    out = tmp_path / "gen"
+    write_tree(out, FILES)
+    os.utime(out / "a/one.yaml", ns=(10**18, 10**18))  # written long before this build
+    files = write.stamped(write.with_marker(FILES), "inputs")
+    staged = write.StagedTree(out)
+    staged.add(files)
+    with open(out / "a/one.yaml", "r+") as live:  # an editor saving in place
+        live.write("one: 9\n")
+    staged.commit()
+    assert (out / "a/one.yaml").read_text() == "one: 1\n"
+    assert os.lstat(out / "a/one.yaml").st_nlink == 1

@@ -73,7 +73,15 @@ def main(argv: list[str]) -> None:
     args = parse_args(argv)
     if args is None:
         return
-    sys.exit(guarded("lint", lambda: run(args)))
+    try:
+        code = guarded("lint", lambda: run(args))
+    except (KeyboardInterrupt, EOFError):
+        # as click's standalone mode ends the full command line: a blank line closing
+        # the terminal's ^C echo, "Aborted!", exit 1 (never a traceback)
+        say("")
+        say("Aborted!")
+        code = 1
+    sys.exit(code)
 
 
 def run(args: LintArgs) -> int:

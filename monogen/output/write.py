@@ -147,13 +147,17 @@ class StagedTree:
             self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             with _os_errors(out_dir):
                 self.staging.mkdir()
+                made = os.stat(self.staging)  # owned as every file created in it will be
         except BaseException:
             os.close(self._lock)
             raise
         self._dirs = {self.staging}
         self._old = out_dir if out_dir.is_dir() else None
         self._mode = _new_file_mode()
+        self._owner = (made.st_uid, made.st_gid)
         self._plain: dict[Path, bool] = {}
+        # each linked file: (its name here, the inode and mtime it had when its bytes were read)
+        self._linked: list[tuple[Path, tuple[int, int], bytes]] = []
 
     def add(self, files: Files) -> None:
         with _os_errors(self.out_dir):
@@ -170,8 +174,8 @@ class StagedTree:
         """Link the old tree's file into the new one when it already holds exactly `data`:
         creating a file costs tens of times more than a link on some filesystems, and most
         files are unchanged from one build to the next. Only a plain file of the tree's own
-        (one link, the mode a new file gets) is reused, so the result cannot be told from a
-        fresh write; the old tree is never written to."""
+        (one link, the mode and owner a new file gets) is reused, so the result cannot be
+        told from a fresh write; the old tree is never written to."""
         if self._old is None:
             return False
         old = self._old / rel
@@ -184,13 +188,25 @@ class StagedTree:
                 or info.st_nlink != 1
                 or info.st_size != len(data)
                 or stat.S_IMODE(info.st_mode) != self._mode
+                or (info.st_uid, info.st_gid) != self._owner  # another user's (a shared tree)
                 or old.read_bytes() != data
             ):
                 return False
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
+        self._linked.append((target, (info.st_ino, info.st_mtime_ns), data))
         return True
+
+    def _unlink_edited(self) -> None:
+        """Write afresh a linked file edited in place (or replaced) since its bytes were
+        read: until the old tree is moved aside it is the live tree, and an edit there
+        would otherwise reach the new one."""
+        for target, seen, data in self._linked:
+            info = os.lstat(target)
+            if (info.st_ino, info.st_mtime_ns) != seen:
+                target.unlink()
+                target.write_bytes(data)
 
     def _plain_dir(self, directory: Path) -> bool:
         """`directory` is the old tree or a real directory in it, reached through no symlink
@@ -208,6 +224,7 @@ class StagedTree:
 
     def commit(self) -> None:
         with _os_errors(self.out_dir):
+            self._unlink_edited()
             if self.out_dir.exists():
                 os.rename(self.out_dir, self.backup)
             try:
