@@ -7,12 +7,12 @@ import fcntl
 import os
 import re
 import shutil
-import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from monogen.output.reuse import Reuse
 from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
 # Marks a directory as monogen's to replace: a build never wipes a folder it did not write.
@@ -147,17 +147,11 @@ class StagedTree:
             self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             with _os_errors(out_dir):
                 self.staging.mkdir()
-                made = os.stat(self.staging)  # owned as every file created in it will be
+                self._reuse = Reuse(out_dir if out_dir.is_dir() else None, self.staging)
         except BaseException:
             os.close(self._lock)
             raise
         self._dirs = {self.staging}
-        self._old = out_dir if out_dir.is_dir() else None
-        self._mode = _new_file_mode()
-        self._owner = (made.st_uid, made.st_gid)
-        self._plain: dict[Path, bool] = {}
-        # each linked file: (its name here, the inode and mtime it had when its bytes were read)
-        self._linked: list[tuple[Path, tuple[int, int], bytes]] = []
 
     def add(self, files: Files) -> None:
         with _os_errors(self.out_dir):
@@ -167,64 +161,12 @@ class StagedTree:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     self._dirs.add(target.parent)
                 data = text.encode("utf-8")
-                if not self._reuse(rel, data, target):
+                if not self._reuse.link(rel, data, target):  # unchanged: linked, see reuse.py
                     target.write_bytes(data)
-
-    def _reuse(self, rel: str, data: bytes, target: Path) -> bool:
-        """Link the old tree's file into the new one when it already holds exactly `data`:
-        creating a file costs tens of times more than a link on some filesystems, and most
-        files are unchanged from one build to the next. Only a plain file of the tree's own
-        (one link, the mode and owner a new file gets) is reused, so the result cannot be
-        told from a fresh write; the old tree is never written to."""
-        if self._old is None:
-            return False
-        old = self._old / rel
-        try:
-            if not self._plain_dir(old.parent):
-                return False  # reached through a symlink: not the tree's own file
-            info = os.lstat(old)
-            if (
-                not stat.S_ISREG(info.st_mode)
-                or info.st_nlink != 1
-                or info.st_size != len(data)
-                or stat.S_IMODE(info.st_mode) != self._mode
-                or (info.st_uid, info.st_gid) != self._owner  # another user's (a shared tree)
-                or old.read_bytes() != data
-            ):
-                return False
-            os.link(old, target, follow_symlinks=False)
-        except OSError:
-            return False
-        self._linked.append((target, (info.st_ino, info.st_mtime_ns), data))
-        return True
-
-    def _unlink_edited(self) -> None:
-        """Write afresh a linked file edited in place (or replaced) since its bytes were
-        read: until the old tree is moved aside it is the live tree, and an edit there
-        would otherwise reach the new one."""
-        for target, seen, data in self._linked:
-            info = os.lstat(target)
-            if (info.st_ino, info.st_mtime_ns) != seen:
-                target.unlink()
-                target.write_bytes(data)
-
-    def _plain_dir(self, directory: Path) -> bool:
-        """`directory` is the old tree or a real directory in it, reached through no symlink
-        (remembered: a tree has few directories and many files)."""
-        known = self._plain.get(directory)
-        if known is None:
-            if directory == self._old:
-                known = True
-            else:
-                known = self._plain_dir(directory.parent) and stat.S_ISDIR(
-                    os.lstat(directory).st_mode
-                )
-            self._plain[directory] = known
-        return known
 
     def commit(self) -> None:
         with _os_errors(self.out_dir):
-            self._unlink_edited()
+            self._reuse.rewrite_edited()
             if self.out_dir.exists():
                 os.rename(self.out_dir, self.backup)
             try:
@@ -244,13 +186,6 @@ class StagedTree:
         if self._lock >= 0:
             os.close(self._lock)
             self._lock = -1
-
-
-def _new_file_mode() -> int:
-    """The permission bits a file created now gets (0o666 less the umask)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 LOCK_WAIT = 120.0  # seconds a build waits for another writing the same tree

@@ -1,0 +1,82 @@
+"""Files a rebuild takes from the tree it replaces instead of writing them again.
+
+Creating a file costs tens of times more than a hard link on some filesystems (0.2–0.7 ms
+against ~30 µs on the benchmark machine), and most files are unchanged from one build to
+the next. A file is linked only when the result cannot be told from a fresh write: a plain
+file of the old tree's own (one link, reached through no symlink), with the bytes, the
+permission bits and the owner a new file would get. The old tree is never written to."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class Reuse:
+    """Links from `old` (the tree being replaced, or None) into `staging`."""
+
+    def __init__(self, old: Path | None, staging: Path) -> None:
+        self.old = old
+        made = os.stat(staging)  # owned as every file created in it will be
+        self.owner = (made.st_uid, made.st_gid)
+        self.mode = new_file_mode()
+        self._plain: dict[Path, bool] = {}
+        # each linked file: its new name, the inode and mtime it had when its bytes were read
+        self._linked: list[tuple[Path, tuple[int, int], bytes]] = []
+
+    def link(self, rel: str, data: bytes, target: Path) -> bool:
+        """Link the old tree's `rel` to `target` if it holds exactly `data`; False (nothing
+        done) if it does not, or cannot be taken."""
+        if self.old is None:
+            return False
+        old = self.old / rel
+        try:
+            if not self._plain_dir(old.parent):
+                return False  # reached through a symlink: not the tree's own file
+            info = os.lstat(old)
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_nlink != 1
+                or info.st_size != len(data)
+                or stat.S_IMODE(info.st_mode) != self.mode
+                or (info.st_uid, info.st_gid) != self.owner  # another user's (a shared tree)
+                or old.read_bytes() != data
+            ):
+                return False
+            os.link(old, target, follow_symlinks=False)
+        except OSError:
+            return False
+        self._linked.append((target, (info.st_ino, info.st_mtime_ns), data))
+        return True
+
+    def rewrite_edited(self) -> None:
+        """Write afresh a linked file edited in place (or replaced) since its bytes were
+        read: until the old tree is moved aside it is the live tree, and an edit there
+        would otherwise reach the new one. Called just before the trees are swapped."""
+        for target, seen, data in self._linked:
+            info = os.lstat(target)
+            if (info.st_ino, info.st_mtime_ns) != seen:
+                target.unlink()
+                target.write_bytes(data)
+
+    def _plain_dir(self, directory: Path) -> bool:
+        """`directory` is the old tree or a real directory in it, reached through no symlink
+        (remembered: a tree has few directories and many files)."""
+        known = self._plain.get(directory)
+        if known is None:
+            if directory == self.old:
+                known = True
+            else:
+                known = self._plain_dir(directory.parent) and stat.S_ISDIR(
+                    os.lstat(directory).st_mode
+                )
+            self._plain[directory] = known
+        return known
+
+
+def new_file_mode() -> int:
+    """The permission bits a file created now gets (0o666 less the umask)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
