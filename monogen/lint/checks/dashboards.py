@@ -76,6 +76,20 @@ def uid(f: LintFile) -> Iterator[Hit]:
     seen.setdefault(value, f.path)
 
 
+@check(
+    "dashboard/title",
+    "dashboard",
+    ERROR,
+    "Every dashboard has a title: Grafana refuses to save one without.",
+)
+def title(f: LintFile) -> Iterator[Hit]:
+    data = f.data if isinstance(f.data, dict) else {}
+    value = data.get("title")
+    if not isinstance(value, str) or not value.strip():
+        where: Path = ("title",) if "title" in data else ()
+        yield Hit("dashboard has no title: Grafana refuses to save it", where)
+
+
 @check("dashboard/panel-id", "dashboard", ERROR, "Panel ids are unique within a dashboard.")
 def panel_id(f: LintFile) -> Iterator[Hit]:
     seen: set[Any] = set()
