@@ -45,10 +45,11 @@ REAL_FILE = ROOT / "generated/prometheus/rules/fraud-detector-ab.rules.yaml"
 
 
 def installed_python(base: Path) -> str:
-    """A Python in a new virtual environment that finds monogen as an installed package is
-    found (a directory on sys.path) and its libraries in this one's site-packages. Not
-    this environment's own Python: the editable install's import hook (`make` installs
-    monogen editable, for development) adds ~30 ms to every start, which no user pays."""
+    """A Python in a new virtual environment that finds monogen the way an installed
+    package is found (a directory on sys.path), and its libraries in this environment's
+    site-packages. Not this environment's own Python: the editable install's import hook
+    (`make` installs monogen editable, for development) adds ~30 ms to every start, which
+    no user pays."""
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     (site,) = venv.glob("lib/python*/site-packages")
