@@ -4,6 +4,7 @@ which keeps `monogen lint` of one small file quick."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from monogen.lint.registry import REGISTRY, Check
@@ -31,7 +32,8 @@ def all_checks() -> dict[str, Check]:
     return dict(sorted(REGISTRY.items()))
 
 
-def checks_for(kind: str) -> list[Check]:
+@cache  # asked for each file linted, and each file a build writes
+def checks_for(kind: str) -> tuple[Check, ...]:
     """The checks a document of `kind` gets (its own and those of any kind), in id order."""
     _import((kind, "any"))
-    return [c for _, c in sorted(REGISTRY.items()) if c.kind in (kind, "any")]
+    return tuple(c for _, c in sorted(REGISTRY.items()) if c.kind in (kind, "any"))

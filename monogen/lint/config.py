@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,7 @@ def load(path: Path | None, known: set[str] | Callable[[], set[str]]) -> LintCon
     gives them (the checks are imported only if the file names any)."""
     if path is None:
         return LintConfig()
-    ids: list[set[str]] = []  # every check id, once asked for
-
-    def known_ids() -> set[str]:
-        if not ids:
-            ids.append(known() if callable(known) else known)
-        return ids[0]
+    known_ids = cache(known if callable(known) else lambda: known)  # asked for once, if at all
 
     if not path.is_file():
         raise SpecErrors(
