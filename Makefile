@@ -34,33 +34,19 @@ $(DEV): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(RUNTIME)
 
-# promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages;
-# vmalert and victoria-metrics (the scaled engine of the ruler tests) from victoria-metrics;
-# Alertmanager's own config fixtures (config/testdata, the upstream differential of
-# tests/test_lint_upstream.py) from golang-github-prometheus-alertmanager-dev.
-TOOL_PACKAGES := prometheus prometheus-alertmanager victoria-metrics
-FIXTURE_PACKAGES := golang-github-prometheus-alertmanager-dev
-AM_FIXTURES := /usr/share/gocode/src/github.com/prometheus/alertmanager/config/testdata
+# The tool matrix: promtool, prometheus, amtool, alertmanager, vmalert and victoria-metrics of
+# every supported release (Prometheus 2.42, 2.53, 3.5; Alertmanager 0.25, 0.28, 0.33;
+# VictoriaMetrics 1.79, 1.145) with the upstream fixtures, from Debian's packages into .tools/
+# through a private apt configuration (tools/matrix.py); the .deb files are cached in
+# ~/.cache/monogen/apt, so a second run fetches nothing. Without apt, tests skip loudly
+# (and fail under MONOGEN_REQUIRE_TOOLS=1).
 tools:
-	@missing=""; \
-	if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1 \
-		|| ! command -v vmalert >/dev/null 2>&1 || ! command -v victoria-metrics >/dev/null 2>&1; then \
-		missing="$(TOOL_PACKAGES)"; \
-	fi; \
-	if [ ! -d $(AM_FIXTURES) ]; then missing="$$missing $(FIXTURE_PACKAGES)"; fi; \
-	if [ -z "$$missing" ]; then \
-		:; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian $$missing (promtool, amtool, vmalert, victoria-metrics, fixtures)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null; \
-	else \
-		echo "WARNING: Debian $$missing missing and not installable here (need root +" \
-			"apt-get); tests that need them will skip" >&2; \
-	fi
+	@$(PYTHON) tools/matrix.py install || { \
+		if [ "$$MONOGEN_REQUIRE_TOOLS" = 1 ]; then exit 1; fi; \
+		echo "WARNING: the tool matrix is incomplete; tests that need it will skip" >&2; }
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .tools
 
 # Benchmark at 10, 100 and 1,000 experiments; writes bench/RESULTS.md (a few minutes).
 bench: $(DEV) tools

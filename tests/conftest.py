@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from monogen.cli import main
+from tools import matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -35,17 +36,36 @@ def copy_source(dest: Path) -> Path:
     return dest
 
 
-# The Debian packages of the tools that do not come from prometheus and
-# prometheus-alertmanager.
-PACKAGES = {"vmalert": "victoria-metrics package", "victoria-metrics": "victoria-metrics package"}
+# The tool matrix (tools/matrix.py, installed by `make tools`): each release of promtool,
+# amtool, vmalert and their servers in a folder of the project's. A test names the release
+# it needs; unnamed, it gets the newest. The newest releases' folders also lead PATH, so
+# what a test runs by name (monogen test's promtool) is the newest too, never the machine's.
+PROMETHEUS = tuple(r.release for r in matrix.MATRIX if r.product == "prometheus")
+ALERTMANAGER = tuple(r.release for r in matrix.MATRIX if r.product == "alertmanager")
+VICTORIA_METRICS = tuple(r.release for r in matrix.MATRIX if r.product == "victoria-metrics")
+# Both ends of each product's range: what the slow live tests run on.
+ENDS = {p: (matrix.OLDEST[p], matrix.NEWEST[p]) for p in matrix.NEWEST}
+os.environ["PATH"] = os.pathsep.join(
+    [
+        str(matrix.binary(n, matrix.NEWEST[matrix.PRODUCT_OF[n]]).parent)
+        for n in ("promtool", "amtool", "vmalert")
+    ]
+    + [os.environ.get("PATH", "")]
+)
 
 
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path:
-        return path
-    package = PACKAGES.get(name, "prometheus and prometheus-alertmanager packages")
-    missing(f"{name} not found: install Debian's {package} (make test does this as root)")
+def tool(name: str, version: str | None = None) -> str:
+    """The named tool of a release of the matrix (the newest by default)."""
+    version = version or matrix.NEWEST[matrix.PRODUCT_OF[name]]
+    path = matrix.binary(name, version)
+    if os.access(path, os.X_OK):
+        return str(path)
+    missing(f"{name} {version} not found at {path}: run `make tools` (tools/matrix.py)")
+
+
+def fixture_dir(product: str, version: str, sub: str) -> Path:
+    """A folder of upstream test fixtures from a release's -dev package."""
+    return matrix.fixtures(product, version) / sub
 
 
 def files_from(directory: Path, pattern: str, package: str) -> list[Path]:
@@ -53,9 +73,7 @@ def files_from(directory: Path, pattern: str, package: str) -> list[Path]:
     own sources); missing, they fail or skip the test as a missing tool does."""
     found = sorted(directory.glob(pattern))
     if not found:
-        missing(
-            f"no {pattern} in {directory}: install Debian's {package} (make test does this as root)"
-        )
+        missing(f"no {pattern} in {directory}: install Debian's {package} (`make tools` does)")
     return found
 
 
@@ -67,10 +85,10 @@ def missing(message: str) -> NoReturn:
 
 
 def run_tool(
-    *args: str, cwd: Path | None = None, timeout: float = 60
+    *args: str, cwd: Path | None = None, timeout: float = 60, version: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [tool(args[0]), *args[1:]],
+        [tool(args[0], version), *args[1:]],
         cwd=cwd,
         capture_output=True,
         text=True,
