@@ -43,8 +43,12 @@ def copy_source(dest: Path) -> Path:
 PROMETHEUS = tuple(r.release for r in matrix.MATRIX if r.product == "prometheus")
 ALERTMANAGER = tuple(r.release for r in matrix.MATRIX if r.product == "alertmanager")
 VICTORIA_METRICS = tuple(r.release for r in matrix.MATRIX if r.product == "victoria-metrics")
-# Both ends of each product's range: what the slow live tests run on.
-ENDS = {p: (matrix.OLDEST[p], matrix.NEWEST[p]) for p in matrix.NEWEST}
+# Both ends of the matrix, what the slow live tests run on: the oldest releases together,
+# and the newest together (a test takes the versions of the products it starts).
+ENDS = [
+    pytest.param({p: matrix.OLDEST[p] for p in matrix.OLDEST}, id="oldest"),
+    pytest.param({p: matrix.NEWEST[p] for p in matrix.NEWEST}, id="newest"),
+]
 os.environ["PATH"] = os.pathsep.join(
     [
         str(matrix.binary(n, matrix.NEWEST[matrix.PRODUCT_OF[n]]).parent)

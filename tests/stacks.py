@@ -4,6 +4,8 @@ real Alertmanager running the generated configuration."""
 
 from __future__ import annotations
 
+import functools
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,8 +13,9 @@ from pathlib import Path
 
 from monogen.output.write import write_tree
 from monogen.pipeline import compile_specs, load
-from tests.conftest import tool
+from tests.conftest import missing, tool
 from tests.servers import HttpSink, free_port, process, wait_for
+from tools import matrix
 
 ROUTING = """\
 apiVersion: monogen/v1
@@ -54,24 +57,60 @@ def write_generated(tmp_path: Path, experiment: str, sink: HttpSink, project: st
     return out
 
 
+@functools.cache
+def _overlay_refusal(version: str) -> str:
+    """Why the release's Alertmanager server cannot start here ("" when it can)."""
+    try:
+        done = subprocess.run(
+            matrix.alertmanager_command(version, ["--version"]),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, matrix.MatrixError) as exc:
+        return str(exc)
+    return "" if done.returncode == 0 else (done.stdout + done.stderr).strip()
+
+
+def alertmanager_command(version: str | None, args: list[str]) -> list[str]:
+    """The argv of a release's Alertmanager server (the newest by default)."""
+    version = version or matrix.NEWEST["alertmanager"]
+    tool("prometheus-alertmanager", version)
+    refusal = _overlay_refusal(version)
+    if refusal:
+        missing(
+            f"Alertmanager {version}'s server needs a mount namespace (root, unshare and "
+            f"overlayfs) to read its templates: {refusal}"
+        )
+    return matrix.alertmanager_command(version, args)
+
+
 @contextmanager
-def alertmanager(tmp_path: Path, out: Path) -> Iterator[int]:
-    """A real Alertmanager with the generated configuration; yields its port."""
+def alertmanager(tmp_path: Path, out: Path, version: str | None = None) -> Iterator[int]:
+    """A real Alertmanager (of `version`, the newest by default) with the generated
+    configuration; yields its port."""
     port = free_port()
-    args = [
-        tool("prometheus-alertmanager"),
-        f"--config.file={out}/alertmanager/alertmanager.yaml",
-        f"--storage.path={tmp_path / 'am-data'}",
-        f"--web.listen-address=127.0.0.1:{port}",
-        "--cluster.listen-address=",
-    ]
+    args = alertmanager_command(
+        version,
+        [
+            f"--config.file={out}/alertmanager/alertmanager.yaml",
+            f"--storage.path={tmp_path / 'am-data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+        ],
+    )
     with process(args, tmp_path / "am.log", f"http://127.0.0.1:{port}/-/ready"):
         yield port
 
 
 @contextmanager
 def prometheus(
-    tmp_path: Path, rule_files: list[Path], scrape_port: int, am_port: int | None = None
+    tmp_path: Path,
+    rule_files: list[Path],
+    scrape_port: int,
+    am_port: int | None = None,
+    version: str | None = None,
 ) -> Iterator[str]:
     """A real Prometheus on loopback scraping 127.0.0.1:`scrape_port` and evaluating
     `rule_files` every second (notifying the Alertmanager on `am_port`); yields its URL."""
@@ -91,7 +130,7 @@ def prometheus(
         f"    static_configs: [{{targets: ['127.0.0.1:{scrape_port}']}}]\n"
     )
     args = [
-        tool("prometheus"),
+        tool("prometheus", version),
         f"--config.file={config}",
         f"--storage.tsdb.path={tmp_path / 'prom-data'}",
         f"--web.listen-address=127.0.0.1:{port}",

@@ -6,10 +6,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from monogen.output.write import write_tree
 from monogen.pipeline import compile_specs, load
-from tests.conftest import MINIMAL_EXPERIMENT, tool
+from tests.conftest import ALERTMANAGER, MINIMAL_EXPERIMENT
 from tests.servers import HttpSink, SmtpSink, free_port, post_json, process, wait_for
+from tests.stacks import alertmanager_command
 
 ROUTING = """\
 apiVersion: monogen/v1
@@ -49,8 +52,8 @@ def alert(severity: str, variant: str) -> dict:
     }
 
 
-def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path) -> None:
-    binary = tool("prometheus-alertmanager")
+@pytest.mark.parametrize("version", ALERTMANAGER)
+def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path, version: str) -> None:
     secrets = tmp_path / "secrets"
     secrets.mkdir()
     with HttpSink() as http, SmtpSink() as smtp:
@@ -66,13 +69,15 @@ def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path) -> None:
         write_tree(out, compile_specs(load([specs])))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        args = [
-            binary,
-            f"--config.file={out / 'alertmanager/alertmanager.yaml'}",
-            f"--storage.path={tmp_path / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ]
+        args = alertmanager_command(
+            version,
+            [
+                f"--config.file={out / 'alertmanager/alertmanager.yaml'}",
+                f"--storage.path={tmp_path / 'data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+            ],
+        )
         with process(args, tmp_path / "alertmanager.log", f"{base}/-/ready"):
             # The treatment variant is failing: critical and warning fire together; the
             # baseline only has a warning, which nothing inhibits.

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import tool
+import pytest
+
+from tests.conftest import ENDS, tool
 from tests.servers import HttpSink, free_port, wait_for
 from tests.stacks import alertmanager, collapse_pages_once, prometheus, write_generated
 
@@ -59,14 +61,16 @@ spec:
 
 
 @contextmanager
-def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
+def stack(
+    tmp_path: Path, experiment: str, registry, versions: dict[str, str]
+) -> Iterator[HttpSink]:
     """An exporter serving `registry`, a real Prometheus evaluating the rules generated
-    from `experiment` every second and a real Alertmanager with the generated config, all
-    on loopback; yields the receivers' stand-in."""
+    from `experiment` every second and a real Alertmanager with the generated config (of
+    the `versions` named), all on loopback; yields the receivers' stand-in."""
     from prometheus_client import start_http_server
 
-    tool("prometheus")
-    tool("prometheus-alertmanager")
+    tool("prometheus", versions["prometheus"])
+    tool("prometheus-alertmanager", versions["alertmanager"])
     exporter_port = free_port()
     server, _thread = start_http_server(exporter_port, addr="127.0.0.1", registry=registry)
     try:
@@ -74,8 +78,8 @@ def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
             out = write_generated(tmp_path, experiment, sink)
             rule_files = sorted((out / "prometheus/rules").glob("*.yaml"))
             with (
-                alertmanager(tmp_path, out) as am_port,
-                prometheus(tmp_path, rule_files, exporter_port, am_port),
+                alertmanager(tmp_path, out, versions["alertmanager"]) as am_port,
+                prometheus(tmp_path, rule_files, exporter_port, am_port, versions["prometheus"]),
             ):
                 yield sink
     finally:
@@ -83,7 +87,8 @@ def stack(tmp_path: Path, experiment: str, registry) -> Iterator[HttpSink]:
         server.server_close()
 
 
-def test_exporter_prometheus_alertmanager(tmp_path: Path) -> None:
+@pytest.mark.parametrize("versions", ENDS)
+def test_exporter_prometheus_alertmanager(tmp_path: Path, versions: dict[str, str]) -> None:
     from prometheus_client import CollectorRegistry, Gauge
 
     registry = CollectorRegistry()
@@ -95,11 +100,12 @@ def test_exporter_prometheus_alertmanager(tmp_path: Path) -> None:
     )
     for variant in ("baseline-predictor", "enhanced-predictor"):
         accuracy.labels("seldon", variant).set(90)
-    with stack(tmp_path, EXPERIMENT, registry) as sink:
+    with stack(tmp_path, EXPERIMENT, registry, versions) as sink:
         collapse_pages_once(sink, accuracy.labels("seldon", "enhanced-predictor").set)
 
 
-def test_sample_ratio_mismatch_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("versions", ENDS)
+def test_sample_ratio_mismatch_pages(tmp_path: Path, versions: dict[str, str]) -> None:
     """Requests arrive 50/50 as declared: silence. Then the baseline takes 90% of them:
     the chi-square test over the window fires and pages."""
     from prometheus_client import CollectorRegistry, Counter
@@ -119,7 +125,7 @@ def test_sample_ratio_mismatch_pages(tmp_path: Path) -> None:
     feeder = threading.Thread(target=traffic, daemon=True)
     feeder.start()
     try:
-        with stack(tmp_path, SRM_EXPERIMENT, registry) as sink:
+        with stack(tmp_path, SRM_EXPERIMENT, registry, versions) as sink:
             time.sleep(8)  # healthy, and past the minimum volume
             assert sink.received == []
             split.update({"baseline-predictor": 9, "enhanced-predictor": 1})

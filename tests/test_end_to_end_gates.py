@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from monogen.compile.gates import variant_value
-from tests.conftest import tool
+from tests.conftest import ENDS, tool
 from tests.servers import HttpSink, free_port, wait_for
 from tests.stacks import prometheus, write_generated
 from tests.test_end_to_end import EXPERIMENT as AB_EXPERIMENT
@@ -158,10 +159,13 @@ def traffic(registry: Any) -> Iterator[dict[str, tuple[int, int, float]]]:
         feeder.join(timeout=5)
 
 
-def test_every_gate_returns_one_value_and_flips_with_the_scenario(tmp_path: Path) -> None:
+@pytest.mark.parametrize("versions", ENDS)
+def test_every_gate_returns_one_value_and_flips_with_the_scenario(
+    tmp_path: Path, versions: dict[str, str]
+) -> None:
     from prometheus_client import CollectorRegistry, start_http_server
 
-    tool("prometheus")
+    tool("prometheus", versions["prometheus"])
     registry = CollectorRegistry()
     port = free_port()
     server, _thread = start_http_server(port, addr="127.0.0.1", registry=registry)
@@ -169,7 +173,7 @@ def test_every_gate_returns_one_value_and_flips_with_the_scenario(tmp_path: Path
         with HttpSink() as sink, traffic(registry) as now:
             out = write_generated(tmp_path, experiment(), sink, PROJECT)
             rules = sorted((out / "prometheus/rules").glob("*.yaml"))
-            with prometheus(tmp_path, rules, port) as url:
+            with prometheus(tmp_path, rules, port, version=versions["prometheus"]) as url:
                 argo, flagger = argo_queries(out, url), flagger_queries(out)
                 assert set(argo) == set(flagger) and len(argo) == 11
                 assert not any("missing" in name for name in argo)  # not a gate

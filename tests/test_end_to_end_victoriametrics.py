@@ -9,6 +9,7 @@ pages once, naming experiment and variant, with its warning inhibited; recovery 
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 import urllib.request
@@ -16,7 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import tool
+import pytest
+
+from tests.conftest import ENDS, tool
 from tests.servers import HttpSink, free_port, process
 from tests.stacks import alertmanager, collapse_pages_once, write_generated
 from tests.test_end_to_end import EXPERIMENT
@@ -25,12 +28,12 @@ METRIC = 'ab_test_model_accuracy{{namespace="seldon",model_name="{variant}"}} {v
 
 
 @contextmanager
-def victoria_metrics(tmp_path: Path) -> Iterator[str]:
+def victoria_metrics(tmp_path: Path, version: str | None = None) -> Iterator[str]:
     """A single-node VictoriaMetrics storing in tmp_path; yields its URL. Queries see
     samples up to now (no latency offset)."""
     port = free_port()
     args = [
-        tool("victoria-metrics"),
+        tool("victoria-metrics", version),
         f"-storageDataPath={tmp_path / 'vm-data'}",
         f"-httpListenAddr=127.0.0.1:{port}",
         "-search.latencyOffset=0s",
@@ -79,10 +82,19 @@ def feeding(url: str, values: dict[str, float]) -> Iterator[None]:
     assert failures == []
 
 
-def test_victoriametrics_vmalert_alertmanager(tmp_path: Path) -> None:
-    vmalert = tool("vmalert")
-    tool("victoria-metrics")
-    tool("prometheus-alertmanager")
+def eval_delay(vmalert: str) -> list[str]:
+    """vmalert 1.94 and later query 30 s in the past by default (-rule.evalDelay, for
+    ingestion delay); this VictoriaMetrics has none (-search.latencyOffset=0s)."""
+    done = subprocess.run([vmalert, "-help"], capture_output=True, text=True, timeout=30)
+    return ["-rule.evalDelay=0s"] if "-rule.evalDelay" in done.stdout + done.stderr else []
+
+
+@pytest.mark.parametrize("versions", ENDS)
+def test_victoriametrics_vmalert_alertmanager(tmp_path: Path, versions: dict[str, str]) -> None:
+    vm_version, am_version = versions["victoria-metrics"], versions["alertmanager"]
+    vmalert = tool("vmalert", vm_version)
+    tool("victoria-metrics", vm_version)
+    tool("prometheus-alertmanager", am_version)
     accuracy = {"baseline-predictor": 90.0, "enhanced-predictor": 90.0}
 
     def set_treatment(value: float) -> None:
@@ -92,8 +104,8 @@ def test_victoriametrics_vmalert_alertmanager(tmp_path: Path) -> None:
         out = write_generated(tmp_path, EXPERIMENT, sink, "rulers: [victoriametrics]\n")
         (rule_file,) = (out / "rulers" / "victoriametrics").glob("*.yaml")
         with (
-            victoria_metrics(tmp_path) as vm,
-            alertmanager(tmp_path, out) as am_port,
+            victoria_metrics(tmp_path, vm_version) as vm,
+            alertmanager(tmp_path, out, am_version) as am_port,
             feeding(vm, accuracy),
         ):
             port = free_port()
@@ -105,6 +117,7 @@ def test_victoriametrics_vmalert_alertmanager(tmp_path: Path) -> None:
                 f"-notifier.url=http://127.0.0.1:{am_port}",
                 f"-httpListenAddr=127.0.0.1:{port}",
                 "-evaluationInterval=1s",
+                *eval_delay(vmalert),
             ]
             ready = f"http://127.0.0.1:{port}/-/ready"
             with process(args, tmp_path / "vmalert.log", ready):

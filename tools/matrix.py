@@ -117,6 +117,28 @@ def fixtures(product: str, version: str) -> Path:
     return src / name
 
 
+def alertmanager_command(version: str, args: list[str]) -> list[str]:
+    """How to start a release's Alertmanager server. Debian's build reads its default
+    templates from /usr/share/prometheus/alertmanager, a path no flag moves: the server
+    runs in a mount namespace of its own, where an overlay lays the release's templates
+    over /usr/share (root only; the machine's /usr/share is untouched)."""
+    share = release("alertmanager", version).folder / "usr" / "share"
+    if any(c in str(share) for c in ":,\\"):
+        raise MatrixError(f"{share}: an overlay cannot name a folder with ':' ',' or '\\'")
+    mount = 'mount -t overlay overlay -o "lowerdir=$0:/usr/share" /usr/share && exec "$@"'
+    return [
+        "unshare",
+        "--mount",
+        "--",
+        "sh",
+        "-c",
+        mount,
+        str(share),
+        str(binary("alertmanager", version)),
+        *args,
+    ]
+
+
 def installed(r: Release) -> dict[str, str] | None:
     stamp = r.folder / ".installed.json"
     try:
