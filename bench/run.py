@@ -92,6 +92,15 @@ def fmt(times: list[float]) -> str:
     return f"{median:.3f} s ± {spread:.3f}"
 
 
+def matrix_tool(name: str) -> str | None:
+    """The newest release's tool of the matrix (`make tools`), else one on PATH."""
+    sys.path.insert(0, str(ROOT))
+    from tools import matrix
+
+    path = matrix.binary(name, matrix.NEWEST[matrix.PRODUCT_OF[name]])
+    return str(path) if os.access(path, os.X_OK) else shutil.which(name)
+
+
 def main() -> None:
     global PYTHON
     parser = argparse.ArgumentParser()
@@ -102,7 +111,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     args.load = [os.getloadavg()]  # other work on the machine skews whole-process times
-    promtool, amtool = shutil.which("promtool"), shutil.which("amtool")
+    promtool, amtool = matrix_tool("promtool"), matrix_tool("amtool")
     sizes = [int(s) for s in args.sizes.split(",")]
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "monogen")], check=True)
     rows: dict[int, dict[str, list[float]]] = {}
@@ -323,7 +332,7 @@ def _load(avg: tuple[float, float, float]) -> str:
 
 
 def _version(tool: str) -> str:
-    path = shutil.which(tool)
+    path = matrix_tool(tool)
     if not path:
         return f"{tool} not installed"
     out = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
