@@ -120,3 +120,15 @@ def test_victoria_metrics_of_each_release_runs(version: str) -> None:
 def test_the_newest_releases_lead_path_in_tests() -> None:
     first = os.environ["PATH"].split(os.pathsep)[0]
     assert first == str(matrix.binary("promtool", matrix.NEWEST["prometheus"]).parent)
+
+
+def test_the_readme_support_table_names_the_matrix() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    header = next(line for line in readme.splitlines() if line.startswith("| artifact |"))
+    names = {"prometheus": "Prometheus", "alertmanager": "Alertmanager"}
+    names["victoria-metrics"] = "VictoriaMetrics"
+    expected = []
+    for product in ("prometheus", "alertmanager", "victoria-metrics"):
+        releases = [r.release for r in matrix.MATRIX if r.product == product]
+        expected += [f"{names[product]} {releases[0]}", *releases[1:]]
+    assert header == "| artifact | " + " | ".join(expected) + " |"
