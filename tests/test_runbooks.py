@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from monogen.output.stamp import package_digest
-from monogen.targets.runbooks import inline_code, markdown_text
+from monogen.targets.markdown import inline_code, markdown_text
 from tests.conftest import GENERATED, MINIMAL_EXPERIMENT, ROOT, SPECS, invoke
 from tests.test_validate import ALERTING
 
@@ -134,7 +134,7 @@ def test_a_broken_template_is_a_positioned_error(project: Path, tmp_path: Path) 
     (overrides / "runbook.md.j2").write_text("# {{ alert.nmae }}\n")
     result = invoke("build", str(project), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2, result.output
-    assert "runbook-templates/runbook.md.j2: error: runbook template failed: " in result.stderr
+    assert "runbook-templates/runbook.md.j2:1:1: error: runbook template failed: " in result.stderr
     assert "'nmae'" in result.stderr and "Traceback" not in result.output
 
 

@@ -6,7 +6,6 @@ link, first checks for its category and where Alertmanager routes it."""
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache, partial
@@ -23,6 +22,7 @@ from monogen.spec.errors import Position, fail
 from monogen.spec.runbook_templates import OVERRIDES
 from monogen.spec.validate import ExperimentDoc
 from monogen.targets.base import Artifact, Target
+from monogen.targets.markdown import code_block, inline_code, markdown_text, markdown_url
 
 PAGE = "runbook.md.j2"
 
@@ -65,9 +65,11 @@ class Runbooks(Target):
 
 
 def environment(templates: dict[str, str]) -> Any:
-    from jinja2 import DictLoader, Environment, StrictUndefined
+    from jinja2 import DictLoader, StrictUndefined
 
-    env = Environment(
+    from monogen.targets.template_sandbox import BoundedSandbox
+
+    env = BoundedSandbox(  # a project's overrides are untrusted: sandboxed and bounded
         loader=DictLoader(templates),
         undefined=StrictUndefined,  # a misspelt field is an error, not an empty line
         autoescape=False,
@@ -77,6 +79,7 @@ def environment(templates: dict[str, str]) -> Any:
     )
     env.filters["md"] = markdown_text
     env.filters["code"] = inline_code
+    env.filters["codeblock"] = code_block
     return env
 
 
@@ -87,34 +90,38 @@ def memo_key(name: str, templates: dict[str, str], contexts: list[dict[str, Any]
 
 
 def render_all(env: Callable[[], Any], name: str, contexts: list[dict[str, Any]]) -> list[str]:
-    page = env().get_template(name)
-    return [render(page, context) for context in contexts]
+    environment = env()
+    page = environment.get_template(name)
+    return [render(environment, page, context) for context in contexts]
 
 
-def render(page: Any, context: dict[str, Any]) -> str:
-    """A page's text; a project template that fails (a misspelt field, a missing include)
-    is the project's error, reported with the template's name."""
+def render(env: Any, page: Any, context: dict[str, Any]) -> str:
+    """A page's text; a project template that fails (a misspelt field, a missing include,
+    a sandbox refusal, a bound passed) is the project's error, at the template's line."""
     from jinja2 import TemplateError
 
     try:
-        return page.render(context).rstrip("\n") + "\n"
-    except TemplateError as exc:
-        where = Position(f"{OVERRIDES}/{page.name}")
-        raise fail(where, f"runbook template failed: {exc.message or exc}") from None
+        return env.render_bounded(page, context).rstrip("\n") + "\n"
+    except (TemplateError, RecursionError) as exc:
+        name, line = template_line(exc, page.name)
+        where = Position(f"{OVERRIDES}/{name}", line or 0, 1 if line else 0)
+        message = getattr(exc, "message", None) or str(exc)
+        if isinstance(exc, RecursionError):
+            message = "templates call each other without end"
+        raise fail(where, f"runbook template failed: {message}") from None
 
 
-def markdown_text(text: str) -> str:
-    """Spec text as literal Markdown: characters that would format are escaped."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+|!~])", r"\\\1", " ".join(str(text).split()))
+def template_line(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """The template and line a render error arose at: Jinja2 rewrites its traceback so
+    that template code shows as frames of the template's own name and line."""
+    import traceback
 
-
-def inline_code(text: str) -> str:
-    """Text in an inline code span, fenced by more backticks than it holds."""
-    text = str(text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    found: tuple[str, int | None] = (default, getattr(exc, "lineno", None))
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".md.j2") or frame.filename == "<template>":
+            name = default if frame.filename == "<template>" else frame.filename
+            found = (name, frame.lineno)
+    return found
 
 
 def experiment_context(exp: ExperimentDoc) -> dict[str, Any]:
@@ -133,7 +140,7 @@ def experiment_context(exp: ExperimentDoc) -> dict[str, Any]:
             }
             for v in spec.variants
         ],
-        "dashboard_url": naming.dashboard_url(spec.grafana_url, exp.name),
+        "dashboard_url": markdown_url(naming.dashboard_url(spec.grafana_url, exp.name)),
     }
 
 
@@ -164,7 +171,7 @@ def alert_context(exp: ExperimentDoc, alert: str, rules: list[AlertingRule]) -> 
         "per_variant": first.intent.per_variant if first.intent else True,
         "variants": list(rail.variants) if rail else [],
         "levels": levels,
-        "runbook_url": url,
+        "runbook_url": markdown_url(url),
     }
 
 

@@ -1,0 +1,118 @@
+"""A project's runbook templates are untrusted: they render in a bounded sandbox, so no
+template reaches Python's internals, runs a command, reads the environment, writes a file
+or runs without end; and spec URLs land in runbooks percent-encoded, so they can neither
+close their link nor open an HTML tag."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from monogen.targets.markdown import code_block, markdown_url
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
+from tests.test_validate import ALERTING
+
+HOSTILE = {
+    "python internals": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "globals of a function": "{{ cycler.__init__.__globals__.os.environ }}",
+    "a method of the context": "{{ self.__init__.__globals__ }}",
+    "mutation of what it is given": "{{ alert.levels.append(1) }}",
+    "nested loops without end": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    ),
+    "a huge string": "{{ 'x' * 1000000000 }}",
+    "a huge list": "{{ ([1] * 100000) * 100000 }}",
+    "a huge power": "{{ 9 ** 999999999 }}",
+    "a huge page": "{% for i in range(99999) %}{{ 'y' * 999 }}{% endfor %}",
+    "endless recursion": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+}
+
+
+@pytest.fixture
+def project(write_spec) -> Path:
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    write_spec(ALERTING, "routing.yaml")
+    return specs
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_template_is_a_positioned_error(project: Path, tmp_path: Path, name: str) -> None:
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").write_text(f"# {{{{ alert.name }}}}\n\n{HOSTILE[name]}\n")
+    started = time.monotonic()
+    result = invoke("build", str(project), "-o", str(tmp_path / "out"))
+    assert time.monotonic() - started < 30  # bounded: seconds, not hours
+    assert result.exit_code == 2, result.output
+    assert "runbook-templates/runbook.md.j2:3:1: error: runbook template failed: " in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_cannot_write_a_file_or_read_the_environment(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI_SECRET_TOKEN", "s3cr3t-value")
+    outside = tmp_path / "outside.txt"
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").write_text(
+        "{{ lipsum.__globals__['os'].environ }}\n"
+        f"{{{{ joiner.__init__.__globals__['open']('{outside}', 'w').write('x') }}}}\n"
+    )
+    result = invoke("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "s3cr3t-value" not in result.output
+    assert not outside.exists()
+
+
+def test_a_bounded_template_still_renders_loops_and_text(project: Path, tmp_path: Path) -> None:
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").write_text(
+        "# {{ alert.name }}\n{% for i in range(3) %}{{ i }}{% endfor %} {{ 'ab' * 2 }}\n"
+    )
+    result = invoke("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "out/runbooks/demo-ab/model-accuracy-degraded.md"
+    assert page.read_text() == "# ModelAccuracyDegraded\n012 abab\n"
+
+
+def test_spec_urls_are_percent_encoded_in_runbooks(write_spec, tmp_path: Path) -> None:
+    hostile = MINIMAL_EXPERIMENT.replace(
+        "runbookUrl: https://runbooks.example.com/demo",
+        'runbookUrl: "https://runbooks.example.com/d)<img/src=x/onerror=alert(1)>"',
+    ).replace(
+        "grafanaUrl: https://grafana.example.com",
+        'grafanaUrl: "https://grafana.example.com/x)[a](javascript:alert(1))`*"',
+    )
+    specs = write_spec(hostile)
+    write_spec(ALERTING, "routing.yaml")
+    result = invoke("build", str(specs), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out/runbooks/demo-ab/model-accuracy-degraded.md").read_text()
+    assert "<img" not in page and "](javascript" not in page
+    assert (
+        "- Dashboard: [demo-ab](https://grafana.example.com/x%29%5Ba%5D%28javascript:alert%281%29"
+        "%29%60%2A/d/monogen-demo-ab/demo-ab)\n"
+    ) in page
+    assert (
+        "- This page: https://runbooks.example.com/d%29%3Cimg/src=x/onerror=alert%281%29%3E/"
+        "model-accuracy-degraded\n"
+    ) in page
+
+
+def test_markdown_url_keeps_what_urls_need_and_encodes_the_rest() -> None:
+    plain = "https://grafana.example.com/d/x?orgId=1&var-a=b%20c#panel-2"
+    assert markdown_url(plain) == plain
+    assert markdown_url("https://h/ä (x)") == "https://h/%C3%A4%20%28x%29"
+    assert markdown_url("https://h/<'\">") == "https://h/%3C%27%22%3E"
+
+
+def test_a_code_block_fence_outlasts_the_backticks_it_holds() -> None:
+    assert code_block("up", "promql") == "```promql\nup\n```"
+    expr = 'label_replace(up, "a", "```\\n# injected", "b", "")'
+    block = code_block(expr, "promql")
+    assert block.startswith("````promql\n") and block.endswith("\n````")
