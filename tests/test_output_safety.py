@@ -129,3 +129,70 @@ def test_a_bare_marker_hands_a_directory_over_only_with_force(specs: Path, tmp_p
     assert (out / "notes.txt").read_text() == "my notes\n"
     assert invoke("build", str(specs), "-o", str(out), "--force").exit_code == 0
     assert not (out / "notes.txt").exists()
+
+
+SECRET = "CI_TOKEN=ghp_not_for_your_eyes"
+
+
+@pytest.fixture
+def planted(specs: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A built tree into which a commit planted links to a secret outside it: a file
+    replaced by a link, a linked directory, and a link as the marker."""
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.env").write_text(SECRET + "\n")
+    (outside / "token.yaml").write_text(SECRET + "\n")
+    rules = out / "prometheus/rules/demo-ab.rules.yaml"
+    rules.unlink()
+    rules.symlink_to(outside / "secret.env")
+    (out / "prometheus/linked").symlink_to(outside, target_is_directory=True)
+    return specs, out
+
+
+def test_check_never_follows_a_link_planted_in_the_tree(planted: tuple[Path, Path]) -> None:
+    specs, out = planted
+    result = invoke("build", str(specs), "-o", str(out), "--check")
+    assert result.exit_code == 1, result.output
+    assert SECRET not in result.output
+    assert "-<a symbolic link: monogen does not follow it>" in result.output
+    assert "token.yaml" not in result.output  # the linked directory was not entered
+
+
+def test_diff_never_follows_a_link_planted_in_the_tree(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    specs, out = planted
+    for args in (("diff", str(out), "--specs", str(specs)), ("diff", str(out), str(out))):
+        for fmt in ("text", "markdown", "json"):
+            result = invoke(*args, "--format", fmt)
+            assert result.exit_code in (0, 1), result.output
+            assert SECRET not in result.output
+
+
+def test_a_marker_planted_as_a_link_or_fifo_is_not_read(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    marker = next(p for p in out.iterdir() if p.name.startswith(".monogen"))
+    marker.unlink()
+    os.mkfifo(marker)  # reading it would block for ever
+    result = invoke("build", str(specs), "-o", str(out), "--check")
+    assert result.exit_code == 1, result.output
+    assert "<not a regular file: monogen does not read it>" in result.output
+
+
+def test_a_tree_read_lists_links_and_reads_only_regular_files(tmp_path: Path) -> None:
+    from monogen.output.tree import LINK, SPECIAL, tree_bytes
+
+    (tmp_path / "t/sub").mkdir(parents=True)
+    (tmp_path / "t/sub/a.yaml").write_text("a\n")
+    (tmp_path / "t/link.yaml").symlink_to(tmp_path / "t/sub/a.yaml")
+    (tmp_path / "t/loop").symlink_to(tmp_path / "t", target_is_directory=True)
+    os.mkfifo(tmp_path / "t/pipe")
+    assert tree_bytes(tmp_path / "t") == {
+        "link.yaml": LINK.encode(),
+        "loop": LINK.encode(),
+        "pipe": SPECIAL.encode(),
+        "sub/a.yaml": b"a\n",
+    }

@@ -85,9 +85,12 @@ def unstamped(text: str) -> str:
 
 
 def read_stamps(marker: Path) -> dict[str, str]:
+    from monogen.output.tree import read_regular
+
+    data = read_regular(marker)  # a link or a FIFO planted as the marker is not read
     try:
-        lines = marker.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):  # missing, a directory, not text: no stamps
+        lines = (data or b"").decode("utf-8").splitlines()
+    except UnicodeDecodeError:  # not text: no stamps
         return {}
     return {
         key[len(STAMP_PREFIX) :]: value.strip()

@@ -48,11 +48,9 @@ def is_current(out_dir: Path, inputs: str) -> bool:
     stamps = read_stamps(out_dir / MARKER)
     if not inputs or stamps.get("inputs") != inputs or "outputs" not in stamps:
         return False
-    body = {
-        p.relative_to(out_dir).as_posix(): p.read_bytes()
-        for p in out_dir.rglob("*")
-        if p.is_file() and p.name != MARKER
-    }
+    from monogen.output.tree import tree_bytes
+
+    body = {rel: data for rel, data in tree_bytes(out_dir).items() if rel != MARKER}
     return stamps["outputs"] == outputs_digest(body)
 
 
@@ -253,11 +251,9 @@ def _check_owned(out_dir: Path, force: bool) -> None:
         return  # a tree an earlier monogen wrote, before it listed its files
     # a directory handed over with a bare marker: everything in it is the user's
     known = set((listed or "").split()) | {MARKER}
-    added = sorted(
-        p.relative_to(out_dir).as_posix()
-        for p in out_dir.rglob("*")
-        if not p.is_dir() and p.relative_to(out_dir).as_posix() not in known
-    )
+    from monogen.output.tree import walk
+
+    added = sorted(rel for rel, _path, _mode in walk(out_dir) if rel not in known)
     if added:
         shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
         raise fail(
@@ -283,16 +279,16 @@ def _os_errors(out_dir: Path) -> Iterator[None]:
 
 
 def read_tree(out_dir: Path) -> Files:
-    """Every file under `out_dir` as text (a binary file as a placeholder)."""
+    """Every file under `out_dir` as text (a binary file, a link or anything else that is
+    not a regular file of the tree as a placeholder: a link is never followed)."""
+    from monogen.output.tree import tree_bytes
+
     on_disk: Files = {}
-    if out_dir.is_dir():
-        for path in sorted(out_dir.rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(out_dir).as_posix()
-                try:
-                    on_disk[rel] = path.read_bytes().decode("utf-8")
-                except UnicodeDecodeError:
-                    on_disk[rel] = "<binary file>\n"
+    for rel, data in tree_bytes(out_dir).items():
+        try:
+            on_disk[rel] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            on_disk[rel] = "<binary file>\n"
     return on_disk
 
 
