@@ -103,6 +103,25 @@ def test_pyproject_table_and_a_folder_above_the_specs(tmp_path: Path) -> None:
     assert {g["partial_response_strategy"] for g in groups} == {"warn"}
 
 
+def test_a_pyproject_that_does_not_parse_is_bad_input_not_no_table(tmp_path: Path) -> None:
+    """A mistake in another tool's table must not read as "no monogen table": that would
+    drop the rulers configured below it, and the next commit would delete their output."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.black]\nline-length = 100\n[tool.ruff\n\n[tool.monogen]\nrulers = ["thanos"]\n'
+    )
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "demo.yaml").write_text(MINIMAL_EXPERIMENT)
+    for command in (("build",), ("build", "--check"), ("validate",)):
+        result = invoke(
+            *command, str(specs), *(["-o", str(tmp_path / "out")] if command[0] == "build" else [])
+        )
+        assert result.exit_code == 2, (command, result.output)
+        assert "pyproject.toml:3:11: error: invalid TOML: Expected ']'" in result.stderr
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
 CONFIG_ERRORS = [
     # (configuration, line, the text the error points at, message, hint)
     (

@@ -27,9 +27,14 @@ def find_for_specs(paths: list[Path]) -> Path | None:
 
 
 def _has_table(path: Path) -> bool:
+    """Whether a pyproject.toml configures monogen. One that does not parse counts as
+    configuring it: read as "no table", a mistake in another tool's table would silently
+    drop monogen's settings (and the outputs they ask for); loaded, it is exit 2."""
     import tomllib
 
     try:
         return "monogen" in tomllib.loads(path.read_text()).get("tool", {})
-    except (tomllib.TOMLDecodeError, OSError, UnicodeError):
+    except (tomllib.TOMLDecodeError, UnicodeError):
+        return True
+    except OSError:
         return False

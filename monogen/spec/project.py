@@ -15,6 +15,7 @@ Without one, a build writes what it always did: the plain Prometheus output only
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -217,7 +218,16 @@ def _toml_document(text: str, shown: str) -> Document:
     try:
         data = tomllib.loads(text).get("tool", {}).get("monogen", {})
     except tomllib.TOMLDecodeError as exc:
-        raise fail(Position(shown), f"invalid TOML: {exc}") from None
+        # 3.11's error carries its place only in its text: "... (at line 3, column 5)"
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = Position(shown, int(at[1]), int(at[2])) if at else Position(shown)
+        message = str(exc)[: at.start()].strip() if at else str(exc)
+        raise fail(
+            where,
+            f"invalid TOML: {message}",
+            hint="monogen reads its settings from this file's [tool.monogen] table; "
+            "fix the file (another tool's table included) so that it parses",
+        ) from None
     line = next(
         (n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("[tool.monogen")),
         1,
