@@ -209,3 +209,23 @@ def test_a_device_named_as_specs_is_called_what_it_is() -> None:
     with pytest.raises(SpecErrors) as caught:
         load_paths([Path("/dev/zero")])
     assert "not a regular file or directory" in caught.value.errors[0].render()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!int abc\n", "s.yaml:1:4: error: !!int on 'abc', which is no int"),
+        ("a: !!float xyz\n", "s.yaml:1:4: error: !!float on 'xyz', which is no float"),
+        ("a: !!bool maybe\n", "s.yaml:1:4: error: !!bool on 'maybe', which is no bool"),
+        ("a:\n  - " + "9" * 5000 + "\n", "s.yaml:2:5: error: a number of 5,000 characters"),
+        ("a: !!int " + "1" * 4400 + "\n", "s.yaml:1:4: error: a number of 4,400 characters"),
+    ],
+)
+def test_a_value_yaml_cannot_construct_is_positioned_not_a_crash(text: str, message: str) -> None:
+    (said,) = errors_of(text)
+    assert said.startswith(message), said
+
+
+def test_long_quoted_digits_stay_text() -> None:
+    (doc,) = load_text('a: "' + "9" * 5000 + '"\n', "s.yaml")
+    assert doc.data == {"a": "9" * 5000}

@@ -34,6 +34,7 @@ PathKey = tuple[str | int, ...]
 MAX_DEPTH = 32
 MAX_NODES = 1_000_000
 STR = "tag:yaml.org,2002:str"
+MAX_NUMBER_CHARS = 100  # more is a mistake (or an attack): no spec number needs it
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 _MERGE = object()  # the pending key of a `<<:` entry
@@ -260,10 +261,25 @@ class _Reader:
             return _MERGE
         if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
             return text  # the models decide what such text means
+        kind = tag.rsplit(":", 1)[-1]
+        if kind == "int" and len(text) > MAX_NUMBER_CHARS:  # int() of 4,300+ digits raises
+            raise fail(
+                self.pos(mark),
+                f"a number of {len(text):,} characters",
+                hint=f"numbers in specs have at most {MAX_NUMBER_CHARS} characters; "
+                "quote it if it is text",
+            )
         try:
             return _constructor.construct_object(yaml.ScalarNode(tag, text))
         except yaml.YAMLError as exc:
-            raise fail(self.pos(mark), f"invalid {tag.rsplit(':', 1)[-1]}: {exc}") from None
+            raise fail(self.pos(mark), f"invalid {kind}: {exc}") from None
+        except (ValueError, KeyError, OverflowError):  # an explicit tag on text it cannot read
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise fail(
+                self.pos(mark),
+                f"!!{kind} on {shown!r}, which is no {kind}",
+                hint=f"remove the !!{kind} tag, or write a value of that type",
+            ) from None
 
     def _key(self, frame: _Frame, ev: ScalarEvent, key_marks: dict) -> None:
         if ev.tag is not None:
