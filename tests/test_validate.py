@@ -7,7 +7,7 @@ import pytest
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_text
 from monogen.spec.validate import Specs, validate
-from tests.conftest import MINIMAL_EXPERIMENT
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
 
 ALERTING = """\
 apiVersion: monogen/v1
@@ -173,3 +173,14 @@ def test_routing_references_and_secrets() -> None:
 def test_all_errors_reported_at_once() -> None:
     text = edit("variantLabel:", "variantLable:", edit("team: mlops", "team: ''"))
     assert len(errors(text)) == 2
+
+
+def test_a_guardrail_set_to_null_is_refused_at_its_line(write_spec) -> None:
+    """`errorRate:` with nothing after it read as "no guardrail": silently off."""
+    specs = write_spec(MINIMAL_EXPERIMENT.replace("errorRate: {}", "errorRate:"))
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert (
+        "spec.yaml:18:15: error: null turns no guardrail on: write {} for its defaults"
+        " (at spec.guardrails.errorRate)"
+    ) in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, create_model
+from pydantic import AfterValidator, Field, create_model, field_validator
 
 from monogen.kinds.registry import KINDS
 from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
@@ -32,10 +32,21 @@ class Metadata(SpecModel):
     )
 
 
+class _GuardrailFields(SpecModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # `errorRate:` with nothing after it is YAML null: it read as "no guardrail", so a
+        # guardrail the author meant to have silently did nothing
+        if value is None:
+            raise ValueError("null turns no guardrail on: write {} for its defaults")
+        return value
+
+
 # Every guardrail kind is one optional field, in the registry's order.
 Guardrails = create_model(  # type: ignore[call-overload]
     "Guardrails",
-    __base__=SpecModel,
+    __base__=_GuardrailFields,
     __doc__="Guardrails of the experiment: each kind at most once.",
     **{
         kind.field: (
