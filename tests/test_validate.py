@@ -184,3 +184,40 @@ def test_a_guardrail_set_to_null_is_refused_at_its_line(write_spec) -> None:
         "spec.yaml:18:15: error: null turns no guardrail on: write {} for its defaults"
         " (at spec.guardrails.errorRate)"
     ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "name: enhanced-predictor,",
+            'name: "enhanced\\u200b-predictor",',
+            "expected visible text, found invisible format character U+200B",
+        ),
+        (
+            "name: enhanced-predictor,",
+            'name: "enhanced-predictor\\u202e",',
+            "expected visible text, found invisible format character U+202E",
+        ),
+        (
+            "name: enhanced-predictor,",
+            'name: "enhance\\u0301d-predictor",',
+            "is not in composed form (Unicode NFC)",
+        ),
+        (
+            "name: enhanced-predictor,",
+            "name: Baseline-Predictor,",
+            "variant 'Baseline-Predictor' cannot be told apart from 'baseline-predictor'",
+        ),
+        ("name: demo-ab", "name: nul", "'nul' names a file, and Windows reserves it"),
+        ("team: mlops", "team: com1", "'com1' names a file, and Windows reserves it"),
+    ],
+)
+def test_names_a_reader_or_a_file_system_cannot_tell_apart_are_refused(
+    write_spec, old: str, new: str, message: str
+) -> None:
+    assert old in MINIMAL_EXPERIMENT
+    specs = write_spec(MINIMAL_EXPERIMENT.replace(old, new, 1))
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr

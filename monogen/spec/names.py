@@ -39,7 +39,25 @@ _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
+# Names that Windows keeps for devices, whatever the extension: `nul.rules.yaml` cannot be
+# checked out there, and a tool writing it may write to the device instead.
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"{d}{n}" for d in ("com", "lpt") for n in "0123456789¹²³"}
+)
+
+
+def _file_name(name: str) -> str:
+    if name.split(".")[0].lower() in WINDOWS_DEVICES:
+        raise ValueError(
+            f"{name!r} names a file, and Windows reserves it for a device (con, prn, aux, "
+            "nul, com0-9, lpt0-9); choose another name"
+        )
+    return name
+
+
 def _not_reserved_experiment(name: str) -> str:
+    _file_name(name)
     if name in RESERVED_EXPERIMENTS:
         raise ValueError(
             f"experiment name {name!r} is reserved: monogen names its overview dashboard "
@@ -70,15 +88,36 @@ def one_line(text: str) -> str:
             )
     if text != text.strip():
         raise ValueError("expected text without leading or trailing spaces")
+    _composed(text)
     return text
 
 
 def _label_value_text(text: str) -> str:
-    """A label value from a spec (variants, selectors): any printable text, one line."""
+    """A label value from a spec (variants, selectors): any printable text, one line, with
+    nothing invisible in it: a zero-width space or a right-to-left override, or the same
+    letters composed another way (NFD), makes a value that looks like another and is not."""
     for ch in text:
         if unicodedata.category(ch) in ("Cc", "Cs"):
             raise ValueError(f"expected printable text, found control character U+{ord(ch):04X}")
+        if unicodedata.category(ch) in ("Cf", "Co"):
+            raise ValueError(
+                f"expected visible text, found invisible format character U+{ord(ch):04X}"
+            )
+    _composed(text)
     return text
+
+
+def _composed(text: str) -> None:
+    if not unicodedata.is_normalized("NFC", text):
+        raise ValueError(
+            f"{text!r} is not in composed form (Unicode NFC): it looks like "
+            f"{unicodedata.normalize('NFC', text)!r} but is not the same text; write it composed"
+        )
+
+
+def look_alike(text: str) -> str:
+    """What two names that a reader cannot tell apart have in common."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _secret_path(path: str) -> str:
@@ -126,6 +165,7 @@ Name = Annotated[
 ExperimentName = Annotated[Name, AfterValidator(_not_reserved_experiment)]
 TeamName = Annotated[
     Name,
+    AfterValidator(_file_name),
     Field(description="Owning team (a DNS label: it names files, Kubernetes objects, routes)."),
 ]
 MetricName = Annotated[

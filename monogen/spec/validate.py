@@ -19,6 +19,7 @@ from monogen.spec.base import API_VERSION
 from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
 from monogen.spec.experiment import Experiment, ExperimentSpec
 from monogen.spec.loader import Document, PathKey
+from monogen.spec.names import look_alike
 from monogen.spec.project import Project
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
@@ -168,9 +169,18 @@ def _check_experiment(
         errors.append(SpecError(doc.where(path), message, dotted(path), hint))
 
     names = [v.name for v in spec.variants]
+    alike = [look_alike(n) for n in names]
     for i, name in enumerate(names):
         if name in names[:i]:
             err(("spec", "variants", i, "name"), f"duplicate variant {name!r}")
+        elif alike[i] in alike[:i]:
+            other = names[alike.index(alike[i])]
+            err(
+                ("spec", "variants", i, "name"),
+                f"variant {name!r} cannot be told apart from {other!r} (they differ only in "
+                "case or in how their characters are written)",
+                "name variants so that a reader of a dashboard or a page sees the difference",
+            )
     if len(names) > 1 and spec.variant_label is None:
         err(
             ("spec", "variants"),
