@@ -5,7 +5,8 @@ parsed from Alertmanager's syntax, and matched against a label set as both engin
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from monogen.compile import re2
 
 Matcher = tuple[str, str, str]  # (label, op, value)
 OPS = ("=", "!=", "=~", "!~")
@@ -19,11 +20,6 @@ def render_alertmanager(m: Matcher) -> str:
     return f'{label}{op}"{escaped}"'
 
 
-@lru_cache(maxsize=4096)
-def _anchored(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def matches(m: Matcher, labels: dict[str, str]) -> bool:
     """Whether `labels` satisfy `m`: a missing label reads as empty; regexes are anchored."""
     label, op, value = m
@@ -32,7 +28,7 @@ def matches(m: Matcher, labels: dict[str, str]) -> bool:
         return actual == value
     if op == "!=":
         return actual != value
-    found = _anchored(value).fullmatch(actual) is not None
+    found = re2.fullmatch(value, actual)
     return found if op == "=~" else not found
 
 
@@ -61,10 +57,9 @@ def parse_matchers(value: str) -> list[tuple[str, str, str]]:
         elif '"' in raw:
             raise ValueError(f"matcher value contains unescaped double quote: {raw}")
         if op in ("=~", "!~"):
-            try:
-                re.compile(raw)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {raw!r}: {exc}") from None
+            refused = re2.problem(raw)
+            if refused:
+                raise ValueError(f"invalid regular expression {raw!r}: {refused}")
         out.append((name, op, raw))
     return out
 

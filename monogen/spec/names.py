@@ -212,10 +212,11 @@ def _re2(pattern: str) -> str:
             f"{found.group(0)!r} in {pattern!r} is not RE2 syntax (Prometheus and "
             "Alertmanager have no lookaround, backreferences or possessive repeats)"
         )
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    from monogen.compile import re2
+
+    refused = re2.problem(pattern)
+    if refused:
+        raise ValueError(f"{pattern!r} is not a regular expression RE2 reads: {refused}")
     return pattern
 
 
