@@ -17,9 +17,9 @@ from monogen.spec.alerting import (
     Receiver,
     SlackConfig,
     TimeInterval,
-    TimeRange,
     WebhookConfig,
 )
+from monogen.spec.time_intervals import split_times
 from monogen.spec.validate import AlertingDoc, ExperimentDoc
 
 UNROUTED = "monogen-unrouted"
@@ -83,18 +83,6 @@ def compile_alertmanager(
         templates=(f"{TEMPLATE_DIR}/*.tmpl",),
         owners=owners,
     )
-
-
-def split_times(times: list[TimeRange]) -> list[tuple[str, str]]:
-    """(start, end) ranges as Alertmanager reads them: a range across midnight is two."""
-    return [
-        (start, end)
-        for t in times
-        for start, end in (
-            [(t.start, t.end)] if t.start < t.end else [(t.start, "24:00"), ("00:00", t.end)]
-        )
-        if start != end
-    ]
 
 
 def interval_name(team: str, name: str) -> str:

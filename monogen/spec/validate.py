@@ -318,10 +318,40 @@ def _check_alerting(spec: Alerting, doc: Document, errors: list[SpecError]) -> N
             ("activeTimeIntervals", route.active_time_intervals),
         ):
             _check_known(names, intervals, (*at, key), "time interval", err)
+        _check_interval_use(s, route, at, err)
         for key in ("group_wait", "group_interval", "repeat_interval"):
             value = getattr(route, key)
             if value is not None and parse_duration(value) <= 0:
                 err((*at, to_camel(key)), f"{to_camel(key)} must be positive")
+
+
+def _check_interval_use(s: Any, route: Any, at: PathKey, err: Any) -> None:
+    """A mute interval that always holds silences the route for ever; an active one that
+    never holds (31 February) keeps it from ever delivering."""
+    from monogen.spec.time_intervals import always_holds, never_holds
+
+    for key, names, judge, says in (
+        (
+            "muteTimeIntervals",
+            route.mute_time_intervals,
+            always_holds,
+            "always holds: it mutes every alert routed here, for ever",
+        ),
+        (
+            "activeTimeIntervals",
+            route.active_time_intervals,
+            never_holds,
+            "never holds: no alert routed here is ever delivered",
+        ),
+    ):
+        for j, name in enumerate(names):
+            if name in s.time_intervals and judge(s.time_intervals[name]):
+                err(
+                    (*at, key, j),
+                    f"time interval {name!r} {says}",
+                    "an empty interval ({}) or sunday:saturday holds at every moment; "
+                    "a day that no month has (31 february) at none",
+                )
 
 
 def _check_smtp(alertings: list[AlertingDoc], errors: list[SpecError]) -> None:

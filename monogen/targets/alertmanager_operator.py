@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from monogen.compile import naming
-from monogen.compile.alertmanager import interval_name, split_times, team_matcher
+from monogen.compile.alertmanager import interval_name, team_matcher
 from monogen.model.alertmanager import InhibitRule, Route
 from monogen.model.build import Compiled
 from monogen.spec.alerting import AlertingSpec, Smtp, TimeInterval
+from monogen.spec.time_intervals import split_times
 from monogen.targets.alertmanager import template_bodies, variant_labels
 from monogen.targets.base import Artifact, Target
 from monogen.targets.prometheus_operator import MANAGED_BY
