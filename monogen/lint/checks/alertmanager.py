@@ -18,6 +18,7 @@ from monogen.lint.checks._alertmanager_shape import (
     routes,
 )
 from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.integrations import SLACK_APP_URL, given
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
@@ -37,33 +38,67 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def unknown_field(f: LintFile) -> Iterator[Hit]:
     data = _data(f)
 
-    def unknown(mapping: Any, allowed: set[str], path: Path, where: str) -> Iterator[Hit]:
+    def unknown(mapping: Any, part: str, path: Path, where: str) -> Iterator[Hit]:
         if isinstance(mapping, dict):
-            allowed = allowed | versions.accepted(f.settings, "alertmanager", where)
+            allowed = FIELDS[part] | versions.accepted(f.settings, "alertmanager", where)
             for key in mapping:
                 if key not in allowed:
                     newer = versions.hint(f.settings, "alertmanager", where, str(key))
                     yield Hit(f"unknown field {key!r} in {where}{newer}", (*path, key), key=True)
 
-    yield from unknown(data, FIELDS["top"], (), "the config")
-    yield from unknown(data.get("global"), FIELDS["global"], ("global",), "global")
+    yield from unknown(data, "top", (), "the config")
+    yield from unknown(data.get("global"), "global", ("global",), "global")
     for path, route, _ in routes(f):
-        yield from unknown(route, FIELDS["route"], path, "route")
+        yield from unknown(route, "route", path, "route")
     for path, receiver in receivers(f):
-        yield from unknown(receiver, FIELDS["receiver"], path, "receiver")
+        yield from unknown(receiver, "receiver", path, "receiver")
     for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
         for path, item in integrations(f, kind):
-            yield from unknown(item, FIELDS[kind], path, kind[:-1])
-    for i, rule in enumerate(data.get("inhibit_rules") or []):
-        yield from unknown(rule, FIELDS["inhibit_rules"], ("inhibit_rules", i), "inhibit rule")
+            yield from unknown(item, kind, path, kind[:-1])
+    for path, part, mapping in client_parts(f):
+        yield from unknown(mapping, part, path, part)
+    for i, rule in enumerate(_list(data.get("inhibit_rules"))):
+        yield from unknown(rule, "inhibit_rules", ("inhibit_rules", i), "inhibit rule")
     for key in ("time_intervals", "mute_time_intervals"):
-        for i, entry in enumerate(data.get(key) or []):
-            yield from unknown(entry, FIELDS["time_intervals"], (key, i), "time interval")
+        for i, entry in enumerate(_list(data.get(key))):
+            yield from unknown(entry, "time_intervals", (key, i), "time interval")
             if isinstance(entry, dict):
-                for j, spec in enumerate(entry.get("time_intervals") or []):
-                    yield from unknown(
-                        spec, FIELDS["interval"], (key, i, "time_intervals", j), "time interval"
-                    )
+                for j, spec in enumerate(_list(entry.get("time_intervals"))):
+                    where = (key, i, "time_intervals", j)
+                    yield from unknown(spec, "interval", where, "time interval")
+                    times = spec.get("times") if isinstance(spec, dict) else None
+                    for k, span in enumerate(_list(times)):
+                        yield from unknown(span, "times", (*where, "times", k), "time range")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def client_parts(f: LintFile) -> Iterator[tuple[Path, str, dict[str, Any]]]:
+    """(path, part, mapping) for every HTTP client setting (global and each integration's
+    http_config, with its basic_auth, authorization, oauth2 and tls_config) and every TLS
+    setting of email (global smtp_tls_config, an email integration's tls_config)."""
+    g = _data(f).get("global")
+    places: list[tuple[Path, Any, str]] = []
+    if isinstance(g, dict):
+        places += [(("global", "http_config"), g.get("http_config"), "http_config")]
+        places += [(("global", "smtp_tls_config"), g.get("smtp_tls_config"), "tls_config")]
+    for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
+        for path, item in integrations(f, kind):
+            places.append(((*path, "http_config"), item.get("http_config"), "http_config"))
+            if kind == "email_configs":
+                places.append(((*path, "tls_config"), item.get("tls_config"), "tls_config"))
+    while places:
+        path, mapping, part = places.pop(0)
+        if not isinstance(mapping, dict):
+            continue
+        yield path, part, mapping
+        if part in ("http_config", "oauth2"):
+            places.append(((*path, "tls_config"), mapping.get("tls_config"), "tls_config"))
+        if part == "http_config":
+            places += [((*path, k), mapping.get(k), k) for k in ("basic_auth", "authorization")]
+            places.append(((*path, "oauth2"), mapping.get("oauth2"), "oauth2"))
 
 
 @check(
@@ -135,20 +170,42 @@ def receiver_name(f: LintFile) -> Iterator[Hit]:
     "alertmanager/slack-url",
     "alertmanager",
     ERROR,
-    "A Slack integration has api_url or api_url_file, here or in global.",
+    "A Slack integration has a webhook URL (api_url or its file) or an app token (or its "
+    "file), here or in global, not both; an app token and http_config authorization do "
+    "not mix; update_message needs the app API.",
     parity="amtool: no global Slack API URL set",
 )
 def slack_url(f: LintFile) -> Iterator[Hit]:
     g = _data(f).get("global") if isinstance(_data(f).get("global"), dict) else {}
-    for path, item in integrations(f, "slack_configs"):
+
+    def has(mapping: dict[str, Any], key: str, url: bool = False) -> bool:
         # a URL is set when not null (even "", which the url check refuses); a file when not ""
-        if (
-            item.get("api_url") is None
-            and not item.get("api_url_file")
-            and g.get("slack_api_url") is None
-            and not g.get("slack_api_url_file")
-        ):
-            yield Hit("no global Slack API URL set either inline or in a file", path)
+        value = mapping.get(key)
+        return (value is not None if url else given(value)) or given(mapping.get(f"{key}_file"))
+
+    global_url, global_app = has(g, "slack_api_url", url=True), has(g, "slack_app_token")
+    for path, item in integrations(f, "slack_configs"):
+        http = item.get("http_config")
+        auth = isinstance(http, dict) and http.get("authorization") is not None
+        local_url, local_app = has(item, "api_url", url=True), has(item, "app_token")
+        if local_url and local_app:
+            yield Hit("at most one of api_url/api_url_file & app_token/app_token_file", path)
+        uses_global_app = not local_app and not auth and item.get("api_url") is None
+        if not (local_url or local_app or global_url or (global_app and uses_global_app)):
+            yield Hit("no Slack API URL (nor app token) set either inline or in a file", path)
+        if http is None:  # the integration takes global's http_config
+            shared = g.get("http_config")
+            auth = isinstance(shared, dict) and shared.get("authorization") is not None
+        if auth and (local_app or (global_app and uses_global_app and not global_url)):
+            yield Hit("http authorization can't be set when using Slack App tokens", path)
+        if local_app or (global_app and uses_global_app and not global_url):
+            if item.get("app_url") is None and "slack_app_url" in g and g["slack_app_url"] is None:
+                yield Hit("no global Slack App URL set", path)
+        if item.get("update_message") is True and item.get("api_url") != SLACK_APP_URL:
+            yield Hit(
+                f"update_message can only be used with bot tokens: api_url must be {SLACK_APP_URL}",
+                (*path, "update_message"),
+            )
 
 
 @check(
@@ -198,13 +255,13 @@ def email_smtp(f: LintFile) -> Iterator[Hit]:
     "alertmanager/webhook-url",
     "alertmanager",
     ERROR,
-    "A webhook integration has a URL (the url check says if it is one).",
+    "A webhook integration has a URL or its file (the url check says if a URL is one).",
     parity="amtool: missing URL in webhook config",
 )
 def webhook_url(f: LintFile) -> Iterator[Hit]:
     for path, item in integrations(f, "webhook_configs"):
-        if item.get("url") is None:
-            yield Hit("missing URL in webhook config", path)
+        if item.get("url") is None and not given(item.get("url_file")):
+            yield Hit("missing URL in webhook config: one of url or url_file", path)
 
 
 def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:
@@ -230,10 +287,16 @@ def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:
     "alertmanager/matcher-syntax",
     "alertmanager",
     ERROR,
-    'Matchers parse: `label="value"` with =, !=, =~ or !~, and regexes compile.',
+    'Matchers parse: `label="value"` with =, !=, =~ or !~, and regexes compile; label names '
+    "(inhibit rules' `equal` too) are valid.",
     parity="amtool: bad matcher format / invalid regular expression",
 )
 def matcher_syntax(f: LintFile) -> Iterator[Hit]:
+    for i, rule in enumerate(_data(f).get("inhibit_rules") or []):
+        equal = rule.get("equal") if isinstance(rule, dict) else None
+        for j, name in enumerate(equal if isinstance(equal, list) else []):
+            if not label_name(f, text(name)):
+                yield Hit(f"invalid label name {name!r} in equal", ("inhibit_rules", i, "equal", j))
     for path, value, key in _matcher_fields(f):
         if key.endswith("matchers"):
             if not isinstance(value, list):
@@ -331,5 +394,13 @@ def group_by(f: LintFile) -> Iterator[Hit]:
         for i, name in enumerate(names):
             if name in names[:i]:
                 yield Hit(f"duplicated label {name!r} in group_by", (*path, "group_by", i))
-            elif name != "..." and not re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name or ""):
+            elif name != "..." and not label_name(f, name):
                 yield Hit(f"invalid label name {name!r} in group_by", (*path, "group_by", i))
+
+
+def label_name(f: LintFile, name: str | None) -> bool:
+    """A label name as group_by and inhibit rules' `equal` take it: any text from 0.27
+    (matchers/compat's UTF-8 names), a classic name before."""
+    if versions.reads(f.settings, "alertmanager/utf8-names"):
+        return bool(name)
+    return bool(re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name or ""))

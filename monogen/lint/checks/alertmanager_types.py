@@ -49,7 +49,7 @@ def shape(f: LintFile) -> Iterator[Hit]:
     for key in TOP_LISTS:
         yield from _list_of_mappings(data.get(key), (key,), f"`{key}`", key != "templates")
     for path, receiver in receivers(f):
-        for kind in FIELDS["receiver"] - {"name"}:
+        for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
             yield from _list_of_mappings(receiver.get(kind), (*path, kind), f"`{kind}`")
     stack: list[tuple[Path, Any]] = [(("route",), data.get("route"))]
     while stack:

@@ -93,21 +93,23 @@ def unknown_field(f: LintFile) -> Iterator[Hit]:
                 yield _unknown(f, key, "file", (key,), "the rule file")
         for key in sorted(dialect.required - set(f.data) if not f.root else ()):
             yield Hit(f"{dialect.reader} needs `{key}` in the rule file", ())
-    newer = versions.accepted(f.settings, "prometheus", "group") if dialect == PROMETHEUS else set()
+    tool = dialect.versioned_by
+    newer = versions.accepted(f.settings, tool, "group") if tool else set()
     for gi, group in groups(f):
         for key in group:
             if key not in dialect.group_fields and key not in newer:
                 yield _unknown(f, key, "group", ("groups", gi, key), "group")
+    newer = versions.accepted(f.settings, tool, "rule") if tool else set()
     for path, rule in rules(f):
         for key in rule:
-            if key not in dialect.rule_fields:
+            if key not in dialect.rule_fields and key not in newer:
                 yield _unknown(f, key, "rule", (*path, key), "rule")
 
 
 def _unknown(f: LintFile, key: object, where: str, path: tuple[object, ...], what: str) -> Hit:
     message = f"unknown field {key!r} in {what}: {f.dialect.reader} reads no such field"
-    if f.dialect == PROMETHEUS:
-        message += versions.hint(f.settings, "prometheus", where, str(key))
+    if f.dialect.versioned_by:
+        message += versions.hint(f.settings, f.dialect.versioned_by, where, str(key))
     others = [d for d in readers_of(str(key), where) if d != f.dialect.name]
     if others:
         message += (
@@ -197,15 +199,23 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
     "rules/record-name",
     "rules",
     ERROR,
-    "A recording rule's name is a valid metric name.",
+    "A recording rule's name is a valid metric name (from Prometheus 3.0 any text without "
+    "braces).",
     parity="promtool: invalid recording rule name",
     scope="rule",
 )
 def record_name(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
         name = text(rule.get("record"))
-        if name and not (METRIC_NAME.match(name) or versions.utf8_names(f.settings)):
+        if not name or METRIC_NAME.match(name):
+            continue
+        if not versions.utf8_names(f.settings):
             yield Hit(f"invalid recording rule name {name!r}", (*path, "record"))
+        elif "{" in name or "}" in name:  # any UTF-8 text from 3.0, but for braces
+            yield Hit(
+                f"braces present in the recording rule name {name!r}; should it be in expr?",
+                (*path, "record"),
+            )
 
 
 @check(
@@ -227,6 +237,30 @@ def label_name(f: LintFile) -> Iterator[Hit]:
                 if not valid or (key == "labels" and name == "__name__"):
                     kind = "label" if key == "labels" else "annotation"
                     yield Hit(f"invalid {kind} name {name!r}", (*path, key, name), key=True)
+
+
+@check(
+    "rules/group-labels",
+    "rules",
+    ERROR,
+    "A group's labels (Prometheus 3.0 reads them) have valid names, never `__name__`, and "
+    "text values.",
+    parity="promtool 3.x: invalid label name / invalid label value",
+)
+def group_labels(f: LintFile) -> Iterator[Hit]:
+    if f.dialect != PROMETHEUS or not versions.reads(f.settings, "prometheus/group-labels"):
+        return  # before 3.0 the field is unknown (rules/unknown-field says so)
+    for gi, group in groups(f):
+        items = group.get("labels")
+        if items is not None and not isinstance(items, dict):
+            yield Hit("group `labels` must be a mapping", ("groups", gi, "labels"))
+            continue
+        for name, value in (items or {}).items():
+            path = ("groups", gi, "labels", name)
+            if not text(name) or name == "__name__":
+                yield Hit(f"invalid label name {name!r}", path, key=True)
+            if value is not None and text(value) is None:
+                yield Hit(f"invalid label value for {name!r}: give text", path)
 
 
 @check(
