@@ -92,3 +92,19 @@ SINCE: dict[str, tuple[str, Version]] = {
     # group_by and inhibit `equal` take UTF-8 label names (matchers/compat, fallback mode)
     "alertmanager/utf8-names": ("alertmanager", (0, 27)),
 }
+
+# PromQL functions and aggregations whose reading changed: name → (first release that reads
+# it, first release that no longer does); None for "from the oldest" or "still". Promtool
+# reads experimental functions only with --enable-feature=promql-experimental-functions,
+# which `promtool check rules` is not given: they are refused everywhere.
+EXPERIMENTAL = (
+    "double_exponential_smoothing sort_by_label sort_by_label_desc mad_over_time info "
+    "limitk limit_ratio ts_of_max_over_time ts_of_min_over_time ts_of_last_over_time "
+    "first_over_time step histogram_quantiles"
+)
+PROMQL_FUNCTIONS: dict[str, tuple[Version | None, Version | None]] = {
+    "holt_winters": (None, (3, 0)),  # renamed double_exponential_smoothing, experimental
+    **dict.fromkeys(("histogram_avg", "histogram_stddev", "histogram_stdvar"), ((2, 53), None)),
+}
+# Quoted (UTF-8) label names inside a selector's braces: {"service.name"="api"}
+QUOTED_LABEL_NAMES: Version = (2, 53)

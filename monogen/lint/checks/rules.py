@@ -12,6 +12,7 @@ from monogen.lint.checks._rules_shape import groups, rules, text
 from monogen.lint.dialects import PROMETHEUS, readers_of
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
+from monogen.lint.releases import EXPERIMENTAL, PROMQL_FUNCTIONS, QUOTED_LABEL_NAMES
 from monogen.lint.source import LintFile
 from monogen.spec.quantities import parse_duration
 
@@ -178,10 +179,14 @@ def expr_missing(f: LintFile) -> Iterator[Hit]:
     scope="rule",
 )
 def promql_syntax(f: LintFile) -> Iterator[Hit]:
+    version = versions.target(f.settings, "prometheus")
     for path, rule in rules(f):
         expr = text(rule.get("expr"))
         if expr:
             tree, error = pq.parse(expr)
+            holt = tree is None and version < (3, 0) and "holt_winters" in expr
+            if holt:  # promql_parser reads only Prometheus 3's (experimental) name for it
+                tree, error = pq.parse(expr.replace("holt_winters", HOLT))
             if error == pq.TOO_DEEP:
                 yield Hit(
                     f"the expression nests {pq.depth(expr)} levels deep and chains up to "
@@ -193,6 +198,54 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
                 )
             elif tree is None:
                 yield Hit(f"could not parse expression: {error}", (*path, "expr"))
+            else:
+                problem = promql_release_problem(expr, tree, version, holt)
+                if problem:
+                    yield Hit(f"could not parse expression: {problem}", (*path, "expr"))
+
+
+HOLT = "double_exponential_smoothing"
+
+
+def promql_release_problem(
+    expr: str, tree: object, version: versions.Version, holt: bool = False
+) -> str:
+    """What the target Prometheus release does not read in a parsed expression: functions
+    it does not have (or has only behind a feature flag), quoted label names before 2.53."""
+    for node in pq.walk(tree):
+        kind = type(node).__name__
+        name = node.func.name if kind == "Call" else str(node.op) if kind == "AggregateExpr" else ""
+        if not name or (holt and name == HOLT):  # holt_winters, which 2.x reads
+            continue
+        if name in EXPERIMENTAL.split():
+            return f"{name} is experimental: promtool reads it only with feature flags"
+        first, gone = PROMQL_FUNCTIONS.get(name, (None, None))
+        if (first and version < first) or (gone and version >= gone):
+            return f"unknown function with name {name!r} in Prometheus {versions.shown(version)}"
+    if version < QUOTED_LABEL_NAMES and _quoted_label_name(expr):
+        return "a quoted label name in a selector: Prometheus reads them from 2.53"
+    return ""
+
+
+def _quoted_label_name(expr: str) -> bool:
+    """A string literal where a label name goes: just after `{` or `,` inside braces."""
+    depth, quote, last = 0, "", ""
+    for i, ch in enumerate(expr):
+        if quote:
+            if ch == quote and expr[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "\"'`":
+            if depth and last in "{,":
+                return True
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        if not ch.isspace():
+            last = ch
+    return False
 
 
 @check(
