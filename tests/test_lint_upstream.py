@@ -63,7 +63,9 @@ AM_FIXTURES = _am_fixtures()
 
 def test_the_fixtures_are_there() -> None:
     for release in PROMETHEUS_FIXTURES:
-        files_from(fixture_dir("prometheus", release, "model/rulefmt/testdata"), "*", PROMETHEUS_PACKAGE)
+        files_from(
+            fixture_dir("prometheus", release, "model/rulefmt/testdata"), "*", PROMETHEUS_PACKAGE
+        )
     for release in ALERTMANAGER:
         files_from(fixture_dir("alertmanager", release, "config/testdata"), "*.yml", AM_PACKAGE)
     assert len(RULE_FIXTURES) >= 20, RULE_FIXTURES  # rulefmt's ~13 and promtool's ~10 each
@@ -74,7 +76,9 @@ def test_the_fixtures_are_there() -> None:
 @pytest.mark.parametrize("path", RULE_FIXTURES or [None], ids=_id)
 def test_rule_fixture_verdict_matches_promtool(path: Path | None, release: str) -> None:
     if path is None:
-        files_from(fixture_dir("prometheus", "3.5", "model/rulefmt/testdata"), "*", PROMETHEUS_PACKAGE)
+        files_from(
+            fixture_dir("prometheus", "3.5", "model/rulefmt/testdata"), "*", PROMETHEUS_PACKAGE
+        )
         return
     assert_agrees("prometheus", release, path)
 

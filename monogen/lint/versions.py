@@ -90,9 +90,7 @@ def load(raw: Any, errors: list[str]) -> dict[str, Version]:
     found = {}
     for tool, text in raw.items():
         if tool not in DEFAULT:
-            errors.append(
-                f"target-versions: unknown tool {tool!r} ({', '.join(sorted(DEFAULT))})"
-            )
+            errors.append(f"target-versions: unknown tool {tool!r} ({', '.join(sorted(DEFAULT))})")
             continue
         try:
             found[str(tool)] = parse(text)

@@ -56,8 +56,7 @@ ALL_FIELDS: dict[str, set[str]] = {
         "message_type"
     ),
     "pushover_configs": _fields(
-        _NOTIFIER + "user_key token title message url url_title sound priority retry expire "
-        "html"
+        _NOTIFIER + "user_key token title message url url_title sound priority retry expire html"
     ),
     "victorops_configs": _fields(
         _NOTIFIER + "api_key api_key_file api_url routing_key message_type state_message "

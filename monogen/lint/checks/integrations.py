@@ -1,5 +1,5 @@
 """Alertmanager integrations beyond Slack, email, PagerDuty and webhooks: what each needs
-(a credential here or in `global`, a target, a known option), as amtool 0.25 checks it
+(a credential here or in `global`, a target, a known option), as amtool checks it
 (config/notifiers.go and Config.UnmarshalYAML); URLs, and values set twice with their
 `_file`, for every integration."""
 
@@ -202,7 +202,7 @@ def _register(kind: str, name: str, summary: str, own: Callable[..., Iterator[Hi
         "alertmanager",
         ERROR,
         summary,
-        parity=f"amtool 0.25: {kind[:-1]} validation (config/notifiers.go)",
+        parity=f"amtool 0.25-0.33: {kind[:-1]} validation (config/notifiers.go)",
     )(run)
 
 
@@ -231,7 +231,8 @@ for _kind, _name, _summary, _own in (
     (
         "telegram_configs",
         "telegram",
-        "A Telegram integration has a bot token, a numeric chat id and a known parse mode.",
+        "A Telegram integration has a bot token (or its file, here or in global), a numeric "
+        "chat id (or its file) and a known parse mode.",
         _telegram,
     ),
     (
@@ -246,11 +247,17 @@ for _kind, _name, _summary, _own in (
         "A Webex integration has a room id and its own http_config authorization.",
         _webex,
     ),
-    ("discord_configs", "discord", "A Discord integration has a webhook URL.", _discord),
+    (
+        "discord_configs",
+        "discord",
+        "A Discord integration has a webhook URL or its file.",
+        _discord,
+    ),
     (
         "pushover_configs",
         "pushover",
-        "A Pushover integration has a user key and a token, and Go durations for retry and expire.",
+        "A Pushover integration has a user key and a token (or their files), Go durations for "
+        "retry and expire, and not both html and monospace.",
         _pushover,
     ),
 ):

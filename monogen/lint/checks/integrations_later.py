@@ -63,8 +63,9 @@ def _jira(item: dict[str, Any], path: Path, g: dict[str, Any]) -> Iterator[Hit]:
 
 def _incidentio(item: dict[str, Any], path: Path, g: dict[str, Any]) -> Iterator[Hit]:
     yield from one_of(item, path, "url", "url_file", "incidentio_config", url=True)
-    token, token_file = given(item.get("alert_source_token")), given(
-        item.get("alert_source_token_file")
+    token, token_file = (
+        given(item.get("alert_source_token")),
+        given(item.get("alert_source_token_file")),
     )
     if token and token_file:
         yield Hit(
@@ -96,11 +97,11 @@ def _mattermost(item: dict[str, Any], path: Path, g: dict[str, Any]) -> Iterator
             (*path, "webhook_url"),
             True,
         )
-    if not url and not file:
-        if g.get("mattermost_webhook_url") is None and not given(
-            g.get("mattermost_webhook_url_file")
-        ):
-            yield Hit("missing webhook_url or webhook_url_file on mattermost_config", path)
+    in_global = g.get("mattermost_webhook_url") is not None or given(
+        g.get("mattermost_webhook_url_file")
+    )
+    if not url and not file and not in_global:
+        yield Hit("missing webhook_url or webhook_url_file on mattermost_config", path)
     fields = item.get("fields")
     for i, field in enumerate(fields if isinstance(fields, list) else []):
         for key in ("title", "value"):
@@ -134,8 +135,7 @@ for _kind, _name, _summary, _own in (
     (
         "msteamsv2_configs",
         "msteamsv2",
-        "A Microsoft Teams (workflows) integration has webhook_url or webhook_url_file, "
-        "not both.",
+        "A Microsoft Teams (workflows) integration has webhook_url or webhook_url_file, not both.",
         _webhook("msteamsv2_config"),
     ),
     (

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from monogen.lint import versions
 from monogen.lint.checks._rules_shape import groups, text
 from monogen.lint.checks.rules import LABEL_NAME, valid_duration
-from monogen.lint import versions
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile

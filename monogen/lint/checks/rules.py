@@ -252,8 +252,7 @@ def _quoted_label_name(expr: str) -> bool:
     "rules/record-name",
     "rules",
     ERROR,
-    "A recording rule's name is a valid metric name (from Prometheus 3.0 any text without "
-    "braces).",
+    "A recording rule's name is a valid metric name (from Prometheus 3.0 any text without braces).",
     parity="promtool: invalid recording rule name",
     scope="rule",
 )

@@ -17,7 +17,7 @@ from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
 CLOCK = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
-WEEKDAYS = "sunday monday tuesday wednesday thursday friday saturday".split()
+WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 MONTHS = "january february march april may june july august september october november "
 MONTHS_BY_NAME = {name: i + 1 for i, name in enumerate((MONTHS + "december").split())}
 GO_INT = re.compile(r"^[+-]?\d+$")
