@@ -19,6 +19,7 @@ from monogen.lint.config import LintConfig
 from monogen.lint.docs import markdown
 from monogen.lint.finding import Finding, Severity
 from monogen.lint.run import lint_text
+from monogen.lint.versions import parse
 from tests.conftest import GENERATED, ROOT, invoke
 
 CASES = Path(__file__).parent / "lint" / "cases"
@@ -42,8 +43,11 @@ def test_every_check_has_a_doc_line_and_cases() -> None:
         assert case["pass"] and case["fail"], path
 
 
-def ids_of(text: str, name: str) -> list[str]:
-    return [f.check for f in lint_text(text, name, LintConfig(), {})]
+def ids_of(text: str, name: str, targets: dict[str, str] | None = None) -> list[str]:
+    """The check ids of the findings on `text`; `targets` as a case's `target-versions`
+    (the releases whose behaviour it shows; by default the current ones)."""
+    settings = {"target_versions": {k: parse(v) for k, v in (targets or {}).items()}}
+    return [f.check for f in lint_text(text, name, LintConfig(settings=settings), {})]
 
 
 @pytest.mark.parametrize(
@@ -51,10 +55,11 @@ def ids_of(text: str, name: str) -> list[str]:
 )
 def test_case(path: Path) -> None:
     case = load_case(path)
+    targets = case.get("target-versions")
     for text in case["fail"]:
-        assert case["check"] in ids_of(text, case["file"]), text
+        assert case["check"] in ids_of(text, case["file"], targets), text
     for text in case["pass"]:
-        assert case["check"] not in ids_of(text, case["file"]), text
+        assert case["check"] not in ids_of(text, case["file"], targets), text
 
 
 def test_docs_are_generated_from_the_registry() -> None:

@@ -1,6 +1,7 @@
-"""target-versions: fields newer than the packaged promtool 2.42 and amtool 0.25 are
-refused by default, as those tools refuse them (checked live), and accepted when the lint
-configuration names a version that reads them."""
+"""target-versions: by default monogen lints for the current releases (Prometheus 3.5,
+Alertmanager 0.33), which read every field below; naming an older release refuses what
+that release's own tool refuses (both checked live with the matrix's tools), and the
+finding says which release reads the field."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from monogen.lint.config import LintConfig, load
 from monogen.lint.finding import Severity
 from monogen.lint.run import lint_paths
+from monogen.lint.versions import DEFAULT, parse
 from monogen.spec.errors import SpecErrors
-from tests.conftest import run_tool
+from tests.conftest import ALERTMANAGER, PROMETHEUS, run_tool
 
 RULES_HEAD = "groups:\n  - name: g\n"
 RULE = "    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n"
@@ -36,9 +38,10 @@ NEWER = [
     ),
     (
         "jira.yaml",
-        AM_HEAD + "    jira_configs:\n      - {project: OPS, issue_type: Bug}\n",
+        AM_HEAD
+        + "    jira_configs:\n      - {api_url: 'https://jira.example/', project: OPS, issue_type: Bug}\n",
         "alertmanager",
-        "0.28",
+        "0.29",
     ),
     (
         "slack-app.yaml",
@@ -55,19 +58,29 @@ def errors(path: Path, settings: dict | None = None) -> list[str]:
     return [f.message for f in found if f.severity >= Severity.ERROR]
 
 
+def test_the_default_targets_are_the_newest_releases_of_the_matrix() -> None:
+    assert DEFAULT["prometheus"] == parse(PROMETHEUS[-1])
+    assert DEFAULT["alertmanager"] == parse(ALERTMANAGER[-1])
+
+
 @pytest.mark.parametrize("name, text, tool, version", NEWER, ids=[n[0] for n in NEWER])
 def test_newer_fields_follow_the_target_version(
     tmp_path: Path, name: str, text: str, tool: str, version: str
 ) -> None:
     path = tmp_path / name
     path.write_text(text)
-    if tool == "prometheus":
-        verdict = run_tool("promtool", "check", "rules", str(path))
-    else:
-        verdict = run_tool("amtool", "check-config", str(path))
-    assert verdict.returncode != 0, verdict.stdout  # the tested versions refuse it
-    refused = errors(path)
-    assert refused, "refused by default, as the packaged tool refuses it"
+    releases = PROMETHEUS if tool == "prometheus" else ALERTMANAGER
+    oldest, newest = releases[0], releases[-1]
+
+    def verdict(release: str) -> int:
+        if tool == "prometheus":
+            return run_tool("promtool", "check", "rules", str(path), version=release).returncode
+        return run_tool("amtool", "check-config", str(path), version=release).returncode
+
+    assert verdict(oldest) != 0 and verdict(newest) == 0  # the tools: refused, then read
+    assert errors(path) == [], "accepted by default, as the newest tool accepts it"
+    refused = errors(path, {"target_versions": {tool: parse(oldest)}})
+    assert refused, f"refused when targeting {oldest}, as its tool refuses it"
     if name != "utf8-label.yaml":  # an unknown field says which release reads it
         assert f'target-versions = {{{tool} = "{version}"}}' in refused[0], refused
     major, minor = (int(x) for x in version.split("."))

@@ -13,7 +13,14 @@ from monogen.lint.registry import REGISTRY, Check
 # every kind); tests/test_lint_catalog.py keeps this true.
 FAMILIES = {
     "rules": ("alerts", "promql", "rulers", "rules"),
-    "alertmanager": ("alertmanager", "alertmanager_types", "integrations", "routing"),
+    "alertmanager": (
+        "alertmanager",
+        "alertmanager_types",
+        "integrations",
+        "integrations_later",
+        "routing",
+        "time_intervals",
+    ),
     "dashboard": ("dashboards",),
     "unknown": ("files",),
     "any": ("rules",),

@@ -5,7 +5,7 @@ disable = ["promql/regex-redundant"]
 scrape-interval = "15s"
 severities = ["critical", "warning", "info", "none"]
 severity = {"alerts/runbook-url" = "error"}       # check id → error, warning or info
-target-versions = {prometheus = "3.0", alertmanager = "0.28"}  # default: 2.42 and 0.25
+target-versions = {prometheus = "2.53", alertmanager = "0.28"}  # default: 3.5, 0.33, 1.145
 dialects = {"thanos-rules/*.yaml" = "thanos"}   # path glob → rule file dialect
 """
 

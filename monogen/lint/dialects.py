@@ -3,8 +3,9 @@
 A file is linted in the dialect the lint configuration gives its path (`dialects`, glob →
 name), else the one its directory names (`rulers/<engine>/`, as `monogen build` writes
 them), else as a plain Prometheus file (what `promtool check rules` accepts). Each
-dialect follows the engine as packaged or documented: vmalert is Debian's 1.79, which
-knows no `keep_firing_for`."""
+dialect follows the engine as packaged or documented; Prometheus' and vmalert's fields are
+those of their oldest release monogen lints for (2.42, 1.79: no `keep_firing_for`), and
+the target release adds the fields it reads (versions.py)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ class Dialect:
     group_fields: frozenset[str] = GROUP_FIELDS
     rule_fields: frozenset[str] = RULE_FIELDS
     required: frozenset[str] = frozenset()  # top-level fields the reader insists on
+    # whose releases (target-versions) add fields to these, oldest first (releases.NEWER)
+    versioned_by: str = ""
 
 
-PROMETHEUS = Dialect("prometheus", "Prometheus")
+PROMETHEUS = Dialect("prometheus", "Prometheus", versioned_by="prometheus")
 DIALECTS: dict[str, Dialect] = {
     d.name: d
     for d in (
@@ -50,6 +53,7 @@ DIALECTS: dict[str, Dialect] = {
             "vmalert",
             group_fields=GROUP_FIELDS | {"concurrency", "type", "labels", "params"},
             rule_fields=RULE_FIELDS - {"keep_firing_for"},
+            versioned_by="victoriametrics",
         ),
     )
 }

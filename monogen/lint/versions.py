@@ -1,61 +1,35 @@
-"""Target versions: which Prometheus and Alertmanager a team runs (`target-versions` in the
-lint configuration). By default monogen lints for the versions it proves parity with, the
-packaged promtool 2.42 and amtool 0.25: fields newer than those are refused, as those
-tools refuse them. Naming a newer version accepts what it reads.
+"""Target versions: which Prometheus, Alertmanager and VictoriaMetrics a team runs
+(`target-versions` in the lint configuration). By default monogen lints for the current
+long-term releases, Prometheus 3.5, Alertmanager 0.33 and VictoriaMetrics 1.145; naming an
+older release (2.42, 2.53, 0.25, 0.28, 1.79 …) refuses what that release refuses.
 
-Each table gives a field and the first release that reads it, as the release tags of
-Prometheus' model/rulefmt/rulefmt.go and Alertmanager's config/config.go show."""
+The field tables of the checks describe the oldest release monogen supports (2.42, 0.25,
+1.79); `releases.NEWER` gives each field added since and the first release that reads it,
+and `releases.SINCE` each behaviour that changed and the release that changed it."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-Version = tuple[int, int]
-TESTED: dict[str, Version] = {"prometheus": (2, 42), "alertmanager": (0, 25)}
-NAMES = {"prometheus": "Prometheus", "alertmanager": "Alertmanager"}
+from monogen.lint.releases import NEWER, SINCE
 
-# (tool, where) → field → first version that reads it
-NEWER: dict[tuple[str, str], dict[str, Version]] = {
-    ("prometheus", "group"): {"query_offset": (2, 53), "labels": (3, 0)},
-    ("alertmanager", "receiver"): {
-        "msteams_configs": (0, 26),
-        "msteamsv2_configs": (0, 28),
-        "jira_configs": (0, 28),
-        "rocketchat_configs": (0, 28),
-        "incidentio_configs": (0, 29),
-        "mattermost_configs": (0, 30),
-        "labels": (0, 33),
-    },
-    ("alertmanager", "global"): {
-        **dict.fromkeys(
-            (
-                "jira_api_url",
-                "rocketchat_api_url",
-                "rocketchat_token",
-                "rocketchat_token_file",
-                "rocketchat_token_id",
-                "rocketchat_token_id_file",
-                "smtp_tls_config",
-            ),
-            (0, 28),
-        ),
-        **dict.fromkeys(("slack_app_token", "slack_app_token_file", "slack_app_url"), (0, 30)),
-        **dict.fromkeys(
-            (
-                "smtp_auth_secret_file",
-                "smtp_force_implicit_tls",
-                "telegram_bot_token",
-                "telegram_bot_token_file",
-                "wechat_api_secret_file",
-            ),
-            (0, 31),
-        ),
-        **dict.fromkeys(("mattermost_webhook_url", "mattermost_webhook_url_file"), (0, 32)),
-    },
+Version = tuple[int, int]
+DEFAULT: dict[str, Version] = {
+    "prometheus": (3, 5),
+    "alertmanager": (0, 33),
+    "victoriametrics": (1, 145),
 }
-# Prometheus 3.0 validates label and metric names as UTF-8 (any non-empty text)
-UTF8_NAMES: Version = (3, 0)
+OLDEST: dict[str, Version] = {
+    "prometheus": (2, 42),
+    "alertmanager": (0, 25),
+    "victoriametrics": (1, 79),
+}
+NAMES = {
+    "prometheus": "Prometheus",
+    "alertmanager": "Alertmanager",
+    "victoriametrics": "VictoriaMetrics",
+}
 
 
 def parse(text: Any) -> Version:
@@ -66,14 +40,30 @@ def parse(text: Any) -> Version:
     return int(match.group(1)), int(match.group(2))
 
 
+def shown(version: Version) -> str:
+    return ".".join(map(str, version))
+
+
 def target(settings: dict[str, Any], tool: str) -> Version:
-    return settings.get("target_versions", {}).get(tool, TESTED[tool])
+    return settings.get("target_versions", {}).get(tool, DEFAULT[tool])
+
+
+def reads(settings: dict[str, Any], behaviour: str) -> bool:
+    """Whether the target release has `behaviour` (a key of releases.SINCE)."""
+    tool, first = SINCE[behaviour]
+    return target(settings, tool) >= first
 
 
 def accepted(settings: dict[str, Any], tool: str, where: str) -> set[str]:
-    """The fields newer than the tested version that the target version reads."""
+    """The fields newer than the oldest release that the target release reads."""
     version = target(settings, tool)
     return {k for k, first in NEWER.get((tool, where), {}).items() if first <= version}
+
+
+def refused(settings: dict[str, Any], tool: str, where: str) -> set[str]:
+    """The newer fields at `where` that the target release does not read yet."""
+    version = target(settings, tool)
+    return {k for k, first in NEWER.get((tool, where), {}).items() if first > version}
 
 
 def hint(settings: dict[str, Any], tool: str, where: str, field: str) -> str:
@@ -81,26 +71,26 @@ def hint(settings: dict[str, Any], tool: str, where: str, field: str) -> str:
     first = NEWER.get((tool, where), {}).get(field)
     if first is None or first <= target(settings, tool):
         return ""
-    wanted = ".".join(map(str, first))
     return (
-        f" ({NAMES[tool]} {wanted} reads it: set target-versions = "
-        f'{{{tool} = "{wanted}"}} in the lint configuration if you run it)'
+        f" ({NAMES[tool]} {shown(first)} reads it; the lint configuration targets "
+        f"{shown(target(settings, tool))}: set target-versions = "
+        f'{{{tool} = "{shown(first)}"}} if you run it)'
     )
 
 
 def utf8_names(settings: dict[str, Any]) -> bool:
-    return target(settings, "prometheus") >= UTF8_NAMES
+    return reads(settings, "prometheus/utf8-names")
 
 
 def load(raw: Any, errors: list[str]) -> dict[str, Version]:
     """`target-versions` from the lint configuration: tool → version."""
     if not isinstance(raw, dict):
-        errors.append('`target-versions` maps tools to versions, e.g. {prometheus = "3.0"}')
+        errors.append('`target-versions` maps tools to versions, e.g. {prometheus = "2.53"}')
         return {}
     found = {}
     for tool, text in raw.items():
-        if tool not in TESTED:
-            errors.append(f"target-versions: unknown tool {tool!r} (prometheus, alertmanager)")
+        if tool not in DEFAULT:
+            errors.append(f"target-versions: unknown tool {tool!r} ({', '.join(sorted(DEFAULT))})")
             continue
         try:
             found[str(tool)] = parse(text)

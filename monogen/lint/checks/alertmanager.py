@@ -18,6 +18,7 @@ from monogen.lint.checks._alertmanager_shape import (
     routes,
 )
 from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.integrations import given
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
@@ -37,33 +38,67 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 def unknown_field(f: LintFile) -> Iterator[Hit]:
     data = _data(f)
 
-    def unknown(mapping: Any, allowed: set[str], path: Path, where: str) -> Iterator[Hit]:
+    def unknown(mapping: Any, part: str, path: Path, where: str) -> Iterator[Hit]:
         if isinstance(mapping, dict):
-            allowed = allowed | versions.accepted(f.settings, "alertmanager", where)
+            allowed = FIELDS[part] | versions.accepted(f.settings, "alertmanager", where)
             for key in mapping:
                 if key not in allowed:
                     newer = versions.hint(f.settings, "alertmanager", where, str(key))
                     yield Hit(f"unknown field {key!r} in {where}{newer}", (*path, key), key=True)
 
-    yield from unknown(data, FIELDS["top"], (), "the config")
-    yield from unknown(data.get("global"), FIELDS["global"], ("global",), "global")
+    yield from unknown(data, "top", (), "the config")
+    yield from unknown(data.get("global"), "global", ("global",), "global")
     for path, route, _ in routes(f):
-        yield from unknown(route, FIELDS["route"], path, "route")
+        yield from unknown(route, "route", path, "route")
     for path, receiver in receivers(f):
-        yield from unknown(receiver, FIELDS["receiver"], path, "receiver")
+        yield from unknown(receiver, "receiver", path, "receiver")
     for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
         for path, item in integrations(f, kind):
-            yield from unknown(item, FIELDS[kind], path, kind[:-1])
-    for i, rule in enumerate(data.get("inhibit_rules") or []):
-        yield from unknown(rule, FIELDS["inhibit_rules"], ("inhibit_rules", i), "inhibit rule")
+            yield from unknown(item, kind, path, kind[:-1])
+    for path, part, mapping in client_parts(f):
+        yield from unknown(mapping, part, path, part)
+    for i, rule in enumerate(_list(data.get("inhibit_rules"))):
+        yield from unknown(rule, "inhibit_rules", ("inhibit_rules", i), "inhibit rule")
     for key in ("time_intervals", "mute_time_intervals"):
-        for i, entry in enumerate(data.get(key) or []):
-            yield from unknown(entry, FIELDS["time_intervals"], (key, i), "time interval")
+        for i, entry in enumerate(_list(data.get(key))):
+            yield from unknown(entry, "time_intervals", (key, i), "time interval")
             if isinstance(entry, dict):
-                for j, spec in enumerate(entry.get("time_intervals") or []):
-                    yield from unknown(
-                        spec, FIELDS["interval"], (key, i, "time_intervals", j), "time interval"
-                    )
+                for j, spec in enumerate(_list(entry.get("time_intervals"))):
+                    where = (key, i, "time_intervals", j)
+                    yield from unknown(spec, "interval", where, "time interval")
+                    times = spec.get("times") if isinstance(spec, dict) else None
+                    for k, span in enumerate(_list(times)):
+                        yield from unknown(span, "times", (*where, "times", k), "time range")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def client_parts(f: LintFile) -> Iterator[tuple[Path, str, dict[str, Any]]]:
+    """(path, part, mapping) for every HTTP client setting (global and each integration's
+    http_config, with its basic_auth, authorization, oauth2 and tls_config) and every TLS
+    setting of email (global smtp_tls_config, an email integration's tls_config)."""
+    g = _data(f).get("global")
+    places: list[tuple[Path, Any, str]] = []
+    if isinstance(g, dict):
+        places += [(("global", "http_config"), g.get("http_config"), "http_config")]
+        places += [(("global", "smtp_tls_config"), g.get("smtp_tls_config"), "tls_config")]
+    for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
+        for path, item in integrations(f, kind):
+            places.append(((*path, "http_config"), item.get("http_config"), "http_config"))
+            if kind == "email_configs":
+                places.append(((*path, "tls_config"), item.get("tls_config"), "tls_config"))
+    while places:
+        path, mapping, part = places.pop(0)
+        if not isinstance(mapping, dict):
+            continue
+        yield path, part, mapping
+        if part in ("http_config", "oauth2"):
+            places.append(((*path, "tls_config"), mapping.get("tls_config"), "tls_config"))
+        if part == "http_config":
+            places += [((*path, k), mapping.get(k), k) for k in ("basic_auth", "authorization")]
+            places.append(((*path, "oauth2"), mapping.get("oauth2"), "oauth2"))
 
 
 @check(
@@ -132,26 +167,6 @@ def receiver_name(f: LintFile) -> Iterator[Hit]:
 
 
 @check(
-    "alertmanager/slack-url",
-    "alertmanager",
-    ERROR,
-    "A Slack integration has api_url or api_url_file, here or in global.",
-    parity="amtool: no global Slack API URL set",
-)
-def slack_url(f: LintFile) -> Iterator[Hit]:
-    g = _data(f).get("global") if isinstance(_data(f).get("global"), dict) else {}
-    for path, item in integrations(f, "slack_configs"):
-        # a URL is set when not null (even "", which the url check refuses); a file when not ""
-        if (
-            item.get("api_url") is None
-            and not item.get("api_url_file")
-            and g.get("slack_api_url") is None
-            and not g.get("slack_api_url_file")
-        ):
-            yield Hit("no global Slack API URL set either inline or in a file", path)
-
-
-@check(
     "alertmanager/pagerduty-key",
     "alertmanager",
     ERROR,
@@ -198,13 +213,13 @@ def email_smtp(f: LintFile) -> Iterator[Hit]:
     "alertmanager/webhook-url",
     "alertmanager",
     ERROR,
-    "A webhook integration has a URL (the url check says if it is one).",
+    "A webhook integration has a URL or its file (the url check says if a URL is one).",
     parity="amtool: missing URL in webhook config",
 )
 def webhook_url(f: LintFile) -> Iterator[Hit]:
     for path, item in integrations(f, "webhook_configs"):
-        if item.get("url") is None:
-            yield Hit("missing URL in webhook config", path)
+        if item.get("url") is None and not given(item.get("url_file")):
+            yield Hit("missing URL in webhook config: one of url or url_file", path)
 
 
 def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:
@@ -230,10 +245,16 @@ def _matcher_fields(f: LintFile) -> Iterator[tuple[Path, Any, str]]:
     "alertmanager/matcher-syntax",
     "alertmanager",
     ERROR,
-    'Matchers parse: `label="value"` with =, !=, =~ or !~, and regexes compile.',
+    'Matchers parse: `label="value"` with =, !=, =~ or !~, and regexes compile; label names '
+    "(inhibit rules' `equal` too) are valid.",
     parity="amtool: bad matcher format / invalid regular expression",
 )
 def matcher_syntax(f: LintFile) -> Iterator[Hit]:
+    for i, rule in enumerate(_data(f).get("inhibit_rules") or []):
+        equal = rule.get("equal") if isinstance(rule, dict) else None
+        for j, name in enumerate(equal if isinstance(equal, list) else []):
+            if not label_name(f, text(name)):
+                yield Hit(f"invalid label name {name!r} in equal", ("inhibit_rules", i, "equal", j))
     for path, value, key in _matcher_fields(f):
         if key.endswith("matchers"):
             if not isinstance(value, list):
@@ -331,5 +352,13 @@ def group_by(f: LintFile) -> Iterator[Hit]:
         for i, name in enumerate(names):
             if name in names[:i]:
                 yield Hit(f"duplicated label {name!r} in group_by", (*path, "group_by", i))
-            elif name != "..." and not re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name or ""):
+            elif name != "..." and not label_name(f, name):
                 yield Hit(f"invalid label name {name!r} in group_by", (*path, "group_by", i))
+
+
+def label_name(f: LintFile, name: str | None) -> bool:
+    """A label name as group_by and inhibit rules' `equal` take it: any text from 0.27
+    (matchers/compat's UTF-8 names), a classic name before."""
+    if versions.reads(f.settings, "alertmanager/utf8-names"):
+        return bool(name)
+    return bool(re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", name or ""))

@@ -1,6 +1,6 @@
 """Alertmanager configs whose sections have the wrong YAML type (a mapping where
 Alertmanager reads a list, a list where it reads a mapping), and the nested parts of
-integrations amtool 0.25 validates: Slack fields and actions, email headers."""
+integrations amtool validates: Slack's URL or app token, fields and actions, email headers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from monogen.lint.checks._alertmanager_shape import FIELDS, Path, _data, integrations, receivers
+from monogen.lint.checks.integrations import SLACK_APP_URL, given
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
@@ -49,7 +50,7 @@ def shape(f: LintFile) -> Iterator[Hit]:
     for key in TOP_LISTS:
         yield from _list_of_mappings(data.get(key), (key,), f"`{key}`", key != "templates")
     for path, receiver in receivers(f):
-        for kind in FIELDS["receiver"] - {"name"}:
+        for kind in sorted(k for k in FIELDS if k.endswith("_configs")):
             yield from _list_of_mappings(receiver.get(kind), (*path, kind), f"`{kind}`")
     stack: list[tuple[Path, Any]] = [(("route",), data.get("route"))]
     while stack:
@@ -111,3 +112,44 @@ def email_headers(f: LintFile) -> Iterator[Hit]:
             if canonical in seen:
                 yield Hit(f"duplicate header {canonical!r} in email config", (*path, "headers"))
             seen.add(canonical)
+
+
+@check(
+    "alertmanager/slack-url",
+    "alertmanager",
+    Severity.ERROR,
+    "A Slack integration has a webhook URL (api_url or its file) or an app token (or its "
+    "file), here or in global, not both; an app token and http_config authorization do "
+    "not mix; update_message needs the app API.",
+    parity="amtool: no global Slack API URL set",
+)
+def slack_url(f: LintFile) -> Iterator[Hit]:
+    g = _data(f).get("global") if isinstance(_data(f).get("global"), dict) else {}
+
+    def has(mapping: dict[str, Any], key: str, url: bool = False) -> bool:
+        # a URL is set when not null (even "", which the url check refuses); a file when not ""
+        value = mapping.get(key)
+        return (value is not None if url else given(value)) or given(mapping.get(f"{key}_file"))
+
+    global_url, global_app = has(g, "slack_api_url", url=True), has(g, "slack_app_token")
+    for path, item in integrations(f, "slack_configs"):
+        http = item.get("http_config")
+        auth = isinstance(http, dict) and http.get("authorization") is not None
+        local_url, local_app = has(item, "api_url", url=True), has(item, "app_token")
+        if local_url and local_app:
+            yield Hit("at most one of api_url/api_url_file & app_token/app_token_file", path)
+        uses_global_app = not local_app and not auth and item.get("api_url") is None
+        if not (local_url or local_app or global_url or (global_app and uses_global_app)):
+            yield Hit("no Slack API URL (nor app token) set either inline or in a file", path)
+        if http is None:  # the integration takes global's http_config
+            shared = g.get("http_config")
+            auth = isinstance(shared, dict) and shared.get("authorization") is not None
+        if auth and (local_app or (global_app and uses_global_app and not global_url)):
+            yield Hit("http authorization can't be set when using Slack App tokens", path)
+        if item.get("app_url") is None and "slack_app_url" in g and g["slack_app_url"] is None:
+            yield Hit("no global Slack App URL set", path)
+        if item.get("update_message") is True and item.get("api_url") != SLACK_APP_URL:
+            yield Hit(
+                f"update_message can only be used with bot tokens: api_url must be {SLACK_APP_URL}",
+                (*path, "update_message"),
+            )

@@ -1,5 +1,5 @@
 """Alertmanager integrations beyond Slack, email, PagerDuty and webhooks: what each needs
-(a credential here or in `global`, a target, a known option), as amtool 0.25 checks it
+(a credential here or in `global`, a target, a known option), as amtool checks it
 (config/notifiers.go and Config.UnmarshalYAML); URLs, and values set twice with their
 `_file`, for every integration."""
 
@@ -71,8 +71,21 @@ FALLBACKS: dict[str, tuple[Fallback, ...]] = {
     "victorops_configs": (
         Fallback("api_key", "victorops_api_key", "no global VictorOps API Key set", True),
     ),
+    "telegram_configs": (
+        Fallback(
+            "bot_token",
+            "telegram_bot_token",
+            "missing bot_token or bot_token_file on telegram_config",
+            has_file=True,
+        ),
+    ),
     "wechat_configs": (
-        Fallback("api_secret", "wechat_api_secret", "no global Wechat ApiSecret set"),
+        Fallback(
+            "api_secret",
+            "wechat_api_secret",
+            "no global Wechat Api Secret set either inline or in a file",
+            has_file=True,
+        ),
         Fallback("corp_id", "wechat_api_corp_id", "no global Wechat CorpID set"),
     ),
 }
@@ -134,13 +147,11 @@ def _wechat(item: dict[str, Any], path: Path) -> Iterator[Hit]:
 
 
 def _telegram(item: dict[str, Any], path: Path) -> Iterator[Hit]:
-    if not given(item.get("bot_token")):
-        yield Hit("missing bot_token on telegram_config", path)
     chat = item.get("chat_id")
     if chat is not None and (isinstance(chat, bool) or not isinstance(chat, int)):
         yield Hit("chat_id is a number (the chat's id)", (*path, "chat_id"))
-    elif not chat:
-        yield Hit("missing chat_id on telegram_config", path)
+    elif not chat and not given(item.get("chat_id_file")):
+        yield Hit("missing chat_id or chat_id_file on telegram_config", path)
     mode = item.get("parse_mode")
     if given(mode) and mode not in TELEGRAM_MODES:
         yield Hit(f"unknown parse_mode {shown(mode)}: {', '.join(TELEGRAM_MODES)} or empty", path)
@@ -163,14 +174,16 @@ def _webex(item: dict[str, Any], path: Path) -> Iterator[Hit]:
 
 
 def _discord(item: dict[str, Any], path: Path) -> Iterator[Hit]:
-    if item.get("webhook_url") is None:
-        yield Hit("no discord webhook URL provided", path)
+    if item.get("webhook_url") is None and not given(item.get("webhook_url_file")):
+        yield Hit("no discord webhook URL or URLFile provided", path)
 
 
 def _pushover(item: dict[str, Any], path: Path) -> Iterator[Hit]:
-    for key, name in (("user_key", "user key"), ("token", "token")):
-        if not given(item.get(key)):
-            yield Hit(f"missing {name} in Pushover config", path)
+    for key in ("user_key", "token"):
+        if not given(item.get(key)) and not given(item.get(f"{key}_file")):
+            yield Hit(f"one of {key} or {key}_file must be configured on pushover_config", path)
+    if item.get("html") is True and item.get("monospace") is True:
+        yield Hit("at most one of monospace & html must be configured", (*path, "monospace"))
     for key in ("retry", "expire"):
         value = item.get(key)
         if given(value) and not GO_DURATION.match(str(value)):
@@ -189,7 +202,7 @@ def _register(kind: str, name: str, summary: str, own: Callable[..., Iterator[Hi
         "alertmanager",
         ERROR,
         summary,
-        parity=f"amtool 0.25: {kind[:-1]} validation (config/notifiers.go)",
+        parity=f"amtool 0.25-0.33: {kind[:-1]} validation (config/notifiers.go)",
     )(run)
 
 
@@ -218,7 +231,8 @@ for _kind, _name, _summary, _own in (
     (
         "telegram_configs",
         "telegram",
-        "A Telegram integration has a bot token, a numeric chat id and a known parse mode.",
+        "A Telegram integration has a bot token (or its file, here or in global), a numeric "
+        "chat id (or its file) and a known parse mode.",
         _telegram,
     ),
     (
@@ -233,39 +247,75 @@ for _kind, _name, _summary, _own in (
         "A Webex integration has a room id and its own http_config authorization.",
         _webex,
     ),
-    ("discord_configs", "discord", "A Discord integration has a webhook URL.", _discord),
+    (
+        "discord_configs",
+        "discord",
+        "A Discord integration has a webhook URL or its file.",
+        _discord,
+    ),
     (
         "pushover_configs",
         "pushover",
-        "A Pushover integration has a user key and a token, and Go durations for retry and expire.",
+        "A Pushover integration has a user key and a token (or their files), Go durations for "
+        "retry and expire, and not both html and monospace.",
         _pushover,
     ),
 ):
     _register(_kind, _name, _summary, _own)
 
 
-# Fields set twice, with their `_file`: (where, field) as amtool 0.25 refuses them.
-GLOBAL_PAIRS = ("slack_api_url", "opsgenie_api_key", "victorops_api_key", "smtp_auth_password")
+# Fields set twice, with their `_file`: (where, field) as amtool refuses them. A field a
+# release does not read is refused as unknown (alertmanager/unknown-field) before this.
+GLOBAL_PAIRS = (
+    "slack_api_url",
+    "slack_app_token",
+    "opsgenie_api_key",
+    "victorops_api_key",
+    "telegram_bot_token",
+    "smtp_auth_password",
+    "smtp_auth_secret",
+    "rocketchat_token",
+    "rocketchat_token_id",
+    "wechat_api_secret",
+    "mattermost_webhook_url",
+)
 INTEGRATION_PAIRS = {
-    "slack_configs": ("api_url",),
+    "slack_configs": ("api_url", "app_token"),
     "pagerduty_configs": ("routing_key", "service_key"),
     "opsgenie_configs": ("api_key",),
     "victorops_configs": ("api_key",),
+    "telegram_configs": ("bot_token", "chat_id"),
+    "wechat_configs": ("api_secret",),
+    "pushover_configs": ("user_key", "token"),
+    "webhook_configs": ("url",),
+    "discord_configs": ("webhook_url",),
 }
+# Set when not null (Go reads them into pointers), even when empty.
+POINTERS = {"rocketchat_token", "rocketchat_token_id"}
 
 
 @check(
     "alertmanager/value-or-file",
     "alertmanager",
     ERROR,
-    "A secret is given inline or in its `_file`, not both: in global and in each integration.",
+    "A secret or URL is given inline or in its `_file`, not both: in global and in each "
+    "integration (a Slack app token or a webhook URL, not both).",
     parity="amtool: at most one of X & X_file must be configured",
 )
 def value_or_file(f: LintFile) -> Iterator[Hit]:
     g = _global(f)
     for key in GLOBAL_PAIRS:
-        if _both(g, key, url=key.endswith("_url")):
+        if _both(g, key, url=key.endswith("_url") or key in POINTERS):
             yield Hit(f"at most one of {key} and {key}_file may be set", ("global", key), True)
+    app = given(g.get("slack_app_token")) or given(g.get("slack_app_token_file"))
+    webhook = g.get("slack_api_url") is not None or given(g.get("slack_api_url_file"))
+    if app and webhook and g.get("slack_api_url") != g.get("slack_app_url", SLACK_APP_URL):
+        yield Hit(
+            "at most one of slack_app_token/slack_app_token_file & "
+            "slack_api_url/slack_api_url_file may be set",
+            ("global", "slack_app_token"),
+            True,
+        )
     for kind, keys in INTEGRATION_PAIRS.items():
         for path, item in integrations(f, kind):
             for key in keys:
@@ -273,8 +323,13 @@ def value_or_file(f: LintFile) -> Iterator[Hit]:
                     yield Hit(f"at most one of {key} and {key}_file may be set", (*path, key), True)
 
 
+SLACK_APP_URL = "https://slack.com/api/chat.postMessage"
+
+
 def _both(mapping: dict[str, Any], key: str, url: bool) -> bool:
     value = mapping.get(key)
+    if key == "chat_id" and value == 0:  # Go's zero chat id is no chat id
+        return False
     return (value is not None if url else given(value)) and given(mapping.get(f"{key}_file"))
 
 

@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from monogen.lint import versions
 from monogen.lint.checks._rules_shape import groups, text
 from monogen.lint.checks.rules import LABEL_NAME, valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
+from monogen.spec.quantities import parse_duration
 
 PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\[\]-]*$")
 
@@ -29,12 +31,25 @@ def ruler_field(f: LintFile) -> Iterator[Hit]:
     data = f.data if isinstance(f.data, dict) and f.dialect.name == "mimir" else {}
     if "namespace" in data and not text(data["namespace"]):
         yield Hit("`namespace` must be a non-empty string", ("namespace",))
+    tool = f.dialect.versioned_by
+    newer = versions.accepted(f.settings, tool, "group") if tool and tool != "prometheus" else set()
     for gi, group in groups(f):
         for key, value in group.items():
-            if key in f.dialect.group_fields and key in _VALUE_CHECKS:
+            if (key in f.dialect.group_fields or key in newer) and key in _VALUE_CHECKS:
                 problem = _VALUE_CHECKS[key](value)
                 if problem:
                     yield Hit(f"`{key}`: {problem}", ("groups", gi, key))
+        if "eval_offset" in newer and valid_duration(text(group.get("eval_offset"))):
+            # vmalert: the offset lies within the interval, which must then be given
+            offset = abs(parse_duration(text(group["eval_offset"]) or "0"))
+            interval = text(group.get("interval"))
+            every = parse_duration(interval) if valid_duration(interval) and interval else 0
+            if offset >= every:
+                yield Hit(
+                    "`eval_offset`: its absolute value must be smaller than the group's "
+                    "`interval` (which must then be set)",
+                    ("groups", gi, "eval_offset"),
+                )
 
 
 def _strategy(value: Any) -> str:
@@ -87,6 +102,8 @@ _VALUE_CHECKS = {
     "source_tenants": _strings,
     "query_offset": _duration,
     "evaluation_delay": _duration,
+    "eval_offset": _duration,
+    "eval_delay": _duration,
     "concurrency": _concurrency,
     "type": _type,
     "labels": _labels,

@@ -12,6 +12,7 @@ from monogen.lint.checks._rules_shape import groups, rules, text
 from monogen.lint.dialects import PROMETHEUS, readers_of
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
+from monogen.lint.releases import EXPERIMENTAL, PROMQL_FUNCTIONS, QUOTED_LABEL_NAMES
 from monogen.lint.source import LintFile
 from monogen.spec.quantities import parse_duration
 
@@ -93,21 +94,23 @@ def unknown_field(f: LintFile) -> Iterator[Hit]:
                 yield _unknown(f, key, "file", (key,), "the rule file")
         for key in sorted(dialect.required - set(f.data) if not f.root else ()):
             yield Hit(f"{dialect.reader} needs `{key}` in the rule file", ())
-    newer = versions.accepted(f.settings, "prometheus", "group") if dialect == PROMETHEUS else set()
+    tool = dialect.versioned_by
+    newer = versions.accepted(f.settings, tool, "group") if tool else set()
     for gi, group in groups(f):
         for key in group:
             if key not in dialect.group_fields and key not in newer:
                 yield _unknown(f, key, "group", ("groups", gi, key), "group")
+    newer = versions.accepted(f.settings, tool, "rule") if tool else set()
     for path, rule in rules(f):
         for key in rule:
-            if key not in dialect.rule_fields:
+            if key not in dialect.rule_fields and key not in newer:
                 yield _unknown(f, key, "rule", (*path, key), "rule")
 
 
 def _unknown(f: LintFile, key: object, where: str, path: tuple[object, ...], what: str) -> Hit:
     message = f"unknown field {key!r} in {what}: {f.dialect.reader} reads no such field"
-    if f.dialect == PROMETHEUS:
-        message += versions.hint(f.settings, "prometheus", where, str(key))
+    if f.dialect.versioned_by:
+        message += versions.hint(f.settings, f.dialect.versioned_by, where, str(key))
     others = [d for d in readers_of(str(key), where) if d != f.dialect.name]
     if others:
         message += (
@@ -176,10 +179,14 @@ def expr_missing(f: LintFile) -> Iterator[Hit]:
     scope="rule",
 )
 def promql_syntax(f: LintFile) -> Iterator[Hit]:
+    version = versions.target(f.settings, "prometheus")
     for path, rule in rules(f):
         expr = text(rule.get("expr"))
         if expr:
             tree, error = pq.parse(expr)
+            holt = tree is None and version < (3, 0) and "holt_winters" in expr
+            if holt:  # promql_parser reads only Prometheus 3's (experimental) name for it
+                tree, error = pq.parse(expr.replace("holt_winters", HOLT))
             if error == pq.TOO_DEEP:
                 yield Hit(
                     f"the expression nests {pq.depth(expr)} levels deep and chains up to "
@@ -191,21 +198,76 @@ def promql_syntax(f: LintFile) -> Iterator[Hit]:
                 )
             elif tree is None:
                 yield Hit(f"could not parse expression: {error}", (*path, "expr"))
+            else:
+                problem = promql_release_problem(expr, tree, version, holt)
+                if problem:
+                    yield Hit(f"could not parse expression: {problem}", (*path, "expr"))
+
+
+HOLT = "double_exponential_smoothing"
+
+
+def promql_release_problem(
+    expr: str, tree: object, version: versions.Version, holt: bool = False
+) -> str:
+    """What the target Prometheus release does not read in a parsed expression: functions
+    it does not have (or has only behind a feature flag), quoted label names before 2.53."""
+    for node in pq.walk(tree):
+        kind = type(node).__name__
+        name = node.func.name if kind == "Call" else str(node.op) if kind == "AggregateExpr" else ""
+        if not name or (holt and name == HOLT):  # holt_winters, which 2.x reads
+            continue
+        if name in EXPERIMENTAL.split():
+            return f"{name} is experimental: promtool reads it only with feature flags"
+        first, gone = PROMQL_FUNCTIONS.get(name, (None, None))
+        if (first and version < first) or (gone and version >= gone):
+            return f"unknown function with name {name!r} in Prometheus {versions.shown(version)}"
+    if version < QUOTED_LABEL_NAMES and _quoted_label_name(expr):
+        return "a quoted label name in a selector: Prometheus reads them from 2.53"
+    return ""
+
+
+def _quoted_label_name(expr: str) -> bool:
+    """A string literal where a label name goes: just after `{` or `,` inside braces."""
+    depth, quote, last = 0, "", ""
+    for i, ch in enumerate(expr):
+        if quote:
+            if ch == quote and expr[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "\"'`":
+            if depth and last in "{,":
+                return True
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        if not ch.isspace():
+            last = ch
+    return False
 
 
 @check(
     "rules/record-name",
     "rules",
     ERROR,
-    "A recording rule's name is a valid metric name.",
+    "A recording rule's name is a valid metric name (from Prometheus 3.0 any text without braces).",
     parity="promtool: invalid recording rule name",
     scope="rule",
 )
 def record_name(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
         name = text(rule.get("record"))
-        if name and not (METRIC_NAME.match(name) or versions.utf8_names(f.settings)):
+        if not name or METRIC_NAME.match(name):
+            continue
+        if not versions.utf8_names(f.settings):
             yield Hit(f"invalid recording rule name {name!r}", (*path, "record"))
+        elif "{" in name or "}" in name:  # any UTF-8 text from 3.0, but for braces
+            yield Hit(
+                f"braces present in the recording rule name {name!r}; should it be in expr?",
+                (*path, "record"),
+            )
 
 
 @check(
@@ -227,6 +289,30 @@ def label_name(f: LintFile) -> Iterator[Hit]:
                 if not valid or (key == "labels" and name == "__name__"):
                     kind = "label" if key == "labels" else "annotation"
                     yield Hit(f"invalid {kind} name {name!r}", (*path, key, name), key=True)
+
+
+@check(
+    "rules/group-labels",
+    "rules",
+    ERROR,
+    "A group's labels (Prometheus 3.0 reads them) have valid names, never `__name__`, and "
+    "text values.",
+    parity="promtool 3.x: invalid label name / invalid label value",
+)
+def group_labels(f: LintFile) -> Iterator[Hit]:
+    if f.dialect != PROMETHEUS or not versions.reads(f.settings, "prometheus/group-labels"):
+        return  # before 3.0 the field is unknown (rules/unknown-field says so)
+    for gi, group in groups(f):
+        items = group.get("labels")
+        if items is not None and not isinstance(items, dict):
+            yield Hit("group `labels` must be a mapping", ("groups", gi, "labels"))
+            continue
+        for name, value in (items or {}).items():
+            path = ("groups", gi, "labels", name)
+            if not text(name) or name == "__name__":
+                yield Hit(f"invalid label name {name!r}", path, key=True)
+            if value is not None and text(value) is None:
+                yield Hit(f"invalid label value for {name!r}: give text", path)
 
 
 @check(
