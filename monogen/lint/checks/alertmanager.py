@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from monogen.compile import re2
 from monogen.compile.matchers import parse_matchers
 from monogen.lint import versions
 from monogen.lint.checks._alertmanager_shape import (
@@ -273,10 +274,11 @@ def matcher_syntax(f: LintFile) -> Iterator[Hit]:
                     # null leaves amtool's regexp unset: "invalid regexp value for X"
                     yield Hit(f"invalid regexp value for {name!r}: give a regex", (*path, name))
                 elif key.endswith("_re"):
-                    try:
-                        re.compile(f"^(?:{item})$")
-                    except re.error as exc:
-                        yield Hit(f"invalid regular expression {shown(item)}: {exc}", (*path, name))
+                    refused = re2.problem(str(item))
+                    if refused:
+                        yield Hit(
+                            f"invalid regular expression {shown(item)}: {refused}", (*path, name)
+                        )
         else:
             yield Hit(f"`{key}` must be a mapping of label to value", path)
 
