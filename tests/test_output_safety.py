@@ -196,3 +196,22 @@ def test_a_tree_read_lists_links_and_reads_only_regular_files(tmp_path: Path) ->
         "pipe": SPECIAL.encode(),
         "sub/a.yaml": b"a\n",
     }
+
+
+def test_lint_of_a_directory_never_follows_a_link_in_it(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(
+        f"groups: [{{name: g, rules: [{{record: '{SECRET}'}}]}}]\n"
+    )
+    tree = tmp_path / "rules"
+    tree.mkdir()
+    (tree / "ok.yaml").write_text("groups: []\n")
+    (tree / "linked.yaml").symlink_to(outside / "secret.yaml")
+    (tree / "dir").symlink_to(outside, target_is_directory=True)
+    result = invoke("lint", str(tree), "--format", "json")
+    assert SECRET not in result.output
+    assert "linked.yaml" not in result.output and "secret.yaml" not in result.output
+    # named on the command line, a link is the user's own choice and is read
+    named = invoke("lint", str(tree / "linked.yaml"))
+    assert "linked.yaml" in named.output

@@ -85,15 +85,22 @@ class LintFile:
 
 
 def discover(paths: list[Path]) -> list[Path]:
+    """The files named, and the lintable regular files below each directory named. Inside
+    a directory a link is never followed: a tree a change commits may plant one to a file
+    outside it (a secret, /proc/self/environ), and lint shows the lines it finds fault in."""
+    from monogen.output.tree import walk
+
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix in LINTABLE
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                sorted(
+                    p
+                    for rel, p, mode in walk(path)
+                    if p.suffix in LINTABLE
+                    and stat.S_ISREG(mode)
+                    and not any(part.startswith(".") for part in rel.split("/"))
+                )
             )
         else:
             found.append(path)

@@ -36,7 +36,7 @@ class _GuardrailFields(SpecModel):
     @field_validator("*", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
-        # `errorRate:` with nothing after it is YAML null: it read as "no guardrail", so a
+        # a guardrail key with nothing after it is YAML null: it read as "no guardrail", so a
         # guardrail the author meant to have silently did nothing
         if value is None:
             raise ValueError("null turns no guardrail on: write {} for its defaults")
