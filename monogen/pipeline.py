@@ -37,9 +37,25 @@ def load(paths: list[Path]) -> Specs:
         specs = validate(load_paths(paths))
     except SpecErrors as exc:
         raise SpecErrors([*errors, *exc.errors]) from None
+    errors += project.labels_in_use(config_file.find_for_specs(paths), config, _used(specs))
     if errors:
         raise SpecErrors(errors)
     return replace(specs, project=config, runbook_templates=templates)
+
+
+def _used(specs: Specs) -> dict[str, str]:
+    """Labels the experiments select or tell variants apart by: label → who uses it."""
+    used: dict[str, str] = {}
+    for exp in specs.experiments:
+        spec = exp.spec.spec
+        if spec.variant_label:
+            used.setdefault(spec.variant_label, f"experiment {exp.name} tells variants by")
+        for label in spec.selector:
+            used.setdefault(label, f"experiment {exp.name} selects on")
+        for _field, metric in spec.metrics:
+            for label in dict(getattr(metric, "selector", None) or {}):
+                used.setdefault(label, f"experiment {exp.name} selects on")
+    return used
 
 
 def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:

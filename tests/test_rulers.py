@@ -122,6 +122,25 @@ def test_a_pyproject_that_does_not_parse_is_bad_input_not_no_table(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_ruler_labels_may_not_overwrite_labels_experiments_use(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "demo.yaml").write_text(MINIMAL_EXPERIMENT)
+    (specs / ".monogen.yaml").write_text(
+        "rulers:\n  victoriametrics:\n    labels: {region: eu, model_name: x, namespace: y}\n"
+    )
+    result = invoke("build", str(specs), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [e.split(".monogen.yaml:")[1] for e in errors] == [
+        "3:26: error: ruler label 'model_name' would overwrite the label experiment demo-ab "
+        "tells variants by (at rulers.victoriametrics.labels.model_name)",
+        "3:41: error: ruler label 'namespace' would overwrite the label experiment demo-ab "
+        "selects on (at rulers.victoriametrics.labels.namespace)",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 CONFIG_ERRORS = [
     # (configuration, line, the text the error points at, message, hint)
     (

@@ -221,3 +221,19 @@ def test_names_a_reader_or_a_file_system_cannot_tell_apart_are_refused(
     result = invoke("validate", str(specs))
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "selector",
+    ["{namespace: seldon}", "{}"],
+    ids=["a matcher the experiment selector already sets", "no matcher at all"],
+)
+def test_an_error_selector_that_picks_every_request_is_refused(write_spec, selector: str) -> None:
+    specs = write_spec(
+        MINIMAL_EXPERIMENT.replace("errorSelector: {status: error}", f"errorSelector: {selector}")
+    )
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert "the error rate would be 100% for ever (at spec.metrics.requests.errorSelector)" in (
+        result.stderr
+    )

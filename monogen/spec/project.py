@@ -179,6 +179,27 @@ def load(path: Path | None) -> Project:
     return project
 
 
+def labels_in_use(path: Path | None, config: Project, used: dict[str, str]) -> list[SpecError]:
+    """Ruler labels that would overwrite a label experiments select or tell variants
+    apart by (`used`: label → what uses it): vmalert's group labels win over the series'
+    own, so recorded series and alerts would lose their variant."""
+    vm = config.rulers.victoriametrics
+    clashes = sorted(set(vm.labels) & set(used)) if vm is not None and path else []
+    if not clashes:
+        return []
+    doc = _document(path, _shown(path))  # type: ignore[arg-type]
+    return [
+        SpecError(
+            doc.where(("rulers", "victoriametrics", "labels", label), key=True),
+            f"ruler label {label!r} would overwrite the label {used[label]}",
+            f"rulers.victoriametrics.labels.{label}",
+            "vmalert's group labels replace the series' own: choose a label no "
+            "experiment uses",
+        )
+        for label in clashes
+    ]
+
+
 def _named_mapping(
     value: Any,
     doc: Document,

@@ -256,6 +256,15 @@ def _check_selectors(spec: ExperimentSpec, err: Any) -> None:
         if getattr(metric, "error_selector", None):
             layers.append(("errorSelector", dict(metric.error_selector)))
         seen = dict(scope)
+        errors = getattr(metric, "error_selector", None)
+        enclosing = {**scope, **own}
+        if errors is not None and all(enclosing.get(k) == v for k, v in errors.items()):
+            err(
+                ("spec", "metrics", name, "errorSelector"),
+                "the error selector picks every request the metric counts (its matchers "
+                "are all in the enclosing selectors): the error rate would be 100% for ever",
+                "select what tells failed requests apart, e.g. {status: error}",
+            )
         for key_name, selector in layers:
             for key, value in selector.items():
                 path = ("spec", "metrics", name, key_name, key)
