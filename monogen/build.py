@@ -9,6 +9,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, Protocol
 
 from monogen.lint.finding import Finding
@@ -156,11 +157,22 @@ class _Linter:
     def add(self, rel: str, data: Any, text: str, output: Output) -> None:
         if not self.enabled:
             return
-        from monogen.lint.config import LintConfig
         from monogen.lint.run import lint_data, lint_text
 
-        if lint_data(data, rel, LintConfig(), self.shared):
-            output.findings.extend(lint_text(text, rel, LintConfig(), {}))
+        config = generated_lint_config()
+        if lint_data(data, rel, config, self.shared):
+            output.findings.extend(lint_text(text, rel, config, {}))
+
+
+@cache
+def generated_lint_config() -> Any:
+    """Generated output must load on every release monogen supports: it is linted as the
+    oldest of each reads it (a field a newer release added is an error), and proven on the
+    newest by the tests' real tools."""
+    from monogen.lint.config import LintConfig
+    from monogen.lint.versions import OLDEST
+
+    return LintConfig(settings={"target_versions": dict(OLDEST)})
 
 
 def target_files(compiled: Compiled, experiment: str, names: set[str]) -> Files:

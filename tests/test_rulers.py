@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from monogen.lint import versions
 from monogen.lint.config import LintConfig
 from monogen.lint.run import lint_text
 from tests.conftest import MINIMAL_EXPERIMENT, invoke
@@ -234,6 +235,10 @@ groups:
 """
 
 
+# The oldest releases of the matrix, which generated output must also load on.
+OLDEST = LintConfig(settings={"target_versions": dict(versions.OLDEST)})
+
+
 def errors(text: str, name: str, config: LintConfig | None = None) -> list[tuple[int, str]]:
     found = lint_text(text, name, config or LintConfig(), {})
     return [(f.line, f.check) for f in found if f.severity.name == "ERROR"]
@@ -251,10 +256,15 @@ def test_a_thanos_field_is_an_error_in_a_prometheus_file_only() -> None:
 
 def test_mimir_namespace_files() -> None:
     assert errors(MIMIR_FILE, "rulers/mimir/demo.yaml") == []
-    assert errors(MIMIR_FILE, "rules/demo.yaml") == [
+    # Prometheus reads a group's query_offset since 2.53
+    assert errors(MIMIR_FILE, "rules/demo.yaml", OLDEST) == [
         (1, "rules/unknown-field"),
         (4, "rules/unknown-field"),
         (5, "rules/unknown-field"),
+    ]
+    assert errors(MIMIR_FILE, "rules/demo.yaml") == [
+        (1, "rules/unknown-field"),
+        (4, "rules/unknown-field"),
     ]
     bad = MIMIR_FILE.replace("query_offset: 1m", "query_offset: soon").replace("[a, b]", "tenant-a")
     assert errors(bad, "rulers/mimir/demo.yaml") == [
@@ -263,10 +273,11 @@ def test_mimir_namespace_files() -> None:
     ]
 
 
-def test_packaged_vmalert_knows_no_keep_firing_for() -> None:
-    assert errors(VM_KEEP_FIRING, "rulers/victoriametrics/demo.yaml") == [
+def test_vmalert_1_79_knows_no_keep_firing_for() -> None:
+    assert errors(VM_KEEP_FIRING, "rulers/victoriametrics/demo.yaml", OLDEST) == [
         (5, "rules/unknown-field")
     ]
+    assert errors(VM_KEEP_FIRING, "rulers/victoriametrics/demo.yaml") == []  # 1.145 reads it
     assert errors(VM_KEEP_FIRING, "rulers/thanos/demo.yaml") == [(3, "rules/unknown-field")]
 
 

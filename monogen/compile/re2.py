@@ -20,10 +20,14 @@ def _compiled(pattern: str) -> Any:
 
 
 def problem(pattern: str) -> str | None:
-    """Why RE2 refuses `pattern`, or None when it compiles."""
+    """Why RE2 refuses `pattern`, or None when it compiles (as written: anchoring cannot
+    make a bad pattern good, and the message then quotes the pattern the user wrote)."""
     import re2
 
+    options = re2.Options()
+    options.log_errors = False
     try:
+        re2.compile(pattern, options=options)
         _compiled(pattern)
     except re2.error as exc:
         text = exc.args[0] if exc.args else exc

@@ -216,7 +216,7 @@ def _re2(pattern: str) -> str:
 
     refused = re2.problem(pattern)
     if refused:
-        raise ValueError(f"{pattern!r} is not a regular expression RE2 reads: {refused}")
+        raise ValueError(f"invalid regular expression {pattern!r} (RE2): {refused}")
     return pattern
 
 

@@ -193,8 +193,7 @@ def labels_in_use(path: Path | None, config: Project, used: dict[str, str]) -> l
             doc.where(("rulers", "victoriametrics", "labels", label), key=True),
             f"ruler label {label!r} would overwrite the label {used[label]}",
             f"rulers.victoriametrics.labels.{label}",
-            "vmalert's group labels replace the series' own: choose a label no "
-            "experiment uses",
+            "vmalert's group labels replace the series' own: choose a label no experiment uses",
         )
         for label in clashes
     ]
