@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from monogen.pipeline import compile_targets
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
 from tests.test_validate import ALERTING, check, edit, errors
 
 INTERVALS = ALERTING.replace(
@@ -180,3 +181,20 @@ def test_analysis_windows_and_minimums_are_bounded(new: str, message: str) -> No
     spec = edit("trafficSplit: {tolerance: 5}", "trafficSplit: {tolerance: 5}\n    " + new)
     found = errors(spec)
     assert any(e.startswith("f0.yaml:") and message in e for e in found), found
+
+
+def test_variants_past_the_documented_limit_are_refused_at_their_list(write_spec) -> None:
+    from monogen.spec.experiment import MAX_VARIANTS
+
+    variants = "".join(f"    - {{name: v{i}}}\n" for i in range(MAX_VARIANTS + 1))
+    text = MINIMAL_EXPERIMENT.replace(
+        "    - {name: baseline-predictor, role: control, traffic: 70}\n"
+        "    - {name: enhanced-predictor, role: treatment, traffic: 30}\n",
+        variants,
+    )
+    result = invoke("validate", str(write_spec(text)))
+    assert result.exit_code == 2
+    assert (
+        f"spec.yaml:10:5: error: at most 50 items, got {MAX_VARIANTS + 1} (at spec.variants)"
+        in (result.stderr)
+    )

@@ -21,6 +21,11 @@ from monogen.spec.names import (
 from monogen.spec.quantities import parse_duration
 
 
+# More variants than an A/B/n test has; past it every rule, panel and proof grows with
+# nothing to learn from (1,000 variants took a minute and a half to prove).
+MAX_VARIANTS = 50
+
+
 class Metadata(SpecModel):
     """The experiment's name, owning team and namespace."""
 
@@ -116,8 +121,9 @@ class ExperimentSpec(SpecModel):
     variant_label: AlertLabelName | None = Field(
         None, description="Label naming the variant; may be omitted with a single variant."
     )
-    variants: Annotated[list[Variant], Field(min_length=1)] = Field(
-        description="The variants: a control and treatments, with their traffic shares."
+    variants: Annotated[list[Variant], Field(min_length=1, max_length=MAX_VARIANTS)] = Field(
+        description="The variants: a control and treatments, with their traffic shares "
+        f"(at most {MAX_VARIANTS}: every alert, panel and proof grows with them)."
     )
     metrics: Metrics = Field(description="The series each variant exposes.")
     guardrails: Guardrails = Field(default_factory=Guardrails)

@@ -163,6 +163,8 @@ def _message(err: dict[str, Any]) -> str:
         return f"expected a list, got {_type_name(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping, got {_type_name(value)}"
+    if kind == "too_long" and isinstance(value, list | dict):
+        return f"at most {ctx.get('max_length')} items, got {ctx.get('actual_length', len(value))}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {shown or _type_name(value)}"
     message = err["msg"]
