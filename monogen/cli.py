@@ -204,10 +204,12 @@ def routes(specs: tuple[Path, ...], fmt: str) -> None:
     """Print where every generated alert goes: alert → receivers (exit 1 if any is lost)."""
     import json
 
-    from monogen.compile.coverage import format_table
+    from monogen.compile.coverage import conditions, format_table
     from monogen.pipeline import compile_targets, load
 
-    rows = compile_targets(load(list(specs)), check_routes=False).routes
+    compiled = compile_targets(load(list(specs)), check_routes=False)
+    rows = compiled.routes
+    when = conditions(compiled.alertmanager, rows) if compiled.alertmanager else {}
     if fmt == "json":
         data = [
             {
@@ -218,12 +220,13 @@ def routes(specs: tuple[Path, ...], fmt: str) -> None:
                 "labels": dict(r.labels),
                 "receivers": list(r.receivers),
                 "problem": r.problem,
+                **when.get(r, {"muted": [], "active": [], "silenced_by": []}),
             }
             for r in rows
         ]
         click.echo(json.dumps(data, indent=2, sort_keys=True))
     else:
-        click.echo(format_table(rows), nl=False)
+        click.echo(format_table(rows, when), nl=False)
     if not rows:
         click.echo("no Alerting specs: nothing is routed", err=True)
     lost = [r for r in rows if r.problem]

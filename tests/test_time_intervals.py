@@ -91,3 +91,32 @@ def test_an_interval_that_mutes_for_ever_or_never_lets_through_is_refused(write_
         "12:84: error: time interval 'feb31' never holds: no alert routed here is ever "
         "delivered (at spec.routes[1].activeTimeIntervals[0])",
     ]
+
+
+def test_monogen_routes_says_when_each_alert_is_delivered(write_spec) -> None:
+    import json
+
+    routing = ALERTING.replace(
+        "- {match: {severity: critical}, receivers: [pagerduty-mlops, slack-mlops]}",
+        "- {match: {severity: critical}, receivers: [pagerduty-mlops, slack-mlops], "
+        "muteTimeIntervals: [office]}",
+    ) + (
+        "  timeIntervals:\n"
+        '    office: [{weekdays: ["monday:friday"], times: [{start: "09:00", end: "17:00"}]}]\n'
+    )
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    write_spec(routing, "routing.yaml")
+    result = invoke("routes", str(specs), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    critical = [r for r in rows if r["severity"] == "critical"]
+    warning = [r for r in rows if r["severity"] == "warning"]
+    assert critical and all(r["muted"] == ["office"] and r["active"] == [] for r in critical)
+    assert all(r["muted"] == [] for r in warning)
+    accuracy = [r for r in warning if r["alert"] == "ModelAccuracyDegraded"]
+    assert accuracy and all(
+        r["silenced_by"] == ["ModelAccuracyDegraded (critical)"] for r in accuracy
+    )
+    text = invoke("routes", str(specs)).output
+    assert "(muted in office)" in text
+    assert "(silenced by ModelAccuracyDegraded (critical))" in text

@@ -64,6 +64,23 @@ class Route:
             found = [receiver]
         return found
 
+    def intervals(self, labels: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(mute, active) time intervals of the routes that deliver an alert with
+        `labels`, walked as `walk` walks; Alertmanager does not pass them to children."""
+        mute: list[str] = []
+        active: list[str] = []
+        for child in self.routes:
+            if all(matches(m, labels) for m in child.matchers):
+                below = child.intervals(labels)
+                delivered = not any(
+                    all(matches(m, labels) for m in c.matchers) for c in child.routes
+                )
+                mute += [*below[0], *(child.mute_time_intervals if delivered else ())]
+                active += [*below[1], *(child.active_time_intervals if delivered else ())]
+                if not child.continue_:
+                    break
+        return tuple(dict.fromkeys(mute)), tuple(dict.fromkeys(active))
+
 
 @dataclass(frozen=True)
 class InhibitRule:

@@ -20,7 +20,6 @@ from monogen.spec.names import (
 )
 from monogen.spec.quantities import parse_duration
 
-
 # More variants than an A/B/n test has; past it every rule, panel and proof grows with
 # nothing to learn from (1,000 variants took a minute and a half to prove).
 MAX_VARIANTS = 50
