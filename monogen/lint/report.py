@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TextIO
 
 from monogen import __version__
@@ -11,6 +12,7 @@ from monogen.lint.registry import Check
 from monogen.spec.secrets import redacted_line
 
 FORMATS = ("text", "json", "github", "sarif")
+BASE64_VALUE = re.compile(r"^\s*[\w.-]+:\s*[A-Za-z0-9+/]{16,}={0,2}\s*$")
 
 
 def text(findings: list[Finding], out: TextIO, sources: dict[str, list[str]]) -> None:
@@ -22,6 +24,8 @@ def text(findings: list[Finding], out: TextIO, sources: dict[str, list[str]]) ->
             shown = redacted_line(source)
             if f.check == "alertmanager/inline-secret" and shown == source:
                 shown = "(line not shown: it holds a secret)"
+            elif BASE64_VALUE.match(source):  # a Secret's data: the config it encodes
+                shown = "(line not shown: base64 data, which may hold secrets)"
             if shown != source:
                 out.write(f"    {shown}\n")
                 continue

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monogen.lint import embedded
 from monogen.lint.dialects import PROMETHEUS, Dialect
 from monogen.spec.errors import Position, SpecErrors
 from monogen.spec.loader import MAX_FILE_BYTES, Document, PathKey, load_text
 
-LINTABLE = (".yaml", ".yml", ".json")
+# In a directory: these endings (`*.rules` is a common name for rule files); a file named
+# on the command line is read whatever its name, and recognised by its content.
+LINTABLE = (".yaml", ".yml", ".json", ".rules")
 _DISABLE = re.compile(r"#\s*monogen:\s*disable(-file)?=([\w/.,-]+)")
 
 
@@ -139,6 +142,16 @@ def parse(text: str, source: str) -> list[LintFile]:
         return [LintFile(source, lines, "broken", error=exc, disabled_file=disabled_file)]
     files = []
     for doc in docs:
+        held = embedded.documents(doc, lines) if embedded.holds_configs(doc.data) else []
+        for _key, inner in held:
+            kind, root = detect(inner.data)
+            # dashboards in a sidecar's ConfigMap are copies of dashboard files: not twice
+            if kind in ("rules", "alertmanager"):
+                files.append(
+                    LintFile(source, lines, kind, inner, root, None, disabled_file, disabled_at)
+                )
+        if held and any(f.doc in [d for _k, d in held] for f in files):
+            continue  # a ConfigMap or Secret: what it holds is linted, not the holder
         kind, root = detect(doc.data)
         files.append(LintFile(source, lines, kind, doc, root, None, disabled_file, disabled_at))
     if not files:
