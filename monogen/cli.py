@@ -190,18 +190,45 @@ def schema(kind: str) -> None:
 
 
 @main.command()
-@specs_argument
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(["table", "json", "text", "github", "sarif"]),
+    default=None,
+    help="Output format: table or json for specs; text, json, github or sarif for --test.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Route a hand-written Alertmanager config instead of specs (with --test).",
+)
+@click.option(
+    "--test",
+    "cases_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Routing test cases for --config: labels, expected receivers, optional moment "
+    "and firing alerts (the README shows the format).",
 )
 @reports_errors
-def routes(specs: tuple[Path, ...], fmt: str) -> None:
-    """Print where every generated alert goes: alert → receivers (exit 1 if any is lost)."""
+def routes(
+    specs: tuple[Path, ...], fmt: str | None, config_path: Path | None, cases_path: Path | None
+) -> None:
+    """Print where every generated alert goes: alert → receivers (exit 1 if any is lost);
+    or, with --config and --test, run routing test cases against any Alertmanager config
+    (exit 1 if a case fails)."""
+    if config_path is not None or cases_path is not None:
+        if specs or config_path is None or cases_path is None:
+            raise click.UsageError("route tests take --config and --test, and no specs")
+        from monogen.cli_routes import route_tests
+
+        sys.exit(route_tests(config_path, cases_path, fmt or "text"))
+    if not specs:
+        raise click.UsageError("give specs, or --config and --test")
+    fmt = fmt or "table"
+    if fmt not in ("table", "json"):
+        raise click.UsageError("the routes of specs print as table or json")
     import json
 
     from monogen.compile.coverage import conditions, format_table

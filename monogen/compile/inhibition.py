@@ -34,6 +34,16 @@ def _all(matchers: tuple[Matcher, ...], labels: dict[str, str]) -> bool:
     return all(matches(m, labels) for m in matchers)
 
 
+def mutes(rule: InhibitRule, source: dict[str, str], target: dict[str, str]) -> bool:
+    """Whether a firing alert labelled `source` mutes one labelled `target` by `rule`
+    (`mutings` applies the same conditions to many alerts at once)."""
+    if source == target or not (_all(rule.source, source) and _all(rule.target, target)):
+        return False
+    if any(source.get(n, "") != target.get(n, "") for n in rule.equal):
+        return False
+    return not (_all(rule.source, target) and _all(rule.target, source))
+
+
 def mutings(rules: tuple[InhibitRule, ...], rows: list[RouteRow]) -> list[Muting]:
     """Every (source, target) pair of generated alerts that a rule mutes."""
     labelled = [(row, dict(row.labels)) for row in rows]

@@ -1,7 +1,9 @@
-"""When a named time interval holds, as Alertmanager's timeinterval package decides it: a
-named interval holds when any of its intervals does; an interval when every part it gives
-matches (weekdays, days of month, negative days counting from the month's end, months;
-times of day as half-open [start, end) minutes, a range across midnight read as two).
+"""When a time interval holds, as Alertmanager's timeinterval package decides it
+(ContainsTime): a named interval holds when any of its intervals does; an interval when
+every part it gives matches: times of day as half-open [start, end) minutes, weekdays
+(sunday is 0), days of month (negative days count from the month's end), months, years, in
+its location. One reading serves the specs (TimeInterval) and hand-written configs (the
+`time_intervals` entries of an Alertmanager config).
 
 An interval that always holds mutes a route for ever; one that never holds (31 February)
 keeps an active route from ever delivering. Both are decided exactly: every day of a
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from monogen.spec.alerting import TimeInterval, TimeRange
 
@@ -22,6 +26,8 @@ _MONTHS = (
 )  # fmt: skip
 _CYCLE_START = datetime.date(2001, 1, 1)
 _CYCLE_DAYS = (datetime.date(2029, 1, 1) - _CYCLE_START).days  # 28 years
+
+Ranges = tuple[tuple[int, int], ...]
 
 
 def split_times(times: list[TimeRange]) -> list[tuple[str, str]]:
@@ -41,37 +47,94 @@ def _minute(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def _in_ranges(value: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(lo <= value <= hi for lo, hi in ranges)
-
-
-def _weekday_ranges(texts: list[str]) -> list[tuple[int, int]]:
+def _ranges(texts: list[Any], one: Any) -> Ranges:
+    """`a` or `a:b` items → inclusive (first, last) pairs, each bound read by `one`."""
     out = []
     for text in texts:
-        start, _, end = text.partition(":")
-        out.append((_DAYS.index(start), _DAYS.index(end or start)))
-    return out
+        start, _, end = str(text).partition(":")
+        out.append((one(start), one(end or start)))
+    return tuple(out)
 
 
-def _month_number(text: str) -> int:
+def _weekday(text: str) -> int:
+    return _DAYS.index(text.strip().lower())
+
+
+def _month(text: str) -> int:
+    text = text.strip().lower()
     return int(text) if text.isdigit() else _MONTHS.index(text) + 1
 
 
-def _month_ranges(texts: list[str]) -> list[tuple[int, int]]:
-    out = []
-    for text in texts:
-        start, _, end = text.partition(":")
-        out.append((_month_number(start), _month_number(end or start)))
-    return out
+@dataclass(frozen=True)
+class Interval:
+    """One interval; None for a part it does not give (which then matches any time)."""
+
+    minutes: Ranges | None = None  # half-open [start, end)
+    weekdays: Ranges | None = None
+    days: Ranges | None = None  # may be negative
+    months: Ranges | None = None
+    years: Ranges | None = None
+    location: str | None = None
+
+    @classmethod
+    def of_spec(cls, interval: TimeInterval) -> Interval:
+        return cls(
+            tuple((_minute(a), _minute(b)) for a, b in split_times(interval.times))
+            if interval.times
+            else None,
+            _ranges(interval.weekdays, _weekday) if interval.weekdays else None,
+            _ranges(interval.days_of_month, int) if interval.days_of_month else None,
+            _ranges(interval.months, _month) if interval.months else None,
+            location=interval.location,
+        )
+
+    @classmethod
+    def of_config(cls, raw: dict[str, Any]) -> Interval:
+        """An entry of an Alertmanager config's `time_intervals[].time_intervals` (as
+        amtool accepts it: times already split, `start_time`/`end_time`)."""
+        times = raw.get("times")
+        return cls(
+            tuple((_minute(t["start_time"]), _minute(t["end_time"])) for t in times)
+            if times
+            else None,
+            _ranges(raw["weekdays"], _weekday) if raw.get("weekdays") else None,
+            _ranges(raw["days_of_month"], int) if raw.get("days_of_month") else None,
+            _ranges(raw["months"], _month) if raw.get("months") else None,
+            _ranges(raw["years"], int) if raw.get("years") else None,
+            raw.get("location"),
+        )
+
+    def on(self, day: datetime.date) -> bool:
+        """Whether every part that is about days matches `day`."""
+        weekday = (day.weekday() + 1) % 7  # Go counts from sunday
+        return (
+            (self.weekdays is None or _within(weekday, self.weekdays))
+            and (self.months is None or _within(day.month, self.months))
+            and (self.years is None or _within(day.year, self.years))
+            and (self.days is None or _day_of_month(self.days, day))
+        )
+
+    def day_minutes(self) -> Ranges:
+        return self.minutes if self.minutes is not None else ((0, DAY),)
+
+    def contains(self, moment: datetime.datetime) -> bool:
+        if self.location:
+            import zoneinfo
+
+            moment = moment.astimezone(zoneinfo.ZoneInfo(self.location))
+        minute = moment.hour * 60 + moment.minute
+        return self.on(moment.date()) and any(lo <= minute < hi for lo, hi in self.day_minutes())
 
 
-def _day_matches(texts: list[str], day: datetime.date) -> bool:
-    """Alertmanager: negative days count from the month's end (-1 the last); a range is
-    inclusive, compared once both bounds are turned into days of this month."""
+def _within(value: int, ranges: Ranges) -> bool:
+    return any(lo <= value <= hi for lo, hi in ranges)
+
+
+def _day_of_month(ranges: Ranges, day: datetime.date) -> bool:
+    """Alertmanager: negative days count from the month's end (-1 the last); a range
+    whose start falls after the month is skipped; bounds are clamped to the month."""
     length = calendar.monthrange(day.year, day.month)[1]
-    for text in texts:
-        start, _, end = text.partition(":")
-        lo, hi = int(start), int(end or start)
+    for lo, hi in ranges:
         lo = lo if lo > 0 else length + lo + 1
         hi = hi if hi > 0 else length + hi + 1
         if lo <= day.day <= min(hi, length):
@@ -79,20 +142,11 @@ def _day_matches(texts: list[str], day: datetime.date) -> bool:
     return False
 
 
-def _minutes(interval: TimeInterval) -> list[tuple[int, int]]:
-    """The half-open minute ranges of the day it holds in (the whole day when no times)."""
-    if not interval.times:
-        return [(0, DAY)]
-    return [(_minute(a), _minute(b)) for a, b in split_times(interval.times)]
-
-
-def _holds_on(interval: TimeInterval, day: datetime.date) -> bool:
-    weekday = (day.weekday() + 1) % 7  # Go counts from sunday
-    return (
-        (not interval.weekdays or _in_ranges(weekday, _weekday_ranges(interval.weekdays)))
-        and (not interval.months or _in_ranges(day.month, _month_ranges(interval.months)))
-        and (not interval.days_of_month or _day_matches(interval.days_of_month, day))
-    )
+def holds(intervals: list[Interval], moment: datetime.datetime) -> bool:
+    """Whether a named interval (any of its intervals) holds at `moment` (UTC if naive)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return any(i.contains(moment) for i in intervals)
 
 
 def _covered(ranges: list[tuple[int, int]]) -> int:
@@ -106,33 +160,28 @@ def _covered(ranges: list[tuple[int, int]]) -> int:
     return total
 
 
-_SEEN: dict[str, tuple[bool, bool]] = {}
+_SEEN: dict[tuple[Interval, ...], tuple[bool, bool]] = {}
 
 
-def _coverage(intervals: list[TimeInterval]) -> tuple[bool, bool]:
-    """(always, never) for a named interval (remembered: specs share intervals)."""
-    key = repr(intervals)
+def coverage(intervals: list[Interval]) -> tuple[bool, bool]:
+    """(always, never) for a named interval in UTC (remembered: specs share intervals)."""
+    key = tuple(intervals)
     if key not in _SEEN:
-        _SEEN[key] = _judge(intervals)
+        always, never = True, True
+        for offset in range(_CYCLE_DAYS):
+            day = _CYCLE_START + datetime.timedelta(days=offset)
+            minutes = _covered([r for i in intervals if i.on(day) for r in i.day_minutes()])
+            always &= minutes == DAY
+            never &= minutes == 0
+            if not always and not never:
+                break
+        _SEEN[key] = (always, never)
     return _SEEN[key]
 
 
-def _judge(intervals: list[TimeInterval]) -> tuple[bool, bool]:
-    always, never = True, True
-    for offset in range(_CYCLE_DAYS):
-        day = _CYCLE_START + datetime.timedelta(days=offset)
-        ranges = [r for i in intervals if _holds_on(i, day) for r in _minutes(i)]
-        minutes = _covered(ranges)
-        always &= minutes == DAY
-        never &= minutes == 0
-        if not always and not never:
-            break
-    return always, never
-
-
 def always_holds(intervals: list[TimeInterval]) -> bool:
-    return _coverage(intervals)[0]
+    return coverage([Interval.of_spec(i) for i in intervals])[0]
 
 
 def never_holds(intervals: list[TimeInterval]) -> bool:
-    return _coverage(intervals)[1]
+    return coverage([Interval.of_spec(i) for i in intervals])[1]
