@@ -198,3 +198,36 @@ def test_variants_past_the_documented_limit_are_refused_at_their_list(write_spec
         f"spec.yaml:10:5: error: at most 50 items, got {MAX_VARIANTS + 1} (at spec.variants)"
         in (result.stderr)
     )
+
+
+@pytest.mark.parametrize(
+    ("comparison", "message"),
+    [
+        (
+            "{metric: accuracy, margin: {absolute: 100}}",
+            "a margin of 100 can never be exceeded: the metric reads 0 to 100",
+        ),
+        (
+            "{metric: errorRate, margin: {absolute: 100%}}",
+            "a margin of 1 can never be exceeded: the metric reads 0 to 1",
+        ),
+    ],
+)
+def test_a_comparison_margin_no_difference_can_reach_is_refused(
+    write_spec, comparison: str, message: str
+) -> None:
+    text = MINIMAL_EXPERIMENT.replace(
+        "    trafficSplit: {tolerance: 5}\n",
+        f"    trafficSplit: {{tolerance: 5}}\n    comparisons: [{comparison}]\n",
+    )
+    result = invoke("validate", str(write_spec(text)))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_a_comparison_margin_within_the_range_builds(write_spec) -> None:
+    text = MINIMAL_EXPERIMENT.replace(
+        "    trafficSplit: {tolerance: 5}\n",
+        "    trafficSplit: {tolerance: 5}\n    comparisons: [{metric: accuracy, margin: {absolute: 99}}]\n",
+    )
+    assert invoke("validate", str(write_spec(text))).exit_code == 0

@@ -153,6 +153,16 @@ class TreatmentComparison(ComparisonProof):
             if threshold <= 0:
                 ctx.err((*path, "margin"), "the margin must be more than 0", "")
                 return None
+            # a difference of two values of a bounded metric stays below its range
+            top = {"ratio": 1.0, "scaled": 100.0 if scale == "percent" else 1.0}.get(unit)
+            if margin.absolute is not None and top is not None and threshold >= top:
+                ctx.err(
+                    (*path, "margin", "absolute"),
+                    f"a margin of {number(threshold)} can never be exceeded: the metric reads "
+                    f"0 to {number(top)}, so no difference between variants reaches it",
+                    "write the margin in the metric's unit, e.g. 2 (points) or 5%",
+                )
+                return None
         options["higher_worse"] = higher_worse
         level = AlertLevel(item.severity, float(number(threshold)), item.for_)  # as written
         quantile = item.quantile if item.metric == LATENCY else None
