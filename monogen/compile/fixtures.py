@@ -75,18 +75,19 @@ def increase(
     return math.nan if found is None else found
 
 
-def exact_rates(count: int, window: float) -> list[float]:
+def exact_rates(count: int, window: float, skip: int = 0) -> list[float]:
     """`count` distinct request rates (a second, multiples of 10) whose rate(), error
     rate (a tenth) and success rate come out as exact integers under every reading, so
-    that sums and ratios of them are the same float in any order, in Go as in Python."""
+    that sums and ratios of them are the same float in any order, in Go as in Python;
+    the first `skip` such rates left out."""
     found: list[float] = []
     per_second = 0
-    while len(found) < count:
+    while len(found) < count + skip:
         per_second += 10
         parts = (per_second, per_second // 10, per_second - per_second // 10)
         if all(rate(STEP * p, window, reading=r) == p for p in parts for r in READINGS):
             found.append(float(per_second))
-    return found
+    return found[skip:]
 
 
 # -- phased series: samples between evaluations -------------------------------------
@@ -256,4 +257,3 @@ class FixtureContext:
             ]
             seen = {name: (1 if scale == 1 else 100) * (s * scale) for name, s in shares.items()}
         return Fixture(found, seen, {name: self.out_labels(name) for name in targets})
-

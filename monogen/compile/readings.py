@@ -12,6 +12,7 @@ what all of them agree on: the same fixtures then hold on every supported releas
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,11 +41,15 @@ Points = Sequence[tuple[float, float]]  # (seconds, value) samples of one series
 def in_range(
     points: Points, at: float, window: float, reading: Reading
 ) -> list[tuple[float, float]]:
-    """The samples a range selector `[window]` evaluated at `at` holds."""
+    """The samples a range selector `[window]` evaluated at `at` holds (points in time
+    order)."""
     start = at - window
-    if reading.left_open:
-        return [(t, v) for t, v in points if start < t <= at]
-    return [(t, v) for t, v in points if start <= t <= at]
+    first = (bisect_right if reading.left_open else bisect_left)(points, start, key=_time)
+    return list(points[first : bisect_right(points, at, key=_time)])
+
+
+def _time(point: tuple[float, float]) -> float:
+    return point[0]
 
 
 def extrapolated(

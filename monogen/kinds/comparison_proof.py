@@ -182,8 +182,8 @@ class ComparisonProof(Kind):
         before = [seen(high, onset - STEP, r) for r in READINGS]
         if len(values) != 1 or None in values:
             return None
-        if any(b is None or b[0] >= rail.levels[0].threshold for b in before):
-            return None
+        if any(b is not None and b[0] >= rail.levels[0].threshold for b in before):
+            return None  # (no value: the rule has nothing to fire on)
         z, t_ratio, c_ratio = values.pop() or (0.0, 0.0, 0.0)
         found_series = layout.series(control, 0, scale) + layout.series(variant, high, scale)
         rule_ctx = self._rule_context(rail, ctx)
@@ -216,9 +216,17 @@ class _Bursts:
     def __init__(self, ctx: FixtureContext, phase: int, in_window: int) -> None:
         self.ctx, self.phase, self.in_window = ctx, phase, in_window
         self.period = in_window - 1  # the steps a full window spans: one burst each
+        self._made: dict[tuple[str, int, int], list[tuple[str, dict, list[float]]]] = {}
+        self._timed: dict[int, list[tuple[float, float]]] = {}
 
     def _layout(self, name: str, burst: int, scale: int) -> list[tuple[str, dict, list[float]]]:
         """(metric, labels, samples) of each series, in the order Prometheus sums them."""
+        key = (name, burst, scale)
+        if key not in self._made:  # the checks ask again and again for the same
+            self._made[key] = self._build(name, burst, scale)
+        return self._made[key]
+
+    def _build(self, name: str, burst: int, scale: int) -> list[tuple[str, dict, list[float]]]:
         ctx = self.ctx
         requests = ctx.metrics.requests
         assert requests is not None
@@ -245,6 +253,12 @@ class _Bursts:
             (errors.name, ctx.base_labels(errors, name), values(failed, burst)),
         ]
 
+    def _points(self, values: list[float]) -> list[tuple[float, float]]:
+        key = id(values)  # the lists _layout keeps
+        if key not in self._timed:
+            self._timed[key] = phased_points(values, self.phase)
+        return self._timed[key]
+
     def series(self, name: str, burst: int, scale: int) -> list[dict[str, str]]:
         return [
             series(metric, labels, phased(values, self.phase))
@@ -259,7 +273,7 @@ class _Bursts:
         assert requests is not None
         found = []
         for metric, labels, values in self._layout(name, burst, scale):
-            points = phased_points(values, self.phase)
+            points = self._points(values)
             inc = extrapolated(points, at, window, rate=False, reading=reading)
             if inc is None:
                 return None

@@ -8,6 +8,7 @@ the rule, so any Prometheus-compatible ruler evaluates the test."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any
 
@@ -184,16 +185,21 @@ class SampleRatioMismatch(Kind):
         base = {name: round(share * per_step) for name, share in shares}
         first = shares[0][0]
 
+        @functools.cache  # the checks ask again and again for the same
         def values(name: str, extra: int) -> list[float]:
             burst = extra if name == first else 0
             # counters that ran a window before the test: no zero point to extrapolate to
             return burst_values(base[name], burst, period, ctx.samples, base[name] * in_window)
 
+        @functools.cache
+        def points(name: str, extra: int) -> list[tuple[float, float]]:
+            return phased_points(values(name, extra), phase)
+
         def statistic(extra: int, at: float, reading: Reading) -> float | None:
             counts = {}
             for name in base:
-                points = phased_points(values(name, extra), phase)
-                counts[name] = extrapolated(points, at, window, rate=False, reading=reading)
+                found = points(name, extra)
+                counts[name] = extrapolated(found, at, window, rate=False, reading=reading)
             return chi_square_of(counts, shares, reading)
 
         onset = self.warmup(rail)
