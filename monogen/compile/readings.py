@@ -97,8 +97,10 @@ def _kahan(inc: float, total: float, c: float) -> tuple[float, float]:
 
 
 def summed(values: Sequence[float], reading: Reading = CLOSED) -> float:
-    """sum() of one group's values, in the order Prometheus adds them (series in label
-    order)."""
+    """sum() of one group's values. 3.x compensates, so the order hardly matters; 2.x adds
+    the series in no fixed order (it varies from run to run), so a proof relies on a 2.x
+    sum to the last bit only where the values add exactly in any order (whole numbers),
+    and elsewhere on what it shows (annotations, to four digits) and on a margin."""
     total = c = 0.0
     for v in values:
         if reading.kahan_sum:
