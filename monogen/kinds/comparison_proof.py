@@ -205,7 +205,8 @@ class ComparisonProof(Kind):
         if rule.meaning not in (("comparison", "errors"), ("srm", "increase")):
             return None
         return [
-            ({**rule.labels, **ctx.out_labels(v)}, increase(source[v], window)) for v in ctx.names
+            ({**rule.labels, **ctx.out_labels(v)}, increase(source[v], window, reading=ctx.reading))
+            for v in ctx.names
         ]
 
 
