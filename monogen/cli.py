@@ -264,7 +264,12 @@ def routes(
 
 @main.command()
 @specs_argument
-@click.option("--promtool", "promtool_path", default=None, help="promtool to run.")
+@click.option(
+    "--promtool",
+    "promtool_path",
+    default=None,
+    help="The promtool to run (a path, exactly; default: promtool on PATH).",
+)
 @reports_errors
 def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     """Prove every generated alert with promtool: fires past its threshold, silent inside."""
@@ -272,8 +277,8 @@ def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     from monogen.prove import find_promtool, prove, report
 
     promtool = find_promtool(promtool_path)
-    proofs = prove(compile_targets(load(list(specs))), promtool)
-    click.echo(report(proofs), nl=False)
+    proofs = prove(compile_targets(load(list(specs))), promtool.path)
+    click.echo(report(proofs, promtool), nl=False)
     if not all(p.ok for p in proofs):
         sys.exit(EXIT_FINDINGS)
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from monogen.pipeline import compile_specs, load
-from tests.conftest import GENERATED, MINIMAL_EXPERIMENT, ROOT, run_tool
+from tests.conftest import ENDS, GENERATED, MINIMAL_EXPERIMENT, PROMETHEUS, ROOT, run_tool
 
 RULE_FILES = sorted((GENERATED / "prometheus/rules").glob("*.rules.yaml"))
 PROMTOOL_TESTS = sorted((ROOT / "tests/promtool").glob("*.test.yaml"))
@@ -38,14 +38,17 @@ def test_promtool_accepts_the_groups_of_every_prometheus_rule_manifest(tmp_path:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("version", PROMETHEUS)
 @pytest.mark.parametrize("path", PROMTOOL_TESTS, ids=lambda p: p.name)
-def test_promtool_unit_tests_pass(path: Path) -> None:
-    result = run_tool("promtool", "test", "rules", path.name, cwd=path.parent)
+def test_promtool_unit_tests_pass(path: Path, version: str) -> None:
+    """The same scenarios pass on every release: closed (2.x) and left-open (3.x) ranges."""
+    result = run_tool("promtool", "test", "rules", path.name, cwd=path.parent, version=version)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
 
 
-def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", ENDS["prometheus"])
+def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path, version: str) -> None:
     """The hand-written tests are not vacuous: a wrong threshold makes them fail."""
     rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
     assert rules.count("< 75\n") == 1
@@ -55,7 +58,7 @@ def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path) -> None:
         "../../generated/prometheus/rules/fraud-detector-ab.rules.yaml", "rules.yaml"
     )
     (tmp_path / "t.test.yaml").write_text(test)
-    result = run_tool("promtool", "test", "rules", "t.test.yaml", cwd=tmp_path)
+    result = run_tool("promtool", "test", "rules", "t.test.yaml", cwd=tmp_path, version=version)
     assert result.returncode != 0
     assert "ModelAccuracyDegraded" in result.stdout + result.stderr
 
@@ -151,8 +154,9 @@ SLO_SEL = '{experiment="fraud-detector-ab"} / 0.005'
         ("fraud-detector-ab-slo", "[30d]) / 0.005\n", "[30d]) / 0.01\n"),  # budget misread
     ],
 )
+@pytest.mark.parametrize("version", ENDS["prometheus"])
 def test_hand_written_scenarios_catch_mutants(
-    tmp_path: Path, scenarios: str, right: str, wrong: str
+    tmp_path: Path, scenarios: str, right: str, wrong: str, version: str
 ) -> None:
     """The hand-written scenarios fail when the generated rule's numbers move."""
     rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
@@ -163,7 +167,7 @@ def test_hand_written_scenarios_catch_mutants(
     copy = tmp_path / "tests/promtool/scenarios.test.yaml"
     copy.parent.mkdir(parents=True)
     copy.write_text((ROOT / f"tests/promtool/{scenarios}.test.yaml").read_text())
-    result = run_tool("promtool", "test", "rules", str(copy))
+    result = run_tool("promtool", "test", "rules", str(copy), version=version)
     assert result.returncode != 0, result.stdout + result.stderr
 
 

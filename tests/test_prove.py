@@ -9,8 +9,8 @@ import pytest
 
 from monogen.compile import gotemplate
 from monogen.pipeline import compile_targets, load
-from monogen.prove import prove
-from tests.conftest import MINIMAL_EXPERIMENT, SPECS, invoke, tool
+from monogen.prove import find_promtool, prove, report
+from tests.conftest import ENDS, MINIMAL_EXPERIMENT, PROMETHEUS, SPECS, invoke, tool
 
 
 @pytest.mark.parametrize(
@@ -37,10 +37,14 @@ def test_template_renderer_refuses_what_it_does_not_know() -> None:
         gotemplate.render("{{ $value | title }}", {}, 1)
 
 
-def test_monogen_test_proves_every_example_alert() -> None:
-    tool("promtool")
-    result = invoke("test", str(SPECS))
+@pytest.mark.parametrize("version", PROMETHEUS)
+def test_monogen_test_proves_every_example_alert(version: str) -> None:
+    """The same generated fixtures prove every alert on each release: 2.x reads a range
+    as closed, 3.x as left-open."""
+    promtool = tool("promtool", version)
+    result = invoke("test", str(SPECS), "--promtool", promtool)
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"promtool: {promtool} (promtool {version}.")
     assert "total: 60/60 alerts proven by promtool" in result.stdout
     for name in ("credit-risk-ab", "fraud-detector-ab", "fraud-pipeline", "price-predictor-ab"):
         assert any(
@@ -72,8 +76,11 @@ def test_monogen_test_proves_every_example_alert() -> None:
         ("SLOErrorBudgetBurn", "/ 0.005 >", "/ 0.0048 >"),
     ],
 )
-def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, wrong: str) -> None:
-    promtool = tool("promtool")
+@pytest.mark.parametrize("version", ENDS["prometheus"])
+def test_a_deliberately_wrong_threshold_fails_the_proof(
+    version: str, alert: str, right: str, wrong: str
+) -> None:
+    promtool = tool("promtool", version)
     compiled = compile_targets(load([SPECS]))
     rules = compiled.rules["fraud-detector-ab"]
     broken_groups = []
@@ -98,6 +105,45 @@ def test_a_deliberately_wrong_threshold_fails_the_proof(alert: str, right: str, 
     (proof,) = prove(only, promtool)
     assert not proof.ok
     assert alert in proof.output
+    assert any(f.case.startswith(f"{alert}/") for f in proof.failures), proof.failures
+
+
+def _mutated(alert: str, right: str, wrong: str):
+    """The examples, with `right` replaced by `wrong` in the rules of `alert` only."""
+    compiled = compile_targets(load([SPECS]))
+    rules = compiled.rules["fraud-detector-ab"]
+    groups = []
+    for group in rules.groups:
+        broken = [
+            dataclasses.replace(r, expr=r.expr.replace(right, wrong))
+            if getattr(r, "alert", None) == alert
+            else r
+            for r in group.rules
+        ]
+        groups.append(dataclasses.replace(group, rules=tuple(broken)))
+    compiled.rules["fraud-detector-ab"] = dataclasses.replace(rules, groups=tuple(groups))
+    (exp,) = [e for e in compiled.specs.experiments if e.name == "fraud-detector-ab"]
+    return dataclasses.replace(
+        compiled, specs=dataclasses.replace(compiled.specs, experiments=(exp,))
+    )
+
+
+@pytest.mark.parametrize("version", ENDS["prometheus"])
+def test_a_failing_case_marks_its_alert_not_its_experiment(version: str) -> None:
+    """Every other alert of the experiment stays proven, and the report names the failed
+    case: its alert, the case, its time, what was expected and what came."""
+    promtool = find_promtool(tool("promtool", version))
+    only = _mutated("ExperimentSampleRatioMismatch", "> 10.8276", "> 10.5")
+    (proof,) = prove(only, promtool.path)
+    assert [f.case for f in proof.failures] == ["ExperimentSampleRatioMismatch/warning"]
+    assert proof.generated == 21 and proof.proven == 20
+    text = report([proof], promtool)
+    assert f"promtool: {promtool.path} (promtool {version}." in text
+    assert "fraud-detector-ab   20/21  alerts proven (95%)  FAILED" in text
+    assert "    FAILED ExperimentSampleRatioMismatch/warning:" in text
+    assert "stays just inside: silent" in text and "time: 1h" in text
+    assert "exp:[]" in text.replace(" ", "") and "got:[" in text.replace(" ", "")
+    assert "chi-square 10.61 is above" in text  # what came: the alert, with its value
 
 
 def test_coverage_below_100_percent_exits_1(
@@ -121,3 +167,19 @@ def test_missing_promtool_is_bad_usage(write_spec) -> None:
     result = invoke("test", str(specs), "--promtool", "/nonexistent/promtool")
     assert result.exit_code == 2
     assert "promtool not found" in result.stderr
+    assert "--promtool PATH" in result.stderr  # the hint
+
+
+def test_a_promtool_that_is_not_promtool_is_bad_usage(write_spec, tmp_path: Path) -> None:
+    """--promtool is taken exactly: a program that is not promtool is refused, never
+    replaced by a promtool found elsewhere."""
+    tool("promtool")  # one is on PATH: it must not be used instead
+    impostor = tmp_path / "promtool"
+    impostor.write_text("#!/bin/sh\necho 'amtool, version 0.28.1'\n")
+    impostor.chmod(0o755)
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    for given in (str(impostor), str(tmp_path / "absent/promtool"), str(tmp_path)):
+        result = invoke("test", str(specs), "--promtool", given)
+        assert result.exit_code == 2, (given, result.output)
+        assert "error:" in result.stderr and "hint:" in result.stderr
+        assert "alerts proven" not in result.stdout

@@ -1,6 +1,12 @@
 """Synthetic input series for promtool tests: counters, gauges and histograms laid out
 the way an experiment's services expose them, and the values Prometheus will compute
-from them (with the same float operations, so expected values match exactly)."""
+from them (with the same float operations, so expected values match exactly).
+
+Most series have a sample on every evaluation step. Every value computed from them is
+computed under each release's reading of a range (see readings.py): a proof keeps only
+values all readings agree on. Series whose increments are uneven (bursts) are sampled at a
+phase instead, between evaluations, so no sample ever lies on a window's edge and the
+closed and left-open readings hold the same samples."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from monogen.compile.promql import quote
+from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Scope
 from monogen.spec.metrics import Metric, Metrics, Variant
 from monogen.spec.quantities import format_number
@@ -23,6 +30,7 @@ class Fixture:
     values: dict[str, float] = field(default_factory=dict)  # variant → judged value
     output_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # variant → labels
     queries: dict[str, float] = field(default_factory=dict)  # annotation query → its value
+    interval: int = STEP  # seconds between the input series' slots (phased series: less)
 
 
 def series(name: str, labels: dict[str, str], values: str) -> dict[str, str]:
@@ -39,41 +47,8 @@ def counter(per_step: float, samples: int) -> str:
 
 
 def window_steps(window: float) -> int:
-    """Sample intervals inside a range selector: its range is closed, [t - window, t]."""
+    """Sample intervals a full window spans, on samples every step."""
     return math.floor(window / STEP)
-
-
-def extrapolated(
-    points: list[tuple[float, float]], at: float, window: float, *, rate: bool = True
-) -> float | None:
-    """rate() (or increase()) of counter samples (time, value) over `window` seconds at
-    `at`, with the float operations of Prometheus 2.42's extrapolatedRate: the range is
-    closed, [at - window, at]; under two samples there is no value."""
-    inside = [(t, v) for t, v in points if at - window <= t <= at]
-    if len(inside) < 2:
-        return None
-    result = inside[-1][1] - inside[0][1]
-    previous = inside[0][1]
-    for _, v in inside[1:]:
-        if v < previous:  # a counter reset
-            result += previous
-        previous = v
-    to_start = inside[0][0] - (at - window)
-    to_end = at - inside[-1][0]
-    sampled = inside[-1][0] - inside[0][0]
-    average = sampled / (len(inside) - 1)
-    if result > 0 and inside[0][1] >= 0:
-        to_zero = sampled * (inside[0][1] / result)
-        if to_zero < to_start:
-            to_start = to_zero
-    threshold = average * 1.1
-    interval = sampled
-    interval += to_start if to_start < threshold else average / 2
-    interval += to_end if to_end < threshold else average / 2
-    factor = interval / sampled
-    if rate:
-        factor /= window
-    return result * factor
 
 
 def counter_points(per_step: float, at: float) -> list[tuple[float, float]]:
@@ -81,46 +56,85 @@ def counter_points(per_step: float, at: float) -> list[tuple[float, float]]:
     return [(k * STEP, per_step * k) for k in range(int(at // STEP) + 1)]
 
 
-def rate(per_step: float, window: float, at: float | None = None) -> float:
+def rate(
+    per_step: float, window: float, at: float | None = None, reading: Reading = CLOSED
+) -> float:
     """rate() over `window` seconds of a counter growing `per_step` (a whole number) a
     step since time 0, evaluated at `at` (default: once the window is full)."""
     at = window_steps(window) * STEP + STEP if at is None else at
-    found = extrapolated(counter_points(per_step, at), at, window)
+    found = extrapolated(counter_points(per_step, at), at, window, reading=reading)
     return math.nan if found is None else found
 
 
-def increase(per_step: float, window: float, at: float | None = None) -> float:
+def increase(
+    per_step: float, window: float, at: float | None = None, reading: Reading = CLOSED
+) -> float:
     """increase() over `window` seconds of a counter growing `per_step` a step."""
     at = window_steps(window) * STEP + STEP if at is None else at
-    found = extrapolated(counter_points(per_step, at), at, window, rate=False)
+    found = extrapolated(counter_points(per_step, at), at, window, rate=False, reading=reading)
     return math.nan if found is None else found
 
 
-def avg_over_time(values: list[float]) -> float:
-    """avg_over_time() as Prometheus 2.42 computes it: an incremental mean with Kahan-
-    Neumaier compensation."""
-    mean = c = count = 0.0
-    for v in values:
-        count += 1
-        inc = v / count - mean / count
-        t = mean + inc
-        c += (mean - t) + inc if abs(mean) >= abs(inc) else (inc - t) + mean
-        mean = t
-    return mean + c
-
-
-def exact_rates(count: int, window: float) -> list[float]:
+def exact_rates(count: int, window: float, skip: int = 0) -> list[float]:
     """`count` distinct request rates (a second, multiples of 10) whose rate(), error
-    rate (a tenth) and success rate come out as exact integers, so that sums and ratios
-    of them are the same float in any order, in Go as in Python."""
+    rate (a tenth) and success rate come out as exact integers under every reading, so
+    that sums and ratios of them are the same float in any order, in Go as in Python;
+    the first `skip` such rates left out."""
     found: list[float] = []
     per_second = 0
-    while len(found) < count:
+    while len(found) < count + skip:
         per_second += 10
         parts = (per_second, per_second // 10, per_second - per_second // 10)
-        if all(rate(STEP * p, window) == p for p in parts):
+        if all(rate(STEP * p, window, reading=r) == p for p in parts for r in READINGS):
             found.append(float(per_second))
-    return found
+    return found[skip:]
+
+
+# -- phased series: samples between evaluations -------------------------------------
+
+
+def phase_of(window: float) -> int:
+    """Seconds past each step at which phased samples lie: never on the left edge of a
+    `window` evaluated on a step (t - window), where the readings of a range differ."""
+    for phase in (30, 20, 15, 12, 10):
+        if (phase + window) % STEP:
+            return phase
+    raise AssertionError("no phase avoids the window's edge")  # (30 + w) and (20 + w) differ
+
+
+def phased_points(values: list[float], phase: int) -> list[tuple[float, float]]:
+    """(seconds, value) of phased samples: the i-th `phase` seconds after step i."""
+    return [(phase + STEP * i, v) for i, v in enumerate(values)]
+
+
+def phased(values: list[float], phase: int) -> str:
+    """promtool values placing `values` `phase` seconds past each step, on slots of
+    `math.gcd(phase, STEP)` seconds (the test group's interval), the others empty."""
+    slot = math.gcd(phase, STEP)
+    lead, gap = phase // slot, STEP // slot - 1
+    empty = lambda n: [] if n == 0 else ["_"] if n == 1 else [f"_x{n}"]  # noqa: E731
+    out = empty(lead)
+    for i, v in enumerate(values):
+        out += ([] if i == 0 else empty(gap)) + [format_number(v)]
+    return " ".join(out)
+
+
+def burst_values(per_step: int, burst: int, period: int, count: int, start: int) -> list[float]:
+    """Counter samples from `start`: `per_step` a step, plus `burst` in every `period`-th
+    step (the one ending at sample period, 2 period, …)."""
+    values, value = [], start
+    for i in range(count):
+        if i:
+            value += per_step + (burst if i % period == 0 else 0)
+        values.append(float(value))
+    return values
+
+
+def window_samples(window: float, phase: int) -> int:
+    """Phased samples in a full `window`: the same under every reading."""
+    at = 2 * window + STEP  # any step past the first full window
+    points = phased_points([0.0] * int(at // STEP + 1), phase)
+    return len([t for t, _ in points if at - window < t <= at])
 
 
 def bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
@@ -147,6 +161,7 @@ class FixtureContext:
     samples: int  # samples per series: past the longest `for`, with room to spare
     window: float  # seconds of the recording rules' rate()
     scope: Scope | None = None  # how the rules select series, for kinds that query them
+    reading: Reading = CLOSED  # the release whose reading the computed values follow
 
     @property
     def in_metrics(self) -> bool:
@@ -157,7 +172,7 @@ class FixtureContext:
         return [v.name for v in self.variants]
 
     def rate(self, per_step: float) -> float:
-        return rate(per_step, self.window)
+        return rate(per_step, self.window, reading=self.reading)
 
     def base_labels(self, metric: Metric, variant: str) -> dict[str, str]:
         labels = {**self.selector, **metric.selector}
@@ -227,7 +242,7 @@ class FixtureContext:
         if m.requests is not None:
             found = [s for name, n in per_step.items() for s in self.requests(name, n, 0)]
             rates = {name: self.rate(n) for name, n in per_step.items()}
-            total = sum(rates[name] for name in targets)
+            total = summed([rates[name] for name in sorted(targets)], self.reading)
             seen = {name: 100 * rates[name] / total for name in targets}
         else:
             assert m.traffic_share is not None
@@ -242,14 +257,3 @@ class FixtureContext:
             ]
             seen = {name: (1 if scale == 1 else 100) * (s * scale) for name, s in shares.items()}
         return Fixture(found, seen, {name: self.out_labels(name) for name in targets})
-
-
-def bursts(per_step: int, burst: int, period: int, samples: int) -> str:
-    """promtool series values: `per_step` a step, plus `burst` every `period` steps."""
-    segments, value, written = [], 0, 0
-    while written < samples:
-        count = min(period, samples - written)
-        segments.append(f"{value}+{per_step}x{count - 1}")
-        value += per_step * count + burst
-        written += count
-    return " ".join(segments)

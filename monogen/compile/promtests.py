@@ -25,6 +25,7 @@ from monogen.compile.fixtures import (
     exact_rates,
 )
 from monogen.compile.promql import quote
+from monogen.compile.readings import READINGS
 from monogen.compile.rules import scope_of
 from monogen.kinds.base import Healthy
 from monogen.model.rules import AlertingRule, RecordingRule, RuleFile
@@ -37,19 +38,25 @@ class PromTests:
     document: dict[str, Any]
     proven: list[str]  # "Alert/severity" of every alert with a firing case
     unproven: list[str]
+    cases: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # alert → groups
+    unsettled: list[str] = dataclasses.field(default_factory=list)  # records releases read apart
 
 
 def compile_promtests(rules: RuleFile, exp: ExperimentDoc, rule_path: str) -> PromTests:
     ctx = _Context(exp, rules)
     groups: list[dict[str, Any]] = []
     proven, unproven = [], []
+    cases: dict[str, list[str]] = {}
     for rule in rules.alerts:
         made = ctx.alert_groups(rule)
         key = f"{rule.alert}/{rule.labels['severity']}"
         (proven if made else unproven).append(key)
+        cases.setdefault(key, []).extend(g["name"] for g in made)
         groups.extend(made)
+    unsettled: list[str] = []
     if rules.records:
-        groups.append(ctx.recording_group())
+        group, unsettled = ctx.recording_group()
+        groups.append(group)
     document = {
         "rule_files": [rule_path],
         "evaluation_interval": "1m",
@@ -58,7 +65,7 @@ def compile_promtests(rules: RuleFile, exp: ExperimentDoc, rule_path: str) -> Pr
         "group_eval_order": [g.name for g in rules.groups],
         "tests": groups,
     }
-    return PromTests(document, proven, unproven)
+    return PromTests(document, proven, unproven, cases, unsettled)
 
 
 class _Context:
@@ -89,19 +96,26 @@ class _Context:
     # -- alert groups -----------------------------------------------------------------
 
     def alert_groups(self, rule: AlertingRule) -> list[dict[str, Any]]:
+        """The alert's test groups, computed under every release's reading of a range; a
+        case whose expected alerts differ between releases proves nothing on one of them,
+        so then there are none (the alert shows as unproven)."""
+        made = [self._alert_groups(rule, dataclasses.replace(self.fx, reading=r)) for r in READINGS]
+        return made[0] if all(m == made[0] for m in made[1:]) else []
+
+    def _alert_groups(self, rule: AlertingRule, fx: FixtureContext) -> list[dict[str, Any]]:
         intent = rule.intent
         if intent is None:
             return []
         rail = intent.rail
         kind = rail.kind
         variant = (intent.variants or self.variants)[0]
-        bad, inside = kind.probes(rail, intent.threshold, self.fx)
+        bad, inside = kind.probes(rail, intent.threshold, fx)
         if bad is None or inside is None:
             return []
         start = kind.warmup(rail)
         for_ = parse_duration(rule.for_)
         # series long enough for this alert's checks, not the experiment's longest
-        fx = dataclasses.replace(self.fx, samples=int((start + for_) // STEP) + 5)
+        fx = dataclasses.replace(fx, samples=int((start + for_) // STEP) + 5)
         fires_at = start + for_ + STEP
         groups = []
         for label, value, at in (
@@ -114,7 +128,7 @@ class _Context:
             fixture = kind.fixture(rail, fx, variant, value)
             if fixture is None:
                 return []
-            expected = self.expected(rule.alert, rail, fixture, at - start)
+            expected = self.expected(rule.alert, rail, fixture, at - start, fx)
             if label.endswith("fires") and not any(
                 e["exp_labels"]["severity"] == rule.labels["severity"] for e in expected
             ):
@@ -122,7 +136,7 @@ class _Context:
             groups.append(
                 {
                     "name": f"{rule.alert} ({rule.labels['severity']}): {label}",
-                    "interval": "1m",
+                    "interval": _duration(fixture.interval),
                     "input_series": fixture.series,
                     "alert_rule_test": [
                         {"eval_time": _minutes(at), "alertname": rule.alert, "exp_alerts": expected}
@@ -132,7 +146,7 @@ class _Context:
         return groups
 
     def expected(
-        self, alert: str, rail: Any, fixture: Fixture, elapsed: float
+        self, alert: str, rail: Any, fixture: Fixture, elapsed: float, fx: FixtureContext
     ) -> list[dict[str, Any]]:
         """Every rule named `alert` from guardrail `rail` (its other levels, treatments) that
         fires on this fixture after `elapsed` seconds. Another guardrail raising the same
@@ -148,7 +162,7 @@ class _Context:
             for variant, value in sorted(fixture.values.items()):
                 if intent.variants and variant not in intent.variants:
                     continue
-                if not rail.kind.crossed(rail, intent.threshold, self.fx, variant, value):
+                if not rail.kind.crossed(rail, intent.threshold, fx, variant, value):
                     continue
                 expr_labels = fixture.output_labels[variant]
                 labels = {**expr_labels, **rule.labels}
@@ -170,15 +184,35 @@ class _Context:
     # in Go as in Python; and latency buckets (upper bound, observations a step).
     BUCKETS = ((0.1, 300.0), (0.5, 600.0))
 
-    def recording_group(self) -> dict[str, Any]:
-        """Healthy traffic on every variant; each recorded series checked for its value."""
-        fx = self.fx
+    def recording_group(self) -> tuple[dict[str, Any], list[str]]:
+        """Healthy traffic on every variant; each recorded series checked for its value,
+        where every release's reading computes the same one (the others, named, are not
+        checked: an exact check would fail on some release). Request rates are tried in
+        turn until every reading computes every recorded value alike (long windows'
+        increases agree for some rates only)."""
+        first = None
+        for skip in range(self.RATE_TRIES):
+            fx = [dataclasses.replace(self.fx, reading=r) for r in READINGS]
+            made = [self._recording_group(f, skip) for f in fx]
+            group, tests = made[0]
+            kept = [t for i, t in enumerate(tests) if all(o[i] == t for _, o in made[1:])]
+            unsettled = [t["expr"] for t in tests if t not in kept]
+            first = first or ({**group, "promql_expr_test": kept}, unsettled)
+            if not unsettled:
+                return {**group, "promql_expr_test": kept}, []
+        return first
+
+    RATE_TRIES = 40  # sets of healthy rates tried before some values go unchecked
+
+    def _recording_group(
+        self, fx: FixtureContext, skip: int = 0
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         m = fx.metrics
         series: list[dict[str, str]] = []
         per_variant = {
             v: (per_second * STEP, per_second * STEP / 10)
             for v, per_second in zip(
-                self.variants, exact_rates(len(self.variants), fx.window), strict=True
+                self.variants, exact_rates(len(self.variants), fx.window, skip), strict=True
             )
         }
         if m.requests is not None:
@@ -199,7 +233,7 @@ class _Context:
         tests = []
         static = fx.scope.static_labels if fx.scope else {}
         for rule in self.rules.records:
-            samples = self.recorded_values(rule, per_variant)
+            samples = self.recorded_values(rule, per_variant, fx)
             for rail in self.guardrails:
                 if samples is None:
                     samples = rail.kind.expected_record(rail, rule, fx, healthy)
@@ -217,12 +251,8 @@ class _Context:
                     ],
                 }
             )
-        return {
-            "name": "recording rules on healthy traffic",
-            "interval": "1m",
-            "input_series": series,
-            "promql_expr_test": tests,
-        }
+        group = {"name": "recording rules on healthy traffic", "interval": "1m"}
+        return {**group, "input_series": series}, tests
 
     def recording_eval_time(self) -> float:
         """Ten steps in, or once the longest window a guardrail records is full."""
@@ -230,10 +260,9 @@ class _Context:
         return max([STEP * 10, *warmups])
 
     def recorded_values(
-        self, rule: RecordingRule, per_variant: dict[str, tuple[float, float]]
+        self, rule: RecordingRule, per_variant: dict[str, tuple[float, float]], fx: FixtureContext
     ) -> list[tuple[dict[str, str], float]] | None:
         """The value of each series `rule` records on the healthy traffic, by its meaning."""
-        fx = self.fx
         requests = fx.metrics.requests
         rates = {}
         for v, (total, errors) in per_variant.items():
@@ -276,3 +305,7 @@ def _series_text(name: str, labels: dict[str, str]) -> str:
 
 def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)}m"
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"

@@ -11,12 +11,15 @@ from monogen.compile.fixtures import (
     STEP,
     Fixture,
     FixtureContext,
-    bursts,
-    counter,
+    burst_values,
     increase,
+    phase_of,
+    phased,
+    phased_points,
     series,
-    window_steps,
+    window_samples,
 )
+from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.base import Guardrail, Healthy, Kind
 from monogen.model.rules import RecordingRule
@@ -40,8 +43,9 @@ class ComparisonProof(Kind):
         raise NotImplementedError
 
     def warmup(self, rail: Guardrail) -> float:
-        if rail.options["mode"] == "significance":
-            return window_steps(parse_duration(rail.options["window"])) * STEP
+        if rail.options["mode"] == "significance":  # the first full window holding a burst
+            window = parse_duration(rail.options["window"])
+            return window_samples(window, phase_of(window)) * STEP
         return STEP if rail.options["metric"] in (ERROR_RATE, LATENCY) else 0
 
     def probes(
@@ -145,63 +149,49 @@ class ComparisonProof(Kind):
     def _z_fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
+        """Both variants fail at the control's rate; the treatment's extra failures come
+        as one burst a window, so from the first full window on every window holds the
+        same z. The samples lie between evaluations (see `phase_of`): every release's
+        reading of the window holds the same ones."""
         o = rail.options
         window = parse_duration(o["window"])
-        steps = window_steps(window)
+        phase = phase_of(window)
+        layout = _Bursts(ctx, phase, window_samples(window, phase))
         control = o["control"]
-
         # enough requests a step for both variants to pass the minimum
-        scale = max(1, math.ceil(2 * o["min"] / (TOTAL * steps)))
-        total, failed = TOTAL * scale, CONTROL_ERRORS * scale
+        scale = max(1, math.ceil(2 * o["min"] / (TOTAL * layout.period)))
 
-        def z_of(burst: int) -> tuple[float, dict[str, float]]:
-            counts = {
-                "nt": (total * steps + burst) * 1.0, "et": (failed * steps + burst) * 1.0,
-                "nc": total * steps * 1.0, "ec": failed * steps * 1.0,
-            }  # fmt: skip
-            factor = window / (STEP * steps)
-            c = {k: v * factor for k, v in counts.items()}
-            return z_statistic(c["nt"], c["et"], c["nc"], c["ec"]), c
+        def seen(burst: int, at: float, reading: Reading) -> tuple[float, float, float] | None:
+            t = layout.counts(variant, burst, scale, at, window, reading)
+            c = layout.counts(control, 0, scale, at, window, reading)
+            if t is None or c is None:
+                return None
+            (nt, et), (nc, ec) = t, c
+            return z_statistic(nt, et, nc, ec), et / nt, ec / nc
 
-        low, high = 0, total * steps
+        onset = self.warmup(rail)
+        low, high = 0, TOTAL * scale * layout.period
         while high - low > 1:
             mid = (low + high) // 2
-            low, high = (mid, high) if z_of(mid)[0] < value else (low, mid)
-        z, c = z_of(high)
-        requests = ctx.metrics.requests
-        assert requests is not None
-        found = self._burst_requests(ctx, control, 0, steps, scale) + self._burst_requests(
-            ctx, variant, high, steps, scale
-        )
+            found = seen(mid, onset, CLOSED)
+            low, high = (mid, high) if found is None or found[0] < value else (low, mid)
+        # every reading, every step from the onset to the last check: the same values;
+        # the step before, the largest window without a burst: inside the threshold
+        last = (ctx.samples - 1) * STEP
+        values = {seen(high, t, r) for t in range(int(onset), last, STEP) for r in READINGS}
+        before = [seen(high, onset - STEP, r) for r in READINGS]
+        if len(values) != 1 or None in values:
+            return None
+        if any(b is not None and b[0] >= rail.levels[0].threshold for b in before):
+            return None  # (no value: the rule has nothing to fire on)
+        z, t_ratio, c_ratio = values.pop() or (0.0, 0.0, 0.0)
+        found_series = layout.series(control, 0, scale) + layout.series(variant, high, scale)
         rule_ctx = self._rule_context(rail, ctx)
         nt, et = self.window_counts(rail, rule_ctx, variant)
         nc, ec = self.window_counts(rail, rule_ctx, control)
-        queries = {f"{et} / {nt}": c["et"] / c["nt"], f"{ec} / {nc}": c["ec"] / c["nc"]}
+        queries = {f"{et} / {nt}": t_ratio, f"{ec} / {nc}": c_ratio}
         out = {variant: {ctx.output_variant_label: variant}}
-        return Fixture(found, {variant: z}, out, queries)
-
-    def _burst_requests(
-        self, ctx: FixtureContext, name: str, burst: int, period: int, scale: int = 1
-    ) -> list[dict[str, str]]:
-        """Requests in the control's error rate, plus `burst` failed ones every `period`."""
-        requests = ctx.metrics.requests
-        assert requests is not None
-        labels = ctx.base_labels(requests, name)
-        total, failed_per_step = TOTAL * scale, CONTROL_ERRORS * scale
-        failed_values = bursts(failed_per_step, burst, period, ctx.samples)
-        if requests.error_selector:
-            ok = {**labels, **{k: f"not-{v}" for k, v in requests.error_selector.items()}}
-            failed = {**labels, **requests.error_selector}
-            return [
-                series(requests.name, ok, counter(total - failed_per_step, ctx.samples)),
-                series(requests.name, failed, failed_values),
-            ]
-        errors = ctx.metrics.errors
-        assert errors is not None
-        return [
-            series(requests.name, labels, bursts(total, burst, period, ctx.samples)),
-            series(errors.name, ctx.base_labels(errors, name), failed_values),
-        ]
+        return Fixture(found_series, {variant: z}, out, queries, math.gcd(phase, STEP))
 
     def expected_record(
         self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
@@ -215,8 +205,86 @@ class ComparisonProof(Kind):
         if rule.meaning not in (("comparison", "errors"), ("srm", "increase")):
             return None
         return [
-            ({**rule.labels, **ctx.out_labels(v)}, increase(source[v], window)) for v in ctx.names
+            ({**rule.labels, **ctx.out_labels(v)}, increase(source[v], window, reading=ctx.reading))
+            for v in ctx.names
         ]
+
+
+class _Bursts:
+    """One variant's request counters for the z-test's proof: at the control's error
+    rate, plus `burst` failed requests in every `period`-th step, sampled at a phase."""
+
+    def __init__(self, ctx: FixtureContext, phase: int, in_window: int) -> None:
+        self.ctx, self.phase, self.in_window = ctx, phase, in_window
+        self.period = in_window - 1  # the steps a full window spans: one burst each
+        self._made: dict[tuple[str, int, int], list[tuple[str, dict, list[float]]]] = {}
+        self._timed: dict[int, list[tuple[float, float]]] = {}
+
+    def _layout(self, name: str, burst: int, scale: int) -> list[tuple[str, dict, list[float]]]:
+        """(metric, labels, samples) of each series, in the order Prometheus sums them."""
+        key = (name, burst, scale)
+        if key not in self._made:  # the checks ask again and again for the same
+            self._made[key] = self._build(name, burst, scale)
+        return self._made[key]
+
+    def _build(self, name: str, burst: int, scale: int) -> list[tuple[str, dict, list[float]]]:
+        ctx = self.ctx
+        requests = ctx.metrics.requests
+        assert requests is not None
+        labels = ctx.base_labels(requests, name)
+        total, failed = TOTAL * scale, CONTROL_ERRORS * scale
+
+        def values(per_step: int, extra: int) -> list[float]:
+            # counters that ran a window before the test: no zero point to extrapolate to
+            start = per_step * self.in_window
+            return burst_values(per_step, extra, self.period, ctx.samples, start)
+
+        if requests.error_selector:
+            ok = {**labels, **{k: f"not-{v}" for k, v in requests.error_selector.items()}}
+            bad = {**labels, **requests.error_selector}
+            made = [
+                (requests.name, ok, values(total - failed, 0)),
+                (requests.name, bad, values(failed, burst)),
+            ]
+            return sorted(made, key=lambda s: sorted(s[1].items()))
+        errors = ctx.metrics.errors
+        assert errors is not None
+        return [
+            (requests.name, labels, values(total, burst)),
+            (errors.name, ctx.base_labels(errors, name), values(failed, burst)),
+        ]
+
+    def _points(self, values: list[float]) -> list[tuple[float, float]]:
+        key = id(values)  # the lists _layout keeps
+        if key not in self._timed:
+            self._timed[key] = phased_points(values, self.phase)
+        return self._timed[key]
+
+    def series(self, name: str, burst: int, scale: int) -> list[dict[str, str]]:
+        return [
+            series(metric, labels, phased(values, self.phase))
+            for metric, labels, values in self._layout(name, burst, scale)
+        ]
+
+    def counts(
+        self, name: str, burst: int, scale: int, at: float, window: float, reading: Reading
+    ) -> tuple[float, float] | None:
+        """(requests, failed requests) over the window, as the recording rules sum them."""
+        requests = self.ctx.metrics.requests
+        assert requests is not None
+        found = []
+        for metric, labels, values in self._layout(name, burst, scale):
+            points = self._points(values)
+            inc = extrapolated(points, at, window, rate=False, reading=reading)
+            if inc is None:
+                return None
+            found.append((metric, labels, inc))
+        if requests.error_selector:
+            failed = [inc for _, labels, inc in found if all(
+                labels.get(k) == v for k, v in requests.error_selector.items()
+            )]  # fmt: skip
+            return summed([inc for *_, inc in found], reading), failed[0]
+        return found[0][2], found[1][2]
 
 
 def z_statistic(nt: float, et: float, nc: float, ec: float) -> float:

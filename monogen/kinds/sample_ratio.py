@@ -8,6 +8,7 @@ the rule, so any Prometheus-compatible ruler evaluates the test."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any
 
@@ -18,14 +19,18 @@ from monogen.compile.fixtures import (
     STEP,
     Fixture,
     FixtureContext,
-    bursts,
+    burst_values,
     increase,
+    phase_of,
+    phased,
+    phased_points,
     series,
-    window_steps,
+    window_samples,
 )
 from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, number, selector
+from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
@@ -154,8 +159,9 @@ class SampleRatioMismatch(Kind):
     # -- proof ------------------------------------------------------------------------
 
     def warmup(self, rail: Guardrail) -> float:
-        """The first burst (see `fixture`) arrives a window in."""
-        return window_steps(parse_duration(rail.options["window"])) * STEP
+        """The first burst (see `fixture`) is in the window from its first full step on."""
+        window = parse_duration(rail.options["window"])
+        return window_samples(window, phase_of(window)) * STEP
 
     def probes(
         self, rail: Guardrail, threshold: float, ctx: FixtureContext
@@ -168,31 +174,58 @@ class SampleRatioMismatch(Kind):
         """Request counters in the declared split, the first variant getting `extra`
         requests at once every window: every full window then holds exactly one burst,
         so the statistic is `value` (to within a request) from the first full window on,
-        and about zero before."""
+        and about zero before. The samples lie between evaluations (see `phase_of`), so
+        every release's reading of the window holds the same ones."""
         window = parse_duration(rail.options["window"])
-        steps = window_steps(window)
+        phase = phase_of(window)
+        in_window = window_samples(window, phase)
+        period = in_window - 1  # the steps a full window spans: one burst each
         shares = rail.options["shares"]
-        per_step = max(PER_STEP, math.ceil(2 * rail.options["min"] / steps))  # past the minimum
+        per_step = max(PER_STEP, math.ceil(2 * rail.options["min"] / period))  # past the minimum
         base = {name: round(share * per_step) for name, share in shares}
         first = shares[0][0]
 
-        def statistic(extra: int) -> float:
-            counts = {name: base[name] * steps + (extra if name == first else 0) for name in base}
-            return chi_square_of(counts, shares, window, steps)
+        @functools.cache  # the checks ask again and again for the same
+        def values(name: str, extra: int) -> list[float]:
+            burst = extra if name == first else 0
+            # counters that ran a window before the test: no zero point to extrapolate to
+            return burst_values(base[name], burst, period, ctx.samples, base[name] * in_window)
 
-        low, high = 0, per_step * steps
+        @functools.cache
+        def points(name: str, extra: int) -> list[tuple[float, float]]:
+            return phased_points(values(name, extra), phase)
+
+        def statistic(extra: int, at: float, reading: Reading) -> float | None:
+            counts = {}
+            for name in base:
+                found = points(name, extra)
+                counts[name] = extrapolated(found, at, window, rate=False, reading=reading)
+            return chi_square_of(counts, shares, reading)
+
+        onset = self.warmup(rail)
+        low, high = 0, per_step * period
         while high - low > 1:  # the smallest burst reaching `value`
             mid = (low + high) // 2
-            low, high = (mid, high) if statistic(mid) < value else (low, mid)
+            low, high = (mid, high) if (statistic(mid, onset, CLOSED) or 0) < value else (low, mid)
         extra = high
+        # every reading, every step from the onset to the last check: the same statistic;
+        # the step before, the largest window without a burst: inside the threshold
+        last = (ctx.samples - 1) * STEP
+        seen = {statistic(extra, t, r) for t in range(int(onset), last, STEP) for r in READINGS}
+        before = [statistic(extra, onset - STEP, r) or 0 for r in READINGS]
+        if len(seen) != 1 or None in seen or max(before) >= rail.levels[0].threshold:
+            return None
         requests = ctx.metrics.requests
         assert requests is not None
         found = [
-            series(requests.name, ctx.base_labels(requests, name),
-                   bursts(base[name], extra if name == first else 0, steps, ctx.samples))
+            series(
+                requests.name, ctx.base_labels(requests, name), phased(values(name, extra), phase)
+            )
             for name in base
-        ]  # fmt: skip
-        return Fixture(found, {variant: statistic(extra)}, {variant: {}})
+        ]
+        return Fixture(
+            found, {variant: seen.pop() or 0.0}, {variant: {}}, interval=math.gcd(phase, STEP)
+        )
 
     def expected_record(
         self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
@@ -202,12 +235,16 @@ class SampleRatioMismatch(Kind):
         window = parse_duration(rail.options["window"])
         if rule.meaning[1] == "increase":
             return [
-                ({**rule.labels, **ctx.out_labels(v)}, increase(healthy.requests[v], window))
+                (
+                    {**rule.labels, **ctx.out_labels(v)},
+                    increase(healthy.requests[v], window, reading=ctx.reading),
+                )
                 for v in ctx.names
             ]
         if rule.meaning[1] == "total":
-            return [(rule.labels, _total(healthy.requests, window))]
-        return [(rule.labels, chi_square(healthy.requests, rail.options["shares"], window))]
+            return [(rule.labels, _total(healthy.requests, window, ctx.reading))]
+        shares = rail.options["shares"]
+        return [(rule.labels, chi_square(healthy.requests, shares, window, ctx.reading))]
 
     # -- dashboards -------------------------------------------------------------------
 
@@ -242,37 +279,35 @@ class SampleRatioMismatch(Kind):
         ]
 
 
-def chi_square_of(counts: dict[str, int], shares: tuple, window: float, steps: int) -> float:
-    """The statistic for whole increases `counts` over the window's sampled intervals,
-    extrapolated to the window as Prometheus does."""
-    factor = window / (STEP * steps)
-    observed = {name: count * factor for name, count in counts.items()}
-    n = 0.0
-    for name in sorted(observed):
-        n += observed[name]
+def chi_square_of(
+    counts: dict[str, float | None], shares: tuple, reading: Reading = CLOSED
+) -> float | None:
+    """The statistic the rules compute from each variant's increase over the window."""
+    if any(c is None for c in counts.values()):
+        return None
+    n = summed([counts[name] or 0.0 for name in sorted(counts)], reading)
     statistic = 0.0
     for i, (name, share) in enumerate(shares):
-        term = (observed[name] - share * n) ** 2 / (share * n)
+        term = ((counts[name] or 0.0) - share * n) ** 2 / (share * n)
         statistic = term if i == 0 else statistic + term
     return statistic
 
 
-def _total(per_step: dict[str, float], window: float) -> float:
+def _total(per_step: dict[str, float], window: float, reading: Reading = CLOSED) -> float:
     """The recorded total: Prometheus sums the variants' series in label order."""
-    total = 0.0
-    for name in sorted(per_step):
-        total += increase(per_step[name], window)
-    return total
+    return summed(
+        [increase(per_step[n], window, reading=reading) for n in sorted(per_step)], reading
+    )
 
 
 def chi_square(
-    per_step: dict[str, float], shares: list[tuple[str, float]] | tuple, window: float
+    per_step: dict[str, float],
+    shares: list[tuple[str, float]] | tuple,
+    window: float,
+    reading: Reading = CLOSED,
 ) -> float:
     """The recorded statistic, term by term in the rule's order, as Prometheus computes it."""
-    n = _total(per_step, window)
-    statistic = 0.0
-    for i, (name, share) in enumerate(shares):
-        observed = increase(per_step[name], window)
-        term = (observed - share * n) ** 2 / (share * n)
-        statistic = term if i == 0 else statistic + term
-    return statistic
+    counts = {n: increase(per_step[n], window, reading=reading) for n in per_step}
+    found = chi_square_of(dict(counts), shares, reading)
+    assert found is not None
+    return found

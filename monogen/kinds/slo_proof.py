@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from monogen.compile.fixtures import STEP, Fixture, FixtureContext, avg_over_time, rate
+from monogen.compile.fixtures import STEP, Fixture, FixtureContext, rate
+from monogen.compile.readings import avg_over_time
 from monogen.kinds.base import Guardrail, Healthy, Kind
 from monogen.model.rules import RecordingRule
 from monogen.spec.quantities import parse_duration
@@ -50,8 +51,8 @@ class SloProof(Kind):
             ratio = _error_ratio(ctx, total, bad, window, None)
         else:
             found = ctx.histogram(variant, [(bound, total - bad), (bound * 2, total)])
-            everything = rate(total, window)
-            ratio = (everything - rate(total - bad, window)) / everything
+            everything = rate(total, window, reading=ctx.reading)
+            ratio = (everything - rate(total - bad, window, reading=ctx.reading)) / everything
         return Fixture(found, {variant: ratio / budget}, {variant: ctx.out_labels(variant)})
 
     def expected_record(
@@ -81,7 +82,7 @@ class SloProof(Kind):
             ]
             if any(r is None for r in ratios):
                 return None
-            mean = avg_over_time([r for r in ratios if r is not None])
+            mean = avg_over_time([r for r in ratios if r is not None], ctx.reading)
             found.append(({**rule.labels, **ctx.out_labels(v)}, 1 - mean / rail.options["budget"]))
         return found
 
@@ -96,8 +97,8 @@ class SloProof(Kind):
         counts = dict(healthy.buckets)
         if bound not in counts or not healthy.buckets:
             return None  # the healthy histogram has no such bucket
-        everything = rate(healthy.buckets[-1][1], w, at)
-        return (everything - rate(counts[bound], w, at)) / everything
+        everything = rate(healthy.buckets[-1][1], w, at, ctx.reading)
+        return (everything - rate(counts[bound], w, at, ctx.reading)) / everything
 
 
 def _error_ratio(
@@ -106,7 +107,8 @@ def _error_ratio(
     """Failed among all requests, as the ratio rule computes it from `ctx.requests`."""
     requests = ctx.metrics.requests
     assert requests is not None
+    r = ctx.reading
     if requests.error_selector:
-        errors = rate(bad, window, at) if bad else 0.0
-        return errors / (rate(total - bad, window, at) + errors)
-    return (rate(bad, window, at) if bad else 0.0) / rate(total, window, at)
+        errors = rate(bad, window, at, r) if bad else 0.0
+        return errors / (rate(total - bad, window, at, r) + errors)
+    return (rate(bad, window, at, r) if bad else 0.0) / rate(total, window, at, r)
