@@ -132,3 +132,16 @@ def test_the_readme_support_table_names_the_matrix() -> None:
         releases = [r.release for r in matrix.MATRIX if r.product == product]
         expected += [f"{names[product]} {releases[0]}", *releases[1:]]
     assert header == "| artifact | " + " | ".join(expected) + " |"
+
+
+def test_a_release_gone_from_debian_is_taken_from_the_cache_if_fetched_before(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(matrix, "CACHE", tmp_path)
+    (tmp_path / "debs").mkdir()
+    (tmp_path / "debs" / "promtool_3.5.3+ds1-6_amd64.deb").write_bytes(b"")
+    monkeypatch.setattr(matrix, "_update", lambda: None)
+    monkeypatch.setattr(matrix, "_candidates", lambda package: ["3.6.0-1"])
+    assert matrix._pick_or_cached("promtool", "3.5") == "3.5.3+ds1-6"
+    with pytest.raises(matrix.MatrixError, match="gone from Debian"):
+        matrix._pick_or_cached("promtool", "2.53")

@@ -283,12 +283,35 @@ def check(r: Release, debian: dict[str, str]) -> dict[str, str]:
     return said
 
 
+def cached_version(package: str, wanted: str) -> str | None:
+    """The Debian version of a .deb of release `wanted` this machine downloaded before."""
+    found = []
+    for deb in (CACHE / "debs").glob(f"{package}_*.deb"):
+        version = deb.name[len(package) + 1 :].rsplit("_", 1)[0]
+        if _upstream(version) == wanted or _upstream(version).startswith(wanted + "."):
+            found.append(version)
+    return max(found) if found else None
+
+
+def _pick_or_cached(package: str, wanted: str) -> str:
+    """What Debian serves of the release; once it is gone from the suites (sid moves on),
+    the package this machine cached before, said aloud."""
+    try:
+        return pick(package, wanted)
+    except MatrixError:
+        cached = cached_version(package, wanted)
+        if cached is None:
+            raise
+        print(f"tools: {package} {wanted}.x is gone from Debian; using the cached {cached}")
+        return cached
+
+
 def install(r: Release, with_fixtures: bool = True) -> dict[str, str]:
     wanted = list(r.packages) + (list(r.fixtures) if with_fixtures else [])
     stamp = installed(r)
     if stamp and set(wanted) <= set(stamp.get("packages", {})):
         return stamp
-    debian = {p: pick(p, r.release) for p in wanted}
+    debian = {p: _pick_or_cached(p, r.release) for p in wanted}
     debs = [_download(p, v) for p, v in debian.items()]
     staging = r.folder.with_name(f".{r.release}.partial")
     shutil.rmtree(staging, ignore_errors=True)
