@@ -231,7 +231,8 @@ def routes(
         raise click.UsageError("the routes of specs print as table or json")
     import json
 
-    from monogen.compile.coverage import conditions, format_table
+    from monogen.compile.coverage import format_table
+    from monogen.compile.delivery import conditions, note
     from monogen.pipeline import compile_targets, load
 
     compiled = compile_targets(load(list(specs)), check_routes=False)
@@ -253,7 +254,7 @@ def routes(
         ]
         click.echo(json.dumps(data, indent=2, sort_keys=True))
     else:
-        click.echo(format_table(rows, when), nl=False)
+        click.echo(format_table(rows, {r: note(when.get(r)) for r in rows}), nl=False)
     if not rows:
         click.echo("no Alerting specs: nothing is routed", err=True)
     lost = [r for r in rows if r.problem]

@@ -43,6 +43,8 @@ def copy_source(dest: Path) -> Path:
 PROMETHEUS = tuple(r.release for r in matrix.MATRIX if r.product == "prometheus")
 ALERTMANAGER = tuple(r.release for r in matrix.MATRIX if r.product == "alertmanager")
 VICTORIA_METRICS = tuple(r.release for r in matrix.MATRIX if r.product == "victoria-metrics")
+# The oldest and newest release of each product (what the mutation tests run on).
+RELEASE_ENDS = {p: (matrix.OLDEST[p], matrix.NEWEST[p]) for p in matrix.NEWEST}
 # Both ends of the matrix, what the slow live tests run on: the oldest releases together,
 # and the newest together (a test takes the versions of the products it starts).
 ENDS = [

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from monogen.pipeline import compile_specs, load
-from tests.conftest import ENDS, GENERATED, MINIMAL_EXPERIMENT, PROMETHEUS, ROOT, run_tool
+from tests.conftest import GENERATED, MINIMAL_EXPERIMENT, PROMETHEUS, RELEASE_ENDS, ROOT, run_tool
 
 RULE_FILES = sorted((GENERATED / "prometheus/rules").glob("*.rules.yaml"))
 PROMTOOL_TESTS = sorted((ROOT / "tests/promtool").glob("*.test.yaml"))
@@ -47,7 +47,7 @@ def test_promtool_unit_tests_pass(path: Path, version: str) -> None:
     assert "SUCCESS" in result.stdout
 
 
-@pytest.mark.parametrize("version", ENDS["prometheus"])
+@pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
 def test_promtool_unit_tests_catch_a_wrong_threshold(tmp_path: Path, version: str) -> None:
     """The hand-written tests are not vacuous: a wrong threshold makes them fail."""
     rules = (GENERATED / "prometheus/rules/fraud-detector-ab.rules.yaml").read_text()
@@ -154,7 +154,7 @@ SLO_SEL = '{experiment="fraud-detector-ab"} / 0.005'
         ("fraud-detector-ab-slo", "[30d]) / 0.005\n", "[30d]) / 0.01\n"),  # budget misread
     ],
 )
-@pytest.mark.parametrize("version", ENDS["prometheus"])
+@pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
 def test_hand_written_scenarios_catch_mutants(
     tmp_path: Path, scenarios: str, right: str, wrong: str, version: str
 ) -> None:

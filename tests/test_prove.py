@@ -10,7 +10,7 @@ import pytest
 from monogen.compile import gotemplate
 from monogen.pipeline import compile_targets, load
 from monogen.prove import find_promtool, prove, report
-from tests.conftest import ENDS, MINIMAL_EXPERIMENT, PROMETHEUS, SPECS, invoke, tool
+from tests.conftest import MINIMAL_EXPERIMENT, PROMETHEUS, RELEASE_ENDS, SPECS, invoke, tool
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_monogen_test_proves_every_example_alert(version: str) -> None:
         ("SLOErrorBudgetBurn", "/ 0.005 >", "/ 0.0048 >"),
     ],
 )
-@pytest.mark.parametrize("version", ENDS["prometheus"])
+@pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
 def test_a_deliberately_wrong_threshold_fails_the_proof(
     version: str, alert: str, right: str, wrong: str
 ) -> None:
@@ -128,7 +128,7 @@ def _mutated(alert: str, right: str, wrong: str):
     )
 
 
-@pytest.mark.parametrize("version", ENDS["prometheus"])
+@pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
 def test_a_failing_case_marks_its_alert_not_its_experiment(version: str) -> None:
     """Every other alert of the experiment stays proven, and the report names the failed
     case: its alert, the case, its time, what was expected and what came."""

@@ -126,50 +126,18 @@ def coverage_errors(
     return errors
 
 
-def conditions(config: AlertmanagerConfig, rows: list[RouteRow]) -> dict[RouteRow, dict]:
-    """When each alert is delivered: the time intervals that mute it or that it is
-    active in (team names as written), and the alerts that silence it while they fire."""
-    from monogen.compile.inhibition import mutings
-
-    silencers: dict[RouteRow, set[str]] = {}
-    for m in mutings(config.inhibit_rules, rows):
-        silencers.setdefault(m.target, set()).add(f"{m.source.alert} ({m.source.severity})")
-    found = {}
-    for row in rows:
-        mute, active = config.route.intervals(dict(row.labels))
-        found[row] = {
-            "muted": [name.split("/", 1)[-1] for name in mute],
-            "active": [name.split("/", 1)[-1] for name in active],
-            "silenced_by": sorted(silencers.get(row, ())),
-        }
-    return found
-
-
-def _when(facts: dict | None) -> str:
-    if not facts:
-        return ""
-    parts = []
-    if facts["muted"]:
-        parts.append("muted in " + ", ".join(facts["muted"]))
-    if facts["active"]:
-        parts.append("only in " + ", ".join(facts["active"]))
-    if facts["silenced_by"]:
-        parts.append("silenced by " + ", ".join(facts["silenced_by"]))
-    return f"  ({'; '.join(parts)})" if parts else ""
-
-
-def format_table(rows: list[RouteRow], when: dict[RouteRow, dict] | None = None) -> str:
+def format_table(rows: list[RouteRow], notes: dict[RouteRow, str] | None = None) -> str:
+    """The route table; `notes` adds a word after an alert's receivers (when it is
+    delivered: compile/delivery.py)."""
     header = ("EXPERIMENT", "ALERT", "SEVERITY", "VARIANT", "RECEIVERS")
-    when = when or {}
+    notes = notes or {}
     body = [
         (
             r.experiment,
             r.alert,
             r.severity,
             r.variant or "-",
-            ", ".join(r.receivers)
-            + _when(when.get(r))
-            + (f"  !! {r.problem}" if r.problem else ""),
+            ", ".join(r.receivers) + notes.get(r, "") + (f"  !! {r.problem}" if r.problem else ""),
         )
         for r in rows
     ]
