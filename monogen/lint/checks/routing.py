@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
-from monogen.compile.matchers import parse_matchers
 from monogen.lint.checks._alertmanager_shape import (
     _data,
     integrations,
     receivers,
     routes,
 )
+from monogen.lint.checks._matcher_logic import implies_all, matcher_sets
 from monogen.lint.checks._rules_shape import text
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
@@ -35,37 +34,26 @@ def unused_receiver(f: LintFile) -> Iterator[Hit]:
             yield Hit(f"receiver {name!r} is not used by any route", (*path, "name"))
 
 
-def _matcher_set(route: dict[str, Any]) -> set[tuple[str, str, str]] | None:
-    found: set[tuple[str, str, str]] = set()
-    try:
-        for item in route.get("matchers") or []:
-            found.update(parse_matchers(str(item)))
-    except ValueError:
-        return None
-    for name, value in (route.get("match") or {}).items():
-        found.add((str(name), "=", str(value)))
-    for name, value in (route.get("match_re") or {}).items():
-        found.add((str(name), "=~", str(value)))
-    return found
-
-
 @check(
     "alertmanager/shadowed-route",
     "alertmanager",
     WARNING,
     "No route is unreachable "
-    "because an earlier sibling without `continue` matches everything it matches.",
+    "because an earlier sibling without `continue` matches everything it matches "
+    '(`a="x"` implies `a=~"x|y"`; no matchers, or `=~".*"`, match every alert).',
 )
 def shadowed_route(f: LintFile) -> Iterator[Hit]:
     for path, route, _ in routes(f):
-        children = [c for c in route.get("routes") or [] if isinstance(c, dict)]
+        children = route.get("routes") if isinstance(route.get("routes"), list) else []
         for j, later in enumerate(children):
-            later_set = _matcher_set(later)
+            later_set = matcher_sets(later) if isinstance(later, dict) else None
             for i, earlier in enumerate(children[:j]):
-                earlier_set = _matcher_set(earlier)
-                if earlier.get("continue") or later_set is None or earlier_set is None:
+                if not isinstance(earlier, dict) or earlier.get("continue") is True:
                     continue
-                if earlier_set <= later_set:
+                earlier_set = matcher_sets(earlier)
+                if later_set is None or earlier_set is None:
+                    continue
+                if implies_all(later_set, earlier_set):
                     yield Hit(
                         f"route {j} can never match: route {i} before it matches every "
                         "alert it would and does not continue",
