@@ -43,8 +43,11 @@ def series_path(node: Any) -> Iterator[Any]:
         elif kind == "Call" and current.func.name not in _SAME_SERIES_STOP:
             stack.extend(a for a in current.args if not is_scalar(a))
         elif kind == "BinaryExpr":
-            if str(current.op) in ("and", "unless"):
-                stack.append(current.lhs)
+            card = str(current.modifier.card) if current.modifier else ""
+            if str(current.op) in ("and", "unless") or card.endswith("ManyToOne"):
+                stack.append(current.lhs)  # the right side only filters or lends labels
+            elif card.endswith("OneToMany"):
+                stack.append(current.rhs)
             else:
                 stack.extend(side for side in (current.lhs, current.rhs) if not is_scalar(side))
 
@@ -61,6 +64,8 @@ def fragile(f: LintFile) -> Iterator[Hit]:
     for path, tree in _alert_trees(f, ("topk", "bottomk", "limit")):
         for node in series_path(tree):
             if type(node).__name__ == "AggregateExpr" and str(node.op) in SELECTING:
+                if _dedupe(node):
+                    continue
                 yield Hit(
                     f"the alert's series are picked by {node.op}(): the set changes between "
                     "evaluations, so alerts resolve and fire again (flap); alert on a "
@@ -68,6 +73,15 @@ def fragile(f: LintFile) -> Iterator[Hit]:
                     (*path, "expr"),
                 )
                 break
+
+
+def _dedupe(node: Any) -> bool:
+    """`topk by (cluster, namespace) (1, …)`: one series a group, the idiom that removes
+    duplicates (kube-prometheus' quota and kubelet alerts): the groups are stable."""
+    modifier = node.modifier
+    by = modifier is not None and "By" in str(modifier.type) and modifier.labels
+    param = pq.unwrap(node.param) if node.param is not None else None
+    return bool(by) and type(param).__name__ == "NumberLiteral" and param.val == 1
 
 
 def _rate_denominator(node: Any) -> Any:

@@ -109,8 +109,9 @@ def for_below_interval(f: LintFile) -> Iterator[Hit]:
     "rules/record-comparison",
     "rules",
     Severity.INFO,
-    "A recording rule records a value, not a condition: a filter at its top (`… > 0`) "
-    "makes series appear and vanish, which breaks rate(), `for` and absent() downstream.",
+    "A recording rule records a value, not a condition: a filter at its top (`… > 100`) "
+    "makes series appear and vanish, which breaks `for` and absent() downstream "
+    "(`> 0`, which drops zero and NaN results, is left alone).",
     scope="rule",
 )
 def record_comparison(f: LintFile) -> Iterator[Hit]:
@@ -122,12 +123,20 @@ def record_comparison(f: LintFile) -> Iterator[Hit]:
             type(top).__name__ == "BinaryExpr"
             and str(top.op) in COMPARISONS
             and not (top.modifier and top.modifier.return_bool)
+            and not _drops_empty(top)
         ):
             yield Hit(
                 f"recording rule filters with `{top.op}`: its series exist only while the "
                 "condition holds; record the value and compare where it is used (or use bool)",
                 (*path, "expr"),
             )
+
+
+def _drops_empty(node: Any) -> bool:
+    """`… > 0`: the idiom that drops zero and NaN results (kube-prometheus records its
+    latency quantiles so), not a condition."""
+    rhs = pq.unwrap(node.rhs)
+    return str(node.op) in (">", "!=") and type(rhs).__name__ == "NumberLiteral" and rhs.val == 0
 
 
 HEARTBEATS = ("watchdog", "deadman", "dead_man", "heartbeat", "infoinhibitor", "alwaysfiring")
