@@ -59,14 +59,14 @@ DEFERRED = "deferred hits"
 
 
 def settle(shared: dict[str, Any], config: LintConfig) -> list[Finding]:
-    """The deferred hits of a run, decided now that every file is read."""
-    from monogen.lint.catalog import all_checks
+    """The deferred hits of a run, decided now that every file is read (by the checks
+    that deferred them, registered already)."""
+    from monogen.lint.registry import REGISTRY
 
-    checks = all_checks()
     found = []
     chosen = config.settings.get("severity", {})
     for check_id, key, path, line, column in shared.get(DEFERRED, []):
-        check = checks[check_id]
+        check = REGISTRY[check_id]
         hit = check.settle(shared, key) if check.settle else None
         if hit is not None:
             severity = chosen.get(check_id) or hit.severity or check.severity

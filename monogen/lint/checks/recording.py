@@ -27,6 +27,8 @@ def _judge(name: str, recorded: set[str]) -> Hit | None:
     linting one of them alone must not complain. So: nothing unless the files linted
     record other rules of the same level (the name's family is defined here); a warning
     when one of those is a near spelling of it (a typo, or a renamed rule); else info."""
+    if name in recorded:
+        return None
     level = name.split(":", 1)[0]
     family = sorted(n for n in recorded if ":" in n and n.split(":", 1)[0] == level)
     if not family:

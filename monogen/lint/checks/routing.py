@@ -14,6 +14,7 @@ from monogen.lint.checks._alertmanager_shape import (
 )
 from monogen.lint.checks._matcher_logic import implies_all, matcher_sets
 from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.routing_tree import tree
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
@@ -97,17 +98,19 @@ def group_by_alertname(f: LintFile) -> Iterator[Hit]:
     "alertmanager/repeat-interval",
     "alertmanager",
     WARNING,
-    "repeat_interval is not shorter than group_interval (it cannot repeat faster).",
+    "repeat_interval (default 4h) is not shorter than group_interval (default 5m), as a "
+    "route inherits them: it cannot repeat faster.",
 )
 def repeat_interval(f: LintFile) -> Iterator[Hit]:
-
-    for path, route, _ in routes(f):
-        repeat, group = text(route.get("repeat_interval")), text(route.get("group_interval"))
-        comparable = all(v and v != "0" and valid_duration(v) for v in (repeat, group))
-        if comparable and parse_duration(repeat) < parse_duration(group):
+    for path, route, effective in tree(f):
+        repeat = effective.get("repeat_interval", "4h")
+        group = effective.get("group_interval", "5m")
+        own = [k for k in ("repeat_interval", "group_interval") if text(route.get(k))]
+        comparable = all(v != "0" and valid_duration(v) for v in (repeat, group))
+        if own and comparable and parse_duration(repeat) < parse_duration(group):
             yield Hit(
                 f"repeat_interval {repeat} is shorter than group_interval {group}",
-                (*path, "repeat_interval"),
+                (*path, own[0]),
             )
 
 

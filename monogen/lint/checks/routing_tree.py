@@ -30,7 +30,7 @@ DEFAULTS = {"group_wait": 30.0, "group_interval": 300.0}
 
 def tree(f: LintFile) -> Iterator[tuple[Path, dict[str, Any], dict[str, Any]]]:
     """(path, route, what it has after inheriting) for the root and every route below:
-    receiver, group_wait and group_interval pass from parent to child."""
+    receiver and the timers pass from parent to child."""
     root = _data(f).get("route")
     if not isinstance(root, dict):
         return
@@ -38,7 +38,7 @@ def tree(f: LintFile) -> Iterator[tuple[Path, dict[str, Any], dict[str, Any]]]:
     while stack:
         path, route, inherited = stack.pop(0)
         effective = dict(inherited)
-        for key in ("receiver", "group_wait", "group_interval"):
+        for key in ("receiver", "group_wait", "group_interval", "repeat_interval"):
             if text(route.get(key)):
                 effective[key] = text(route.get(key))
         yield path, route, effective

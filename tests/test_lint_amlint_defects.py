@@ -1,0 +1,48 @@
+"""amlint-style planted defects: Alertmanager configs that `amtool check-config` accepts
+(their defects are semantic), each defect marked on its line with `# defect: <check id>`.
+Lint must report exactly the marked (line, check) pairs, and nothing on the clean config."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from monogen.lint.config import LintConfig
+from monogen.lint.finding import Severity
+from monogen.lint.run import lint_paths
+from tests.conftest import run_tool
+
+HERE = Path(__file__).parent / "lint" / "amlint"
+CONFIGS = sorted(HERE.glob("*.yaml"))
+MARK = re.compile(r"#\s*defect:\s*(\S+)")
+
+
+def planted(path: Path) -> list[tuple[int, str]]:
+    return [
+        (number, match.group(1))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if (match := MARK.search(line))
+    ]
+
+
+def test_at_least_fifteen_defects_and_a_clean_config() -> None:
+    assert sum(len(planted(p)) for p in CONFIGS) >= 15
+    assert (HERE / "clean.yaml") in CONFIGS and not planted(HERE / "clean.yaml")
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.stem)
+def test_amtool_accepts_the_config(path: Path) -> None:
+    """The defects are ones amtool lets through: linting adds what it does not check."""
+    result = run_tool("amtool", "check-config", str(path), version="0.33")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.stem)
+def test_every_planted_defect_is_caught_and_nothing_else(path: Path) -> None:
+    found = lint_paths([path], LintConfig()).findings
+    assert [(f.line, f.check) for f in found] == planted(path), [
+        f"{f.line}: {f.check}: {f.message}" for f in found
+    ]
+    assert all(f.severity == Severity.WARNING for f in found)
