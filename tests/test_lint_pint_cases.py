@@ -111,8 +111,10 @@ def test_there_are_at_least_twenty_cases_and_each_check_fails_one() -> None:
     }
 
 
-USES = HEAD + record("job:req:rate5m", "sum by (job) (rate(req_total[5m]))") + alert(
-    "job:errors:rate5m / job:req:rate5m > 0.05"
+USES = (
+    HEAD
+    + record("job:req:rate5m", "sum by (job) (rate(req_total[5m]))")
+    + alert("job:errors:rate5m / job:req:rate5m > 0.05")
 )
 DEFINES = HEAD + record("job:errors:rate5m", "sum by (job) (rate(errors_total[5m]))")
 
