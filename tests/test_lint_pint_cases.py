@@ -133,3 +133,12 @@ def test_a_recording_rule_defined_in_a_file_linted_later_is_found(tmp_path: Path
     only_alerts = HEAD + alert("job:errors:rate5m / job:req:rate5m > 0.05")
     (tmp_path / "a-uses.yaml").write_text(only_alerts)
     assert "rules/recording-undefined" not in invoke("lint", str(tmp_path)).stdout
+
+
+def test_long_operator_chains_are_not_followed_into_a_crash() -> None:
+    """promtool accepts 2,000 chained operators; the recursive analyses stop short of
+    them (and say nothing) rather than exhaust the stack."""
+    chain = " + ".join(["up"] * 1900)
+    text = HEAD + alert(f"sum(up) > 0 unless {chain} > 0", "{{ $labels.instance }}")
+    found = lint_text(text, "case.yaml", LintConfig(), {})
+    assert "alerts/template-label" not in [f.check for f in found]

@@ -47,6 +47,15 @@ class Labels:
 
 OPEN = Labels(False, frozenset())
 
+# The analyses here recurse once a level of the tree; promtool accepts chains of 2,000
+# operators, which would exhaust Python's stack. Past these bounds lint says nothing.
+MAX_OPERATORS, MAX_DEPTH = 200, 100
+
+
+def analysable(expr: str) -> bool:
+    """Is `expr` small enough to follow recursively (every real rule is)?"""
+    return pq.operators(expr) <= MAX_OPERATORS and pq.depth(expr) <= MAX_DEPTH
+
 
 def _none(why: str) -> Labels:
     return Labels(True, frozenset(), why)

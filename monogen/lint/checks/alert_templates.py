@@ -10,7 +10,7 @@ from monogen.lint.checks._rules_shape import alerts, text
 from monogen.lint.checks.rules import _template_error
 from monogen.lint.finding import Severity
 from monogen.lint.promql import parse
-from monogen.lint.promql_labels import Labels, result_labels
+from monogen.lint.promql_labels import Labels, analysable, result_labels
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
@@ -61,6 +61,8 @@ def template_label(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
         expr = text(rule.get("expr"))
         if not expr or ("$labels" not in str(rule) and ".Labels" not in str(rule)):
+            continue
+        if not analysable(expr):
             continue
         tree, _ = parse(expr)
         if tree is None:

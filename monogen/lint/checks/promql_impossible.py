@@ -11,7 +11,7 @@ from typing import Any
 from monogen.lint import promql as pq
 from monogen.lint.checks.promql import trees
 from monogen.lint.finding import Severity
-from monogen.lint.promql_labels import is_scalar
+from monogen.lint.promql_labels import analysable, is_scalar
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
@@ -235,10 +235,10 @@ def _set_operations(tree: Any) -> Iterator[tuple[Any, str]]:
                 )
             continue
         for side, other in ((lhs, rhs), (rhs, lhs)):
-            if type(side).__name__ == "Call" and side.func.name in ("absent", "absent_over_time"):
+            # absent() only: absent_over_time(x[1m]) and x may both have a series (a
+            # sample older than 1m is still within x's lookback)
+            if type(side).__name__ == "Call" and side.func.name == "absent":
                 inner = pq.unwrap(next(iter(side.args))) if side.args else None
-                if type(inner).__name__ == "MatrixSelector":
-                    inner = inner.vector_selector
                 if inner is not None and str(inner) == str(other):
                     yield (
                         node,
@@ -260,7 +260,9 @@ def _set_operations(tree: Any) -> Iterator[tuple[Any, str]]:
     scope="rule",
 )
 def impossible(f: LintFile) -> Iterator[Hit]:
-    for path, _, tree in trees(f):
+    for path, rule, tree in trees(f):
+        if not analysable(rule["expr"]):
+            continue
         found: list[tuple[Any, str]] = list(_set_operations(tree))
         if not found:
             value_range(tree, found)

@@ -9,7 +9,7 @@ from typing import Any
 from monogen.lint import promql as pq
 from monogen.lint.checks._rules_shape import alerts, text
 from monogen.lint.finding import Severity
-from monogen.lint.promql_labels import SELECTING, is_scalar
+from monogen.lint.promql_labels import SELECTING, analysable, is_scalar
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 
@@ -22,7 +22,7 @@ _SAME_SERIES_STOP = {"absent", "absent_over_time", "scalar", "vector", "count_va
 def _alert_trees(f: LintFile, needles: tuple[str, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
     for path, rule in alerts(f):
         expr = text(rule.get("expr"))
-        if expr and any(needle in expr for needle in needles):
+        if expr and any(needle in expr for needle in needles) and analysable(expr):
             tree, _ = pq.parse(expr)
             if tree is not None:
                 yield path, tree
