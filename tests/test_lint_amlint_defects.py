@@ -46,3 +46,27 @@ def test_every_planted_defect_is_caught_and_nothing_else(path: Path) -> None:
         f"{f.line}: {f.check}: {f.message}" for f in found
     ]
     assert all(f.severity == Severity.WARNING for f in found)
+
+
+WATCHDOG = """\
+route:
+  receiver: slack
+  routes:
+    - receiver: watchdog
+      matchers: ['alertname="Watchdog"']
+receivers:
+  - name: slack
+    slack_configs: [{api_url_file: /etc/slack, channel: "#alerts"}]
+  - name: watchdog
+"""
+
+
+def test_a_heartbeat_routed_to_nobody_is_info_not_a_warning(tmp_path: Path) -> None:
+    """kube-prometheus ships Watchdog routed to an empty receiver, to be wired to a dead
+    man's switch service: said, but not as a defect."""
+    path = tmp_path / "am.yaml"
+    path.write_text(WATCHDOG)
+    found = lint_paths([path], LintConfig()).findings
+    assert [(f.line, f.check, f.severity) for f in found] == [
+        (4, "alertmanager/receiver-empty", Severity.INFO)
+    ]
