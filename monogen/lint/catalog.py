@@ -12,13 +12,25 @@ from monogen.lint.registry import REGISTRY, Check
 # The modules under monogen.lint.checks registering checks of each kind ("any": checks of
 # every kind); tests/test_lint_catalog.py keeps this true.
 FAMILIES = {
-    "rules": ("alerts", "promql", "rulers", "rules"),
+    "rules": (
+        "alert_templates",
+        "alerts",
+        "promql",
+        "promql_impossible",
+        "promql_semantics",
+        "recording",
+        "rulers",
+        "rules",
+    ),
     "alertmanager": (
         "alertmanager",
         "alertmanager_types",
+        "inhibition",
         "integrations",
         "integrations_later",
+        "receiver_templates",
         "routing",
+        "routing_tree",
         "time_intervals",
     ),
     "dashboard": ("dashboards",),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from monogen.lint.finding import Severity
 
@@ -27,6 +27,9 @@ class Hit:
     line: int = 0  # an explicit line, when there is no path (e.g. a YAML error)
     column: int = 0
     severity: Severity | None = None  # overrides the check's default when set
+    # a key the check's `settle` decides on once every file of the run is read (a name
+    # used here and defined, perhaps, in a file linted later); None: decided now
+    defer: Any = None
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,22 @@ class Check:
     # "rule": looks at one rule at a time, so it may run on any share of a file's rules
     # (large files are split between processes); "file": needs the whole file.
     scope: str = "file"
+    # for checks whose hits wait for the whole run: (run's shared state, a hit's `defer`
+    # key) → the hit to report then, or None
+    settle: Callable[[dict[str, Any], Any], Hit | None] | None = None
 
 
 REGISTRY: dict[str, Check] = {}
 
 
 def check(
-    id: str, kind: str, severity: Severity, summary: str, parity: str = "", scope: str = "file"
+    id: str,
+    kind: str,
+    severity: Severity,
+    summary: str,
+    parity: str = "",
+    scope: str = "file",
+    settle: Callable[[dict[str, Any], Any], Hit | None] | None = None,
 ) -> Callable[[Callable[[LintFile], Iterable[Hit]]], Callable[[LintFile], Iterable[Hit]]]:
     if scope not in ("file", "rule"):
         raise ValueError(f"check {id}: scope is 'file' or 'rule', not {scope!r}")
@@ -54,7 +66,7 @@ def check(
     def register(func: Callable[[LintFile], Iterable[Hit]]) -> Callable[[LintFile], Iterable[Hit]]:
         if id in REGISTRY:
             raise ValueError(f"duplicate check id {id}")
-        REGISTRY[id] = Check(id, kind, severity, summary, func, parity, scope)
+        REGISTRY[id] = Check(id, kind, severity, summary, func, parity, scope, settle)
         return func
 
     return register

@@ -31,7 +31,8 @@ def lint_paths(paths: list[Path], config: LintConfig, kind: str | None = None) -
     """Lint files and directories; `kind` forces how every document is read. A file found
     in a directory that is no kind monogen lints is skipped; one named is an error."""
     result = LintResult()
-    shared: dict[str, Any] = {}
+    # DEFERRED: hits a check decides on only once every file is read (see Hit.defer)
+    shared: dict[str, Any] = {DEFERRED: []}
     named = set(paths)
     for path in discover(paths):
         try:
@@ -49,8 +50,28 @@ def lint_paths(paths: list[Path], config: LintConfig, kind: str | None = None) -
                 result.skipped.append(str(path))
                 continue
             result.findings.extend(lint_unit(unit, config, shared))
+    result.findings.extend(settle(shared, config))
     result.findings.sort()
     return result
+
+
+DEFERRED = "deferred hits"
+
+
+def settle(shared: dict[str, Any], config: LintConfig) -> list[Finding]:
+    """The deferred hits of a run, decided now that every file is read (by the checks
+    that deferred them, registered already)."""
+    from monogen.lint.registry import REGISTRY
+
+    found = []
+    chosen = config.settings.get("severity", {})
+    for check_id, key, path, line, column in shared.get(DEFERRED, []):
+        check = REGISTRY[check_id]
+        hit = check.settle(shared, key) if check.settle else None
+        if hit is not None:
+            severity = chosen.get(check_id) or hit.severity or check.severity
+            found.append(Finding(path, line, column, check_id, severity, hit.message))
+    return sorted(set(found))
 
 
 def forced(unit: LintFile, kind: str) -> tuple[str, PathKey]:
@@ -174,6 +195,9 @@ def _run(unit: LintFile, checks: list[Check], view: LintFile | None = None) -> l
             if (line, column, check.id + hit.message) in seen:
                 continue
             seen.add((line, column, check.id + hit.message))
+            if hit.defer is not None and DEFERRED in unit.shared:
+                unit.shared[DEFERRED].append((check.id, hit.defer, unit.path, line, column))
+                continue
             severity = chosen.get(check.id) or hit.severity or check.severity
             found.append(Finding(unit.path, line, column, check.id, severity, hit.message))
     return found

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
-from monogen.compile.matchers import parse_matchers
 from monogen.lint.checks._alertmanager_shape import (
     _data,
     integrations,
     receivers,
     routes,
 )
+from monogen.lint.checks._matcher_logic import implies_all, matcher_sets
 from monogen.lint.checks._rules_shape import text
+from monogen.lint.checks.routing_tree import tree
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
@@ -35,37 +35,26 @@ def unused_receiver(f: LintFile) -> Iterator[Hit]:
             yield Hit(f"receiver {name!r} is not used by any route", (*path, "name"))
 
 
-def _matcher_set(route: dict[str, Any]) -> set[tuple[str, str, str]] | None:
-    found: set[tuple[str, str, str]] = set()
-    try:
-        for item in route.get("matchers") or []:
-            found.update(parse_matchers(str(item)))
-    except ValueError:
-        return None
-    for name, value in (route.get("match") or {}).items():
-        found.add((str(name), "=", str(value)))
-    for name, value in (route.get("match_re") or {}).items():
-        found.add((str(name), "=~", str(value)))
-    return found
-
-
 @check(
     "alertmanager/shadowed-route",
     "alertmanager",
     WARNING,
     "No route is unreachable "
-    "because an earlier sibling without `continue` matches everything it matches.",
+    "because an earlier sibling without `continue` matches everything it matches "
+    '(`a="x"` implies `a=~"x|y"`; no matchers, or `=~".*"`, match every alert).',
 )
 def shadowed_route(f: LintFile) -> Iterator[Hit]:
     for path, route, _ in routes(f):
-        children = [c for c in route.get("routes") or [] if isinstance(c, dict)]
+        children = route.get("routes") if isinstance(route.get("routes"), list) else []
         for j, later in enumerate(children):
-            later_set = _matcher_set(later)
+            later_set = matcher_sets(later) if isinstance(later, dict) else None
             for i, earlier in enumerate(children[:j]):
-                earlier_set = _matcher_set(earlier)
-                if earlier.get("continue") or later_set is None or earlier_set is None:
+                if not isinstance(earlier, dict) or earlier.get("continue") is True:
                     continue
-                if earlier_set <= later_set:
+                earlier_set = matcher_sets(earlier)
+                if later_set is None or earlier_set is None:
+                    continue
+                if implies_all(later_set, earlier_set):
                     yield Hit(
                         f"route {j} can never match: route {i} before it matches every "
                         "alert it would and does not continue",
@@ -109,17 +98,19 @@ def group_by_alertname(f: LintFile) -> Iterator[Hit]:
     "alertmanager/repeat-interval",
     "alertmanager",
     WARNING,
-    "repeat_interval is not shorter than group_interval (it cannot repeat faster).",
+    "repeat_interval (default 4h) is not shorter than group_interval (default 5m), as a "
+    "route inherits them: it cannot repeat faster.",
 )
 def repeat_interval(f: LintFile) -> Iterator[Hit]:
-
-    for path, route, _ in routes(f):
-        repeat, group = text(route.get("repeat_interval")), text(route.get("group_interval"))
-        comparable = all(v and v != "0" and valid_duration(v) for v in (repeat, group))
-        if comparable and parse_duration(repeat) < parse_duration(group):
+    for path, route, effective in tree(f):
+        repeat = effective.get("repeat_interval", "4h")
+        group = effective.get("group_interval", "5m")
+        own = [k for k in ("repeat_interval", "group_interval") if text(route.get(k))]
+        comparable = all(v != "0" and valid_duration(v) for v in (repeat, group))
+        if own and comparable and parse_duration(repeat) < parse_duration(group):
             yield Hit(
                 f"repeat_interval {repeat} is shorter than group_interval {group}",
-                (*path, "repeat_interval"),
+                (*path, own[0]),
             )
 
 
