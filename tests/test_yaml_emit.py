@@ -221,6 +221,9 @@ TRICKY = [
     "long " * 1000,
     "\n".join(["line " * 300] * 5),
     "\x00" * 200,
+    "2024-02-30",  # looks like a date no calendar has: PyYAML's reader raises on it
+    "2024-13-01 10:00:00",
+    "9" * 5000,  # an integer past Python's default digit limit
 ]
 
 

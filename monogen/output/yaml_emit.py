@@ -52,7 +52,9 @@ def _plain_ok(text: str) -> bool:
         return True  # numbers, dates and .inf start otherwise: it can only read as text
     try:
         return yaml.load(text, Loader=_Loader) == text
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):
+        # text a reader would take for something else, even one it cannot build (a date
+        # of 30 February, an integer past Python's digit limit): quoted
         return False
 
 
