@@ -275,10 +275,11 @@ def routes(
 def test(specs: tuple[Path, ...], promtool_path: str | None) -> None:
     """Prove every generated alert with promtool: fires past its threshold, silent inside."""
     from monogen.pipeline import compile_targets, load
-    from monogen.prove import find_promtool, prove, report
+    from monogen.prove import find_promtool, prove, report, stopped_on_term
 
     promtool = find_promtool(promtool_path)
-    proofs = prove(compile_targets(load(list(specs))), promtool.path)
+    with stopped_on_term():
+        proofs = prove(compile_targets(load(list(specs))), promtool.path)
     click.echo(report(proofs, promtool), nl=False)
     if not all(p.ok for p in proofs):
         sys.exit(EXIT_FINDINGS)

@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +93,25 @@ def find_promtool(explicit: str | None) -> Promtool:
             hint="pass --promtool the path of Prometheus' promtool binary",
         )
     return Promtool(path, found.group(1))
+
+
+@contextmanager
+def stopped_on_term() -> Iterator[None]:
+    """A SIGTERM (CI cancelling a job) ends `monogen test` as an exception would: the
+    running promtool is killed (subprocess.run kills its child on any exception) and the
+    temporary tree removed, instead of Python dying at once and leaving promtool running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def prove(compiled: Compiled, promtool: str, timeout: float = 300) -> list[Proof]:

@@ -183,3 +183,45 @@ def test_a_promtool_that_is_not_promtool_is_bad_usage(write_spec, tmp_path: Path
         assert result.exit_code == 2, (given, result.output)
         assert "error:" in result.stderr and "hint:" in result.stderr
         assert "alerts proven" not in result.stdout
+
+
+def test_a_stopped_monogen_test_stops_its_promtool(write_spec, tmp_path: Path) -> None:
+    """CI cancels a job with SIGTERM: the promtool monogen runs must not outlive it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "promtool.pid"
+    fake = tmp_path / "promtool"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --version ]; then echo "promtool, version 3.5.3"; exit 0; fi\n'
+        f'echo $$ > "{pid_file}"\nexec sleep 120\n'
+    )
+    fake.chmod(0o755)
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "monogen", "test", str(specs), "--promtool", str(fake)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            assert time.monotonic() < deadline, "promtool never started"
+            assert run.poll() is None, "monogen test ended before promtool started"
+            time.sleep(0.1)
+        promtool_pid = int(pid_file.read_text())
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=30) == 128 + signal.SIGTERM
+        time.sleep(0.5)
+        try:
+            os.kill(promtool_pid, 0)
+            alive = Path(f"/proc/{promtool_pid}/stat").read_text().split()[2] != "Z"
+        except (ProcessLookupError, FileNotFoundError):
+            alive = False
+        assert not alive, "promtool outlived monogen test"
+    finally:
+        run.kill()
