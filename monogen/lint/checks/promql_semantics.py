@@ -30,7 +30,7 @@ def _alert_trees(f: LintFile, needles: tuple[str, ...]) -> Iterator[tuple[tuple[
 
 def series_path(node: Any) -> Iterator[Any]:
     """The nodes whose series become the result's series: down through functions,
-    arithmetic and comparisons and the left of and/unless; not into other aggregations
+    arithmetic, comparison operators and the left of and/unless; not into other aggregations
     (`count(topk(…))` has one series whatever topk picks)."""
     stack = [node]
     while stack:
