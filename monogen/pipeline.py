@@ -11,6 +11,7 @@ from monogen.build import Output, PartCache, render, render_parts
 from monogen.compile.alertmanager import compile_alertmanager
 from monogen.compile.coverage import coverage_errors, route_table
 from monogen.compile.inhibition import inhibition_errors
+from monogen.compile.operator_routing import operator_route_errors
 from monogen.compile.rules import compile_rules
 from monogen.model.build import Compiled
 from monogen.output.write import Files
@@ -69,6 +70,7 @@ def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:
     teams = {a.spec.metadata.team for a in specs.alertings}
     errors = coverage_errors(rows, specs.experiments, teams)
     errors += inhibition_errors(config.inhibit_rules, rows, specs.alertings)
+    errors += operator_route_errors(rows, config, specs.alertings, specs.project.operator)
     if errors and check_routes:
         raise SpecErrors(errors)
     return Compiled(specs, rules, config, rows)

@@ -92,7 +92,8 @@ def find_promtool(explicit: str | None) -> Promtool:
             "not promtool: `--version` does not answer `promtool, version …`",
             hint="pass --promtool the path of Prometheus' promtool binary",
         )
-    return Promtool(path, found.group(1))
+    # absolute: promtool runs in the temporary tree, where a relative path means nothing
+    return Promtool(os.path.abspath(path), found.group(1))
 
 
 @contextmanager

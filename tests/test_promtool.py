@@ -107,6 +107,7 @@ def test_label_values_with_quotes_backslashes_and_regex_are_escaped(
                                     "category": "model_performance",
                                     "experiment": "demo-ab",
                                     "team": "mlops",
+                                    "namespace": "monitoring",
                                     "model_name": WEIRD,
                                 },
                                 "exp_annotations": {

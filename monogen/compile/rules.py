@@ -23,6 +23,7 @@ def scope_of(exp: ExperimentDoc) -> Scope:
         variants=tuple(v.name for v in spec.variants),
         selector=dict(spec.selector),
         window=spec.rate_window,
+        namespace=exp.spec.metadata.namespace,
     )
 
 

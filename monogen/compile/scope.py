@@ -29,6 +29,10 @@ class Scope:
     variants: tuple[str, ...]
     selector: dict[str, str]
     window: str
+    # where its PrometheusRule lives: its alerts carry it as `namespace`, as the operator's
+    # enforcedNamespaceLabel would, so the team's AlertmanagerConfig (whose routes the
+    # operator matches on `namespace` by default) receives them
+    namespace: str = "monitoring"
 
     def base(self, metric: Metric) -> list[Matcher]:
         """The experiment's selector and the metric's own."""

@@ -17,6 +17,7 @@ def labels(scope: Scope, rail: Guardrail, level: AlertLevel) -> dict[str, str]:
         "category": rail.category,
         "experiment": scope.experiment,
         "team": scope.team,
+        "namespace": scope.namespace,
     }
     if not scope.in_metrics:
         out[scope.variant_label] = scope.variants[0]

@@ -107,7 +107,7 @@ def _alert_rules(files: Files) -> dict[tuple[str, str, str], dict[str, Any]]:
                 others = ", ".join(
                     f"{k}={v}"
                     for k, v in sorted(labels.items())
-                    if k not in ("severity", "experiment", "team", "category")
+                    if k not in ("severity", "experiment", "team", "category", "namespace")
                 )
                 key = (match.group("name"), str(rule["alert"]), others)  # type: ignore[union-attr]
                 found[(*key[:2], f"{others}|{severity}")] = rule

@@ -12,7 +12,8 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from monogen.compile.naming import OVERVIEW, secret_of
 
-# Labels monogen sets on alerts (`slo`, `burn_window` and `metric` on those of analyses),
+# Labels monogen sets on alerts (`slo`, `burn_window` and `metric` on those of analyses;
+# `namespace`, its PrometheusRule's, for the operator's routing),
 # and `le`/`quantile`, which histograms and summaries own: a spec may not use them as a
 # variant, feature, type or `by` label.
 RESERVED_LABELS = frozenset(
@@ -27,6 +28,7 @@ RESERVED_LABELS = frozenset(
         "slo",
         "burn_window",
         "metric",
+        "namespace",
     }
 )
 # Experiment names that derived names use for monogen's own files and dashboards.

@@ -25,7 +25,7 @@ from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from monogen.spec.base import Duration, SpecModel
 from monogen.spec.errors import Position, SpecError, SpecErrors, dotted, fail, unknown_names
 from monogen.spec.loader import Document, load_text
-from monogen.spec.names import AlertLabelName, LabelValue
+from monogen.spec.names import AlertLabelName, LabelValue, Name
 from monogen.spec.pydantic_errors import convert
 from monogen.spec.secrets import find_secrets, locatable
 
@@ -134,7 +134,26 @@ class Rollouts(SpecModel):
 CONTROLLERS: tuple[str, ...] = tuple(Rollouts.model_fields)
 
 
+class OperatorOptions(SpecModel):
+    """How the Prometheus Operator's Alertmanager resource reads AlertmanagerConfigs."""
+
+    alertmanager_config_matcher_strategy: Literal[
+        "OnNamespace", "OnNamespaceExceptForAlertmanagerNamespace", "None"
+    ] = Field(
+        "OnNamespace",
+        description="The Alertmanager resource's `alertmanagerConfigMatcherStrategy.type` "
+        "(the operator's default: OnNamespace, each config receives only alerts whose "
+        "`namespace` label is its own namespace).",
+    )
+    alertmanager_namespace: Name | None = Field(
+        None,
+        description="The Alertmanager resource's namespace (for "
+        "OnNamespaceExceptForAlertmanagerNamespace: configs there receive every alert).",
+    )
+
+
 class Project(SpecModel):
+    operator: OperatorOptions = Field(default_factory=OperatorOptions)
     rulers: Rulers = Field(default_factory=Rulers)
     rollouts: Rollouts = Field(default_factory=Rollouts)
     lint: Any = None  # `monogen lint`'s section, validated there
