@@ -91,17 +91,24 @@ def alertmanager(tmp_path: Path, out: Path, version: str | None = None) -> Itera
     """A real Alertmanager (of `version`, the newest by default) with the generated
     configuration; yields its port."""
     port = free_port()
-    args = alertmanager_command(
+    args = alertmanager_server(
+        version, out / "alertmanager/alertmanager.yaml", tmp_path / "am-data", port
+    )
+    with process(args, tmp_path / "am.log", f"http://127.0.0.1:{port}/-/ready"):
+        yield port
+
+
+def alertmanager_server(version: str | None, config: Path, storage: Path, port: int) -> list[str]:
+    """The argv of an Alertmanager server on 127.0.0.1:`port`, alone (no cluster)."""
+    return alertmanager_command(
         version,
         [
-            f"--config.file={out}/alertmanager/alertmanager.yaml",
-            f"--storage.path={tmp_path / 'am-data'}",
+            f"--config.file={config}",
+            f"--storage.path={storage}",
             f"--web.listen-address=127.0.0.1:{port}",
             "--cluster.listen-address=",
         ],
     )
-    with process(args, tmp_path / "am.log", f"http://127.0.0.1:{port}/-/ready"):
-        yield port
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from monogen.output.write import write_tree
 from monogen.pipeline import compile_specs, load
 from tests.conftest import ALERTMANAGER, MINIMAL_EXPERIMENT
 from tests.servers import HttpSink, SmtpSink, free_port, post_json, process, wait_for
-from tests.stacks import alertmanager_command
+from tests.stacks import alertmanager_server
 
 ROUTING = """\
 apiVersion: monogen/v1
@@ -69,14 +69,8 @@ def test_real_alertmanager_routes_inhibits_and_delivers(tmp_path: Path, version:
         write_tree(out, compile_specs(load([specs])))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        args = alertmanager_command(
-            version,
-            [
-                f"--config.file={out / 'alertmanager/alertmanager.yaml'}",
-                f"--storage.path={tmp_path / 'data'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-                "--cluster.listen-address=",
-            ],
+        args = alertmanager_server(
+            version, out / "alertmanager/alertmanager.yaml", tmp_path / "data", port
         )
         with process(args, tmp_path / "alertmanager.log", f"{base}/-/ready"):
             # The treatment variant is failing: critical and warning fire together; the

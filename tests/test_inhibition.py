@@ -18,7 +18,7 @@ from monogen.compile.inhibition import mutings
 from monogen.pipeline import compile_targets, load
 from tests.conftest import ALERTMANAGER, MINIMAL_EXPERIMENT, invoke
 from tests.servers import free_port, post_json, process, wait_for
-from tests.stacks import alertmanager_command
+from tests.stacks import alertmanager_server
 from tests.test_validate import ALERTING
 
 WARNING_SILENCES_CRITICAL = """\
@@ -92,14 +92,8 @@ def test_alertmanager_mutes_exactly_what_the_graph_says(
     }
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    args = alertmanager_command(
-        version,
-        [
-            f"--config.file={out / 'alertmanager/alertmanager.yaml'}",
-            f"--storage.path={tmp_path / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ],
+    args = alertmanager_server(
+        version, out / "alertmanager/alertmanager.yaml", tmp_path / "data", port
     )
     with process(args, tmp_path / "am.log", f"{url}/-/ready"):
         ends = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
