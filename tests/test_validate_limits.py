@@ -231,3 +231,36 @@ def test_a_comparison_margin_within_the_range_builds(write_spec) -> None:
         "    trafficSplit: {tolerance: 5}\n    comparisons: [{metric: accuracy, margin: {absolute: 99}}]\n",
     )
     assert invoke("validate", str(write_spec(text))).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "latency: {name: ab_test_response_time_seconds}",
+            "latency: {name: ab_test_response_time_seconds_bucket}",
+            "'ab_test_response_time_seconds_bucket' is one series of a histogram: name the "
+            "histogram, did you mean 'ab_test_response_time_seconds'?",
+        ),
+        (
+            "latency: {name: ab_test_response_time_seconds}",
+            "latency: {name: ab_test_response_time_seconds_count}",
+            "did you mean 'ab_test_response_time_seconds'?",
+        ),
+        (
+            "trafficSplit: {tolerance: 5}",
+            "trafficSplit: {tolerance: 5}\n    cpu: {warning: {above: 0.85}}",
+            "0.85 on a gauge that reads 0-100 is 0.85%; did you mean 85 (or 85%)?",
+        ),
+    ],
+)
+def test_implausible_metrics_and_thresholds_say_what_was_meant(
+    write_spec, old: str, new: str, message: str
+) -> None:
+    text = MINIMAL_EXPERIMENT.replace(old, new).replace(
+        "    accuracy: {name: ab_test_model_accuracy, scale: percent}\n",
+        "    accuracy: {name: ab_test_model_accuracy, scale: percent}\n    cpu: {name: cpu_percent}\n",
+    )
+    result = invoke("validate", str(write_spec(text)))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr

@@ -115,6 +115,11 @@ def _convert(unit: Unit, value: float | str, scale: str) -> float:
             number = parse_percent(value) * 100
         else:
             number = parse_number(value) if isinstance(value, str) else float(value)
+            if 0 < number < 1:  # a ratio written where the gauge reads percent
+                raise ValueError(
+                    f"{value} on a gauge that reads 0-100 is {value}%; did you mean "
+                    f"{format_number(number * 100)} (or {format_number(number * 100)}%)?"
+                )
         if not 0 <= number <= 100:
             raise ValueError(f"{value} is outside 0-100")
         return number

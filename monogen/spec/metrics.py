@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from monogen.spec.base import SpecModel
 from monogen.spec.names import AlertLabelName, Labels, LabelValue, MetricName
@@ -71,10 +71,28 @@ class FeedbackMetric(Metric):
     type_label: AlertLabelName = "feedback_type"
 
 
+class HistogramMetric(Metric):
+    """A histogram, named by its base name: the queries add `_bucket`, `_sum`, `_count`."""
+
+    @field_validator("name")
+    @classmethod
+    def _base_name(cls, name: str) -> str:
+        for suffix in ("_bucket", "_sum", "_count"):
+            if name.endswith(suffix):
+                raise ValueError(
+                    f"{name!r} is one series of a histogram: name the histogram, did you mean "
+                    f"{name.removesuffix(suffix)!r}? (monogen reads its _bucket, _sum and "
+                    "_count series itself)"
+                )
+        return name
+
+
 class Metrics(SpecModel):
     requests: RequestsMetric | None = None
     errors: Metric | None = Field(None, description="A separate counter of failed requests.")
-    latency: Metric | None = Field(None, description="A histogram in seconds (base name).")
+    latency: HistogramMetric | None = Field(
+        None, description="A histogram in seconds (base name, without _bucket)."
+    )
     accuracy: GaugeMetric | None = Field(None, description="A model accuracy gauge.")
     precision: GaugeMetric | None = Field(None, description="A precision gauge.")
     recall: GaugeMetric | None = Field(None, description="A recall gauge.")
