@@ -6,7 +6,9 @@ A file is a candidate when its snapshot's newest commit holds it under a name mo
 files take (.yaml, .yml, .rules, .json), outside test data, vendored code and
 documentation of another tool; it is kept by what it holds: a rule file (`groups:`), a
 PrometheusRule, an Alertmanager config (`route:` and `receivers:`) or a Grafana dashboard
-(JSON with panels or rows). At most PER_KIND files of each kind come from one repository,
+(JSON with panels or rows); a Prometheus configuration (`scrape_configs`) comes along
+as a fact the rules are judged by (its scrape interval), not as a file to count. At most
+PER_KIND files of each kind come from one repository,
 the first by a hash of their path, so no repository's house style outweighs the others."""
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def kind_of(path: str, text: str) -> str | None:
         return "rules"
     if isinstance(data.get("route"), dict) and isinstance(data.get("receivers"), list):
         return "alertmanager"
+    if isinstance(data.get("scrape_configs"), list):
+        return "prometheus"  # not linted: it states the scrape interval its rules run at
     return None
 
 
@@ -77,7 +81,7 @@ def pick(gitdir: Path) -> tuple[str, list[str]]:
             continue
         meta, path = entry.split("\t", 1)
         mode, kind, _, size = meta.split()
-        if kind != "blob" or mode == "120000" or size == "-" or int(size) > MAX_BYTES:
+        if kind != "blob" or mode == "120000" or not size.isdigit() or int(size) > MAX_BYTES:
             continue
         if not path.endswith(ENDINGS) or SKIP.search(path):
             continue
