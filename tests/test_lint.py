@@ -43,11 +43,29 @@ def test_every_check_has_a_doc_line_and_cases() -> None:
         assert case["pass"] and case["fail"], path
 
 
-def ids_of(text: str, name: str, targets: dict[str, str] | None = None) -> list[str]:
-    """The check ids of the findings on `text`; `targets` as a case's `target-versions`
-    (the releases whose behaviour it shows; by default the current ones)."""
-    settings = {"target_versions": {k: parse(v) for k, v in (targets or {}).items()}}
-    return [f.check for f in lint_text(text, name, LintConfig(settings=settings), {})]
+def findings_of(
+    text: str, name: str, targets: dict[str, str] | None = None, settings: dict | None = None
+) -> list[Finding]:
+    """The findings on `text`; `targets` as a case's `target-versions` (the releases whose
+    behaviour it shows; by default the current ones), `settings` as a lint configuration's
+    (`scrape_interval` in seconds, `severities`)."""
+    chosen = {"target_versions": {k: parse(v) for k, v in (targets or {}).items()}}
+    return lint_text(text, name, LintConfig(settings={**chosen, **(settings or {})}), {})
+
+
+def case_items(case: dict, key: str) -> list[tuple[str, dict, str | None]]:
+    """(text, lint settings, expected severity) of a case's `pass` or `fail` items: an item
+    is the file's text, or a mapping {text, settings, severity}; a case's `severity` is the
+    one its failing items report unless an item says otherwise."""
+    items = []
+    for item in case[key]:
+        if isinstance(item, str):
+            items.append((item, {}, case.get("severity")))
+        else:
+            items.append(
+                (item["text"], item.get("settings", {}), item.get("severity", case.get("severity")))
+            )
+    return items
 
 
 @pytest.mark.parametrize(
@@ -56,10 +74,18 @@ def ids_of(text: str, name: str, targets: dict[str, str] | None = None) -> list[
 def test_case(path: Path) -> None:
     case = load_case(path)
     targets = case.get("target-versions")
-    for text in case["fail"]:
-        assert case["check"] in ids_of(text, case["file"], targets), text
-    for text in case["pass"]:
-        assert case["check"] not in ids_of(text, case["file"], targets), text
+    for text, settings, severity in case_items(case, "fail"):
+        found = [
+            f
+            for f in findings_of(text, case["file"], targets, settings)
+            if f.check == case["check"]
+        ]
+        assert found, text
+        if severity is not None:
+            assert {str(f.severity) for f in found} == {severity}, text
+    for text, settings, _ in case_items(case, "pass"):
+        found = findings_of(text, case["file"], targets, settings)
+        assert case["check"] not in [f.check for f in found], text
 
 
 def test_docs_are_generated_from_the_registry() -> None:
@@ -120,11 +146,22 @@ def test_project_configuration_disables_and_rejects_unknown_ids(tmp_path: Path) 
     assert result.exit_code == 0, result.output
 
 
+def stating_severities(folder: Path) -> Path:
+    """A project whose lint configuration states its severities: a missing severity label
+    is then a warning (by default, a house convention: info)."""
+    (folder / ".monogen.yaml").write_text("lint:\n  severities: [critical, warning]\n")
+    return folder
+
+
 def test_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(BAD_RULES)
-    assert invoke("lint", str(rules)).exit_code == 0  # only warnings
-    assert invoke("lint", str(rules), "--fail-on", "warning").exit_code == 1
+    assert invoke("lint", str(rules), cwd=tmp_path).exit_code == 0  # only info
+    assert invoke("lint", str(rules), "--fail-on", "warning", cwd=tmp_path).exit_code == 0
+    assert invoke("lint", str(rules), "--fail-on", "info", cwd=tmp_path).exit_code == 1
+    stating_severities(tmp_path)
+    assert invoke("lint", str(rules), cwd=tmp_path).exit_code == 0  # only warnings
+    assert invoke("lint", str(rules), "--fail-on", "warning", cwd=tmp_path).exit_code == 1
     broken = tmp_path / "b.yaml"
     broken.write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n")
     assert invoke("lint", str(broken)).exit_code == 1
@@ -134,7 +171,7 @@ def test_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
 def test_text_format_shows_the_line_and_a_caret(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(BAD_RULES)
-    result = invoke("lint", str(rules), "--format", "text")
+    result = invoke("lint", str(rules), "--format", "text", cwd=stating_severities(tmp_path))
     lines = result.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if "alerts/severity" in line)
     assert lines[at].startswith(f"{rules}:8:16: warning: alert 'AlsoNoSeverity' has no severity")
@@ -165,7 +202,9 @@ def test_github_format_is_picked_under_github_actions(
     rules = tmp_path / "r.yaml"
     rules.write_text(BAD_RULES)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert invoke("lint", str(rules)).stdout.startswith("::warning file=")
+    assert invoke("lint", str(rules), cwd=stating_severities(tmp_path)).stdout.startswith(
+        "::warning file="
+    )
 
 
 def test_json_format() -> None:
@@ -270,11 +309,11 @@ def test_rule_scoped_checks_see_one_rule_at_a_time(
     from monogen.lint import run
 
     case = load_case(path)
-    texts = case["fail"] + case["pass"]
-    serial = [lint_text(t, case["file"], LintConfig(), {}) for t in texts]
+    items = case_items(case, "fail") + case_items(case, "pass")
+    serial = [findings_of(t, case["file"], None, settings) for t, settings, _ in items]
     monkeypatch.setattr(run, "PARALLEL_LINES", 1)
     monkeypatch.setattr(run, "CHUNK_RULES", 1)
-    assert [lint_text(t, case["file"], LintConfig(), {}) for t in texts] == serial
+    assert [findings_of(t, case["file"], None, settings) for t, settings, _ in items] == serial
 
 
 def test_a_named_file_of_no_kind_is_an_error_and_kind_names_one(tmp_path: Path) -> None:
@@ -376,11 +415,11 @@ def test_the_same_finding_is_reported_once() -> None:
     assert [f.check for f in findings].count("promql/rate-counter") == 1
 
 
-def test_a_missing_dashboard_uid_is_a_warning_and_a_shared_one_an_error() -> None:
+def test_a_missing_dashboard_uid_is_info_and_a_shared_one_an_error() -> None:
     board = {"title": "t", "schemaVersion": 39, "panels": []}
     shared: dict = {}
     found = lint_text(json.dumps(board), "a.json", LintConfig(), shared)
-    assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.WARNING]
+    assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.INFO]
     for name in ("a.json", "b.json"):
         found = lint_text(json.dumps({**board, "uid": "x"}), name, LintConfig(), shared)
     assert [f.severity for f in found if f.check == "dashboard/uid"] == [Severity.ERROR]

@@ -12,6 +12,7 @@ from monogen.lint.catalog import checks_for
 from monogen.lint.checks._rules_shape import rules
 from monogen.lint.config import LintConfig
 from monogen.lint.dialects import dialect_for
+from monogen.lint.facts import prometheus_configs, scrape_interval_for
 from monogen.lint.finding import Finding
 from monogen.lint.registry import Check
 from monogen.lint.source import LintFile, detect, discover, parse, read
@@ -34,7 +35,9 @@ def lint_paths(paths: list[Path], config: LintConfig, kind: str | None = None) -
     # DEFERRED: hits a check decides on only once every file is read (see Hit.defer)
     shared: dict[str, Any] = {DEFERRED: []}
     named = set(paths)
-    for path in discover(paths):
+    found = discover(paths)
+    configs = prometheus_configs(found)  # facts the project states (facts.py)
+    for path in found:
         try:
             units = read(path)
         except (OSError, UnicodeError) as exc:
@@ -49,7 +52,12 @@ def lint_paths(paths: list[Path], config: LintConfig, kind: str | None = None) -
             if unit.kind == "unknown" and path not in named:
                 result.skipped.append(str(path))
                 continue
-            result.findings.extend(lint_unit(unit, config, shared))
+            stated = config
+            interval = scrape_interval_for(configs, path) if configs else None
+            if interval is not None and unit.kind in ("rules", "dashboard"):
+                settings = {**config.settings, "scrape_interval": interval}
+                stated = LintConfig(config.disable, settings, config.source)
+            result.findings.extend(lint_unit(unit, stated, shared))
     result.findings.extend(settle(shared, config))
     result.findings.sort()
     return result

@@ -11,6 +11,7 @@ from typing import Any
 
 from monogen.lint import embedded
 from monogen.lint.dialects import PROMETHEUS, Dialect
+from monogen.lint.facts import is_prometheus_config
 from monogen.spec.errors import Position, SpecErrors
 from monogen.spec.loader import MAX_FILE_BYTES, Document, PathKey, load_text
 
@@ -27,7 +28,7 @@ class LintFile:
 
     path: str
     lines: list[str]
-    kind: str  # rules | alertmanager | dashboard | unknown | broken
+    kind: str  # rules | alertmanager | dashboard | prometheus (facts) | unknown | broken
     doc: Document | None = None
     root: PathKey = ()
     error: SpecErrors | None = None
@@ -164,6 +165,8 @@ def detect(data: Any) -> tuple[str, PathKey]:
         return "unknown", ()
     if data.get("kind") == "PrometheusRule" and isinstance(data.get("spec"), dict):
         return "rules", ("spec",)
+    if is_prometheus_config(data):  # not linted: read for its facts (facts.py)
+        return "prometheus", ()
     if "groups" in data:
         return "rules", ()
     if "route" in data or "receivers" in data:

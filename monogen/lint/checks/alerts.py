@@ -45,7 +45,43 @@ def _condition(node: object) -> bool:
         return node.func.name in ("absent", "absent_over_time")
     if kind == "AggregateExpr":
         return node.op is not None and str(node.op) in ("topk", "bottomk")
+    if kind == "VectorSelector":
+        return _existence_condition(node)
     return False
+
+
+# Labels that say which target a series is from, not what state it is in.
+IDENTITY_LABELS = frozenset(
+    {
+        "__name__",
+        "job",
+        "instance",
+        "namespace",
+        "cluster",
+        "service",
+        "pod",
+        "container",
+        "node",
+        "endpoint",
+        "region",
+        "zone",
+        "env",
+        "environment",
+        "tenant",
+    }
+)
+
+
+def _existence_condition(selector: object) -> bool:
+    """An info metric (value always 1: `*_info`) or ALERTS selected by a label that states a
+    condition (`node_network_info{duplex!="full"}`, `ALERTS{alertstate="firing"}`): the series
+    exists just when the condition holds, so the matcher is the alert's condition. A gauge
+    (`cilium_endpoint_state{endpoint_state="invalid"}`) is not: its value counts, 0 included."""
+    name = pq.metric_name(selector)
+    if not (name.endswith("_info") or name in ("ALERTS", "ALERTS_FOR_STATE")):
+        return False
+    matchers = selector.matchers.matchers  # type: ignore[attr-defined]
+    return any(m.name not in IDENTITY_LABELS for m in matchers)
 
 
 @check(
@@ -118,8 +154,9 @@ def value_in_labels(f: LintFile) -> Iterator[Hit]:
 @check(
     "alerts/annotations",
     "rules",
-    WARNING,
-    "Alerts carry `summary` and `description` annotations.",
+    INFO,
+    "Alerts carry `summary` and `description` annotations: a house convention (many teams "
+    "write `message` or `title`), so `info` unless configured.",
     scope="rule",
 )
 def annotations(f: LintFile) -> Iterator[Hit]:
@@ -151,21 +188,29 @@ def _missing_annotations(f: LintFile, keys: tuple[str, ...]) -> Iterator[Hit]:
 @check(
     "alerts/severity",
     "rules",
-    WARNING,
-    "Alerts have a `severity` label of critical, warning, info or none (configurable).",
+    INFO,
+    "Alerts have a `severity` label of critical, warning, info or none: a house vocabulary "
+    "(`page`, `major`, `s4`…), so `info`, and a warning once the lint configuration states "
+    "the project's own (`severities`).",
     scope="rule",
 )
 def severity(f: LintFile) -> Iterator[Hit]:
     allowed = set(f.settings.get("severities", SEVERITIES))
+    stated = WARNING if "severities" in f.settings else None  # the project said which
     for path, rule in alerts(f):
         labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
         value = text(labels.get("severity"))
         if value is None:
-            yield Hit(f"alert {text(rule.get('alert'))!r} has no severity label", (*path, "alert"))
+            yield Hit(
+                f"alert {text(rule.get('alert'))!r} has no severity label",
+                (*path, "alert"),
+                severity=stated,
+            )
         elif value not in allowed:
             yield Hit(
                 f"severity {value!r} is not one of {', '.join(sorted(allowed))}",
                 (*path, "labels", "severity"),
+                severity=stated,
             )
 
 
@@ -186,9 +231,10 @@ def name_camelcase(f: LintFile) -> Iterator[Hit]:
 @check(
     "rules/record-naming",
     "rules",
-    WARNING,
+    INFO,
     "Recording rule names follow level:metric:operations (the level or the operations may "
-    "be left out, as in `:node_memory_MemAvailable_bytes:sum`).",
+    "be left out, as in `:node_memory_MemAvailable_bytes:sum`): Prometheus' advice, not a "
+    "rule it enforces, so `info`.",
     scope="rule",
 )
 def record_naming(f: LintFile) -> Iterator[Hit]:

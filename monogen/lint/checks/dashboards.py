@@ -10,8 +10,9 @@ from typing import Any
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
+from monogen.spec.quantities import parse_duration
 
-WARNING, ERROR = Severity.WARNING, Severity.ERROR
+INFO, WARNING, ERROR = Severity.INFO, Severity.WARNING, Severity.ERROR
 Path = tuple[Any, ...]
 
 
@@ -57,17 +58,17 @@ def _title(panel: dict[str, Any]) -> str:
     "dashboard/uid",
     "dashboard",
     ERROR,
-    "Every dashboard has a uid (missing: a warning, Grafana makes one), unique among the "
-    "dashboards linted together.",
+    "Every dashboard has a uid, unique among the dashboards linted together (missing: `info`; "
+    "Grafana makes one, and file provisioning keeps it, but an import makes a new one).",
 )
 def uid(f: LintFile) -> Iterator[Hit]:
     data = f.data if isinstance(f.data, dict) else {}
     value = data.get("uid")
     if not value:
         yield Hit(
-            "dashboard has no uid: Grafana makes one at import, and links to it break on the "
-            "next import",
-            severity=WARNING,
+            "dashboard has no uid: Grafana makes one, and links to it break when the dashboard "
+            "is imported again",
+            severity=INFO,
         )
         return
     seen = f.shared.setdefault("dashboard_uids", {})
@@ -106,7 +107,13 @@ def panel_id(f: LintFile) -> Iterator[Hit]:
         seen.add(pid)
 
 
-@check("dashboard/panel-title", "dashboard", WARNING, "Every panel has a title.")
+@check(
+    "dashboard/panel-title",
+    "dashboard",
+    INFO,
+    "Every panel has a title: a layout choice (a full-width logs panel reads well without), "
+    "so `info`.",
+)
 def panel_title(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
         if panel.get("type") not in ("text", "news") and not panel.get("title"):
@@ -117,34 +124,135 @@ def panel_title(f: LintFile) -> Iterator[Hit]:
     "dashboard/panel-datasource",
     "dashboard",
     WARNING,
-    "Every panel has a datasource "
-    "reference object {type, uid} (the legacy string form is deprecated).",
+    "Every panel reads a datasource the dashboard resolves: a template variable it defines, an "
+    "import input (`${DS_PROMETHEUS}`), a reference object, or the default; a panel that "
+    "ignores the dashboard's datasource variable is a warning, the legacy string naming a "
+    "datasource (which Grafana migrates on load) only `info`.",
 )
 def panel_datasource(f: LintFile) -> Iterator[Hit]:
+    names = _variable_names(f)
+    chooses = _has_datasource_variable(f)
     for path, panel in panels(f):
         if panel.get("type") in NO_DATA:
             continue
         ds = panel.get("datasource")
         if ds is None:
-            yield Hit(f"panel {_title(panel)} has no datasource", path)
+            targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)]
+            if targets and all(t.get("datasource") for t in targets):
+                continue
+            if chooses and targets:
+                yield Hit(
+                    f"panel {_title(panel)} has no datasource: it queries the default "
+                    "datasource, whatever the dashboard's datasource variable selects",
+                    path,
+                )
+            elif targets:
+                yield Hit(
+                    f"panel {_title(panel)} has no datasource (it reads the default one)",
+                    path,
+                    severity=INFO,
+                )
         elif isinstance(ds, str):
-            yield Hit(
-                f"panel {_title(panel)} uses the legacy string datasource {ds!r}",
-                (*path, "datasource"),
-            )
+            variable = VARIABLE.fullmatch(ds.strip())
+            if variable is None:
+                yield Hit(
+                    f"panel {_title(panel)} names its datasource by the legacy string {ds!r} "
+                    "(Grafana looks it up by name on load)",
+                    (*path, "datasource"),
+                    severity=INFO,
+                )
+            elif not _resolved(variable.group(variable.lastindex or 1), names):
+                yield Hit(
+                    f"panel {_title(panel)} reads datasource {ds!r}, a variable the dashboard "
+                    "neither defines nor takes as an import input",
+                    (*path, "datasource"),
+                    # no variables at all: a fragment that jsonnet or an operator completes
+                    severity=None if _defines_variables(f) else INFO,
+                )
+
+
+# $name, ${name}, ${name:format}, [[name]]: how a dashboard names a template variable
+VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]")
+
+
+def _variable_names(f: LintFile) -> set[str]:
+    """The template variables a dashboard defines, its import inputs (`__inputs`, replaced
+    by the import dialog) and Grafana's own (`$__all`…)."""
+    data = f.data if isinstance(f.data, dict) else {}
+    found = {"__all", "__data", "__interval", "__rate_interval", "__range"}
+    for v in (data.get("templating") or {}).get("list") or []:
+        if isinstance(v, dict) and isinstance(v.get("name"), str):
+            found.add(v["name"])
+    for item in data.get("__inputs") or []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            found.add(item["name"])
+    return found
+
+
+def _resolved(name: str, names: set[str]) -> bool:
+    """A variable the dashboard defines, or an import placeholder (`DS_PROMETHEUS`: the
+    import dialog or a provisioning tool replaces it, inputs listed or not)."""
+    return name in names or name.startswith("DS_")
+
+
+def _defines_variables(f: LintFile) -> bool:
+    data = f.data if isinstance(f.data, dict) else {}
+    return bool((data.get("templating") or {}).get("list"))
+
+
+def _has_datasource_variable(f: LintFile) -> bool:
+    data = f.data if isinstance(f.data, dict) else {}
+    variables = (data.get("templating") or {}).get("list") or []
+    return any(isinstance(v, dict) and v.get("type") == "datasource" for v in variables)
 
 
 @check(
     "dashboard/panel-unit",
     "dashboard",
     WARNING,
-    "Every panel that shows numbers sets a unit (in its defaults, an override, or a legacy "
-    "graph's y axes).",
+    "A panel whose queries read a quantity with a unit (`_bytes`, `_seconds`, `_celsius`…) "
+    "sets a unit (in its defaults, an override, or a legacy graph's y axes); counts and "
+    "ratios read well without one, so a panel without that evidence is only `info`.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
-        if panel.get("type") not in NOT_NUMERIC and not has_unit(panel):
-            yield Hit(f"panel {_title(panel)} has no unit", path)
+        if panel.get("type") in NOT_NUMERIC or has_unit(panel):
+            continue
+        unit = _quantity(panel)
+        if unit:
+            yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
+        else:
+            yield Hit(f"panel {_title(panel)} has no unit", path, severity=INFO)
+
+
+# a base unit in a metric name (Prometheus' naming); `_seconds_total` counts CPU or busy
+# time, whose rate is a count of cores or a ratio, and `_count` a number of events
+UNIT_NAME = re.compile(
+    r"[a-z0-9]_(bytes|seconds|celsius|joules|volts|amperes|watts)(_total|_sum|_bucket)?\b"
+)
+
+
+def _quantity(panel: dict[str, Any]) -> str:
+    """The unit the panel's queries show, when their metric names say one and the query
+    is no count or ratio of it; "" otherwise."""
+    for target in panel.get("targets") or []:
+        expr = target.get("expr") if isinstance(target, dict) else None
+        if not isinstance(expr, str):
+            continue
+        bare = STRINGS.sub('""', expr).strip()
+        if bare.startswith(("count", "sum(count", "changes(", "resets(")):
+            continue
+        units = [
+            m.group(1)
+            for m in UNIT_NAME.finditer(bare)
+            if not (m.group(1) == "seconds" and m.group(2) == "_total")
+        ]
+        if not units:
+            continue
+        if "/" in bare and len(units) > 1 and len(set(units)) == 1:
+            continue  # bytes over bytes: a ratio
+        return units[0]
+    return ""
 
 
 @check("dashboard/panel-targets", "dashboard", WARNING, "Every data panel has a query.")
@@ -160,21 +268,41 @@ def panel_targets(f: LintFile) -> Iterator[Hit]:
     "dashboard/rate-interval",
     "dashboard",
     WARNING,
-    "rate() and friends use [$__rate_interval], which adapts to the scrape interval and zoom.",
+    "rate() and friends span at least two scrape intervals whatever the zoom: "
+    "`[$__interval]` (one step, shorter than two scrapes when zoomed in) and fixed windows "
+    "shorter than two scrape intervals are warnings; other fixed windows `info`, "
+    "[$__rate_interval] adapts to both.",
 )
 def rate_interval(f: LintFile) -> Iterator[Hit]:
+    shortest = 2 * f.settings.get("scrape_interval", 30.0)
     for path, panel in panels(f):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
             # label values blanked first: `device=~"[a-z]+"` holds no range
             for match in RATE_RANGE.finditer(STRINGS.sub('""', str(expr or ""))):
                 window = re.sub(r"\s+", "", match.group(2))
-                if window not in INTENDED and not INTERVAL_SUBQUERY.match(window):
-                    yield Hit(
-                        f"{match.group(1)}() over [{window}] in panel "
-                        f"{_title(panel)}; use [$__rate_interval]",
-                        (*path, "targets", i, "expr"),
-                    )
+                if window in INTENDED or INTERVAL_SUBQUERY.match(window):
+                    continue
+                seconds = _seconds(window)
+                short = window in ("$__interval", "${__interval}") or (
+                    seconds is not None and seconds < shortest
+                )
+                yield Hit(
+                    f"{match.group(1)}() over [{window}] in panel "
+                    f"{_title(panel)}; use [$__rate_interval]"
+                    + (
+                        "" if not short else f": it may hold fewer than two samples ({shortest:g}s)"
+                    ),
+                    (*path, "targets", i, "expr"),
+                    severity=None if short else INFO,
+                )
+
+
+def _seconds(window: str) -> float | None:
+    try:
+        return parse_duration(window)
+    except ValueError:
+        return None
 
 
 RATE_RANGE = re.compile(r"\b(rate|irate|increase)\s*\([^\[]*\[([^\]]+)\]")
@@ -188,11 +316,10 @@ INTERVAL_SUBQUERY = re.compile(r"^\$\{?__(rate_interval|interval|range)\}?:")
 @check(
     "dashboard/datasource-variable",
     "dashboard",
-    WARNING,
-    "The dashboard has a datasource template variable, so it works against any Prometheus.",
+    INFO,
+    "The dashboard has a datasource template variable, so it works against any Prometheus: "
+    "a dashboard provisioned for one datasource needs none, so `info`.",
 )
 def datasource_variable(f: LintFile) -> Iterator[Hit]:
-    data = f.data if isinstance(f.data, dict) else {}
-    variables = (data.get("templating") or {}).get("list") or []
-    if not any(isinstance(v, dict) and v.get("type") == "datasource" for v in variables):
+    if not _has_datasource_variable(f):
         yield Hit("dashboard has no datasource variable", ("templating",))

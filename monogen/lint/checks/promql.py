@@ -108,7 +108,8 @@ def rate_counter(f: LintFile) -> Iterator[Hit]:
     "promql/histogram-quantile-le",
     "rules",
     Severity.WARNING,
-    "histogram_quantile() needs the `le` label: an aggregation inside it must keep `le`.",
+    "histogram_quantile() needs the bucket label: an aggregation inside it must keep `le` "
+    "(or VictoriaMetrics' `vmrange`, when the query aggregates by it).",
     scope="rule",
 )
 def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
@@ -122,7 +123,10 @@ def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
             modifier = inner.modifier
             labels = list(modifier.labels) if modifier else []
             without = modifier is not None and "Without" in str(modifier.type)
-            if (without and "le" in labels) or (not without and "le" not in labels):
+            # VictoriaMetrics' histograms bucket by `vmrange`: a query that keeps it says
+            # which dialect it is written in (vmalert, or a dashboard over VictoriaMetrics)
+            bucket = "vmrange" if "vmrange" in labels and not without else "le"
+            if (without and bucket in labels) or (not without and bucket not in labels):
                 yield Hit(
                     "histogram_quantile() over an aggregation that drops `le`", (*path, "expr")
                 )
