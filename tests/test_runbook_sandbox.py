@@ -27,6 +27,17 @@ HOSTILE = {
     "a huge power": "{{ 9 ** 999999999 }}",
     "a huge page": "{% for i in range(99999) %}{{ 'y' * 999 }}{% endfor %}",
     "endless recursion": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "nested loops over a string": (
+        '{% set s = "x" * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}'
+    ),
+    "a huge centred string": '{{ "x" | center(300000000) }}',
+    "a huge printf width": '{{ "%0300000000d" | format(1) }}',
+    "a huge % width": '{{ "%0300000000d" % 1 }}',
+    "a huge str.format width": '{{ "{:>300000000}".format(1) }}',
+    "a chain of powers": "{{ 2**64**64**64**64**64**64 }}",
+    "a division by zero": "{{ 1/0 }}",
+    "adding text and a number": '{{ "a" + 1 }}',
+    "an integer too long to print": "{{ 10**60 * 10**60 }}{{ (10**60)**60 }}",
 }
 
 
@@ -66,6 +77,7 @@ def test_a_template_cannot_write_a_file_or_read_the_environment(
     assert result.exit_code == 2
     assert "s3cr3t-value" not in result.output
     assert not outside.exists()
+    assert not (tmp_path / "out").exists()  # nothing written, the environment included
 
 
 def test_a_bounded_template_still_renders_loops_and_text(project: Path, tmp_path: Path) -> None:
@@ -116,3 +128,16 @@ def test_a_code_block_fence_outlasts_the_backticks_it_holds() -> None:
     expr = 'label_replace(up, "a", "```\\n# injected", "b", "")'
     block = code_block(expr, "promql")
     assert block.startswith("````promql\n") and block.endswith("\n````")
+
+
+def test_a_template_planted_as_a_link_is_refused_not_read(project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "ci-secret.env"
+    secret.write_text("SECRET=hunter2\n")
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").symlink_to(secret)
+    result = invoke("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "runbook.md.j2: error: not a regular file of the project" in result.stderr
+    assert "hunter2" not in result.output
+    assert not (tmp_path / "out").exists()

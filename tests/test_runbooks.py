@@ -165,5 +165,5 @@ def test_an_unreadable_template_is_an_error_not_a_traceback(project: Path, tmp_p
         result = invoke("build", str(project), "-o", str(tmp_path / "out"), *args)
         assert result.exit_code == 2, result.output
         assert f"{overrides}/runbook.md.j2: error: not UTF-8 text" in result.stderr
-        assert f"{overrides}/checks/latency.md.j2: error: cannot read: " in result.stderr
+        assert f"{overrides}/checks/latency.md.j2: error: not a regular file" in result.stderr
         assert "Traceback" not in result.output and "internal error" not in result.output

@@ -11,6 +11,7 @@ from monogen.spec.errors import Position, SpecError, SpecErrors
 
 OVERRIDES = "runbook-templates"  # the folder in a specs directory
 SUFFIX = ".md.j2"
+MAX_TEMPLATE_BYTES = 1_000_000
 
 
 def builtin_templates() -> dict[str, str]:
@@ -20,14 +21,18 @@ def builtin_templates() -> dict[str, str]:
 
 
 def project_template_files(root: Path) -> list[tuple[str, Path]]:
-    """(template name, file) for each override under `root`, in name order."""
+    """(template name, file) for each override under `root`, in name order: every
+    `*.md.j2` entry, links and other non-regular files included, so that reading refuses
+    them by name rather than skipping them in silence."""
+    from monogen.output.tree import walk
+
     folder = root / OVERRIDES
-    if not root.is_dir() or not folder.is_dir():
+    if not root.is_dir() or not folder.is_dir() or folder.is_symlink():
         return []
     found = [
-        (p.relative_to(folder).as_posix(), p)
-        for p in folder.rglob(f"*{SUFFIX}")
-        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        (rel, p)
+        for rel, p, _mode in walk(folder)
+        if rel.endswith(SUFFIX) and not any(part.startswith(".") for part in rel.split("/"))
     ]
     return sorted(found)
 
@@ -41,15 +46,30 @@ def load_templates(roots: list[Path]) -> dict[str, str]:
         return templates
     from jinja2 import Environment, TemplateSyntaxError
 
+    from monogen.output.tree import read_regular
+
     errors: list[SpecError] = []
     env = Environment()
+
     for name, path in overrides:
         try:
-            text = path.read_text(encoding="utf-8")
+            # a link (to a CI secret, /dev/zero) or a FIFO is never read: templates are
+            # the project's own files
+            data = read_regular(path)
+            if data is None:
+                errors.append(
+                    SpecError(
+                        Position(str(path)),
+                        "not a regular file of the project (a link, FIFO or device): not read",
+                        hint="copy the template into runbook-templates/ instead of linking it",
+                    )
+                )
+                continue
+            if len(data) > MAX_TEMPLATE_BYTES:
+                errors.append(SpecError(Position(str(path)), f"{len(data):,} bytes: too long"))
+                continue
+            text = data.decode("utf-8")
             env.parse(text)
-        except OSError as exc:
-            errors.append(SpecError(Position(str(path)), f"cannot read: {exc.strerror}"))
-            continue
         except UnicodeDecodeError:
             errors.append(SpecError(Position(str(path)), "not UTF-8 text"))
             continue

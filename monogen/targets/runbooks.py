@@ -80,6 +80,7 @@ def environment(templates: dict[str, str]) -> Any:
     env.filters["md"] = markdown_text
     env.filters["code"] = inline_code
     env.filters["codeblock"] = code_block
+    env.guard_filters()
     return env
 
 
@@ -102,12 +103,17 @@ def render(env: Any, page: Any, context: dict[str, Any]) -> str:
 
     try:
         return env.render_bounded(page, context).rstrip("\n") + "\n"
-    except (TemplateError, RecursionError) as exc:
+    except (TemplateError, RecursionError, ArithmeticError, LookupError, TypeError,
+            ValueError, MemoryError) as exc:  # fmt: skip
         name, line = template_line(exc, page.name)
         where = Position(f"{OVERRIDES}/{name}", line or 0, 1 if line else 0)
         message = getattr(exc, "message", None) or str(exc)
         if isinstance(exc, RecursionError):
             message = "templates call each other without end"
+        elif isinstance(exc, MemoryError):
+            message = "the page needed more memory than there is"
+        elif not isinstance(exc, TemplateError):
+            message = f"{type(exc).__name__}: {str(exc)[:200]}"
         raise fail(where, f"runbook template failed: {message}") from None
 
 

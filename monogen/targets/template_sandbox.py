@@ -6,14 +6,23 @@ page may produce. A template past a bound is the project's error, at the templat
 
 from __future__ import annotations
 
+import functools
+import re
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 MAX_ITERATIONS = 100_000  # range() steps one render may take
-MAX_SEQUENCE = 1_000_000  # characters or items a * or + may produce
+MAX_SEQUENCE = 1_000_000  # characters or items a * or + may produce, and any number passed
 MAX_OUTPUT = 1_000_000  # characters of one rendered page
+MAX_BITS = 10_000  # of an integer a ** may produce
+MAX_SECONDS = 5  # one page's render (loops over strings and lists have no counter)
+# a width or precision in a format string (`%0300000000d`, `{:>300000000}`)
+_WIDE = re.compile(r"\d{7,}")
 
 
 class TemplateLimit(SecurityError):
@@ -24,12 +33,25 @@ class TemplateLimit(SecurityError):
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = self._range
         self.steps = 0
+        self.guard_filters()
+
+    def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _small_arguments(args, kwargs)
+        return super().call(context, obj, *args, **kwargs)
+
+    def guard_filters(self) -> None:
+        """Every filter refuses huge arguments (`center(300000000)`) before working:
+        compiled templates call filters directly, not through the environment. Call it
+        after adding filters of one's own."""
+        for name, function in list(self.filters.items()):
+            if not getattr(function, "_bounded", False):
+                self.filters[name] = _bounded(function)
 
     def _range(self, *args: int) -> Iterator[int]:
         for i in range(*args):
@@ -41,6 +63,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _size(right) > 64:
             raise TemplateLimit("an exponent above 64")
+        # ** chains left to right in Jinja2: ((2**64)**64)**64 grows at every step
+        if operator == "**" and abs(_size(left)).bit_length() * _size(right) > MAX_BITS:
+            raise TemplateLimit(f"an integer of more than {MAX_BITS:,} bits")
+        if operator == "%" and isinstance(left, str) and _WIDE.search(left):
+            raise TemplateLimit("a format width of a million characters or more")
         if operator == "*":
             count = right if isinstance(left, str | list | tuple) else left
             item = left if isinstance(left, str | list | tuple) else right
@@ -52,8 +79,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return result
 
     def render_bounded(self, template: Any, context: dict[str, Any]) -> str:
-        """The template's text, stopped once it passes MAX_OUTPUT characters."""
+        """The template's text, stopped once it passes MAX_OUTPUT characters or
+        MAX_SECONDS of work."""
         self.steps = 0
+        with _deadline(MAX_SECONDS):
+            return self._render(template, context)
+
+    def _render(self, template: Any, context: dict[str, Any]) -> str:
         parts, size = [], 0
         chunks = template.generate(context)
         for chunk in chunks:
@@ -73,6 +105,44 @@ def _page_line(template: Any, chunks: Any) -> int | None:
     inner = getattr(chunks, "gi_yieldfrom", None)
     frame = getattr(inner, "gi_frame", None)
     return template.get_corresponding_lineno(frame.f_lineno) if frame else None
+
+
+def _small_arguments(args: Any, kwargs: dict[str, Any]) -> None:
+    """No template needs a number of a million or more as an argument (a width, a count),
+    nor a format string asking for one: refused before the work is done."""
+    for value in [*args, *kwargs.values()]:
+        if _size(value) >= MAX_SEQUENCE or (isinstance(value, str) and _WIDE.search(value)):
+            raise TemplateLimit("an argument of a million or more")
+
+
+def _bounded(function: Any) -> Any:
+    @functools.wraps(function)  # keeps Jinja2's pass_context/pass_environment marks
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _small_arguments(args, kwargs)
+        return function(*args, **kwargs)
+
+    checked._bounded = True  # type: ignore[attr-defined]
+    return checked
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """A wall-clock bound on the main thread (a render in another thread goes unbounded:
+    signals reach only the main one)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise TemplateLimit(f"a page that took more than {seconds} s to render")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _size(value: Any) -> int:
