@@ -215,3 +215,18 @@ def test_lint_of_a_directory_never_follows_a_link_in_it(tmp_path: Path) -> None:
     # named on the command line, a link is the user's own choice and is read
     named = invoke("lint", str(tree / "linked.yaml"))
     assert "linked.yaml" in named.output
+
+
+def test_lint_reads_no_template_file_that_is_a_device_fifo_or_link(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.tmpl")
+    (tmp_path / "linked.tmpl").symlink_to("/dev/zero")
+    (tmp_path / "am.yaml").write_text(
+        "route: {receiver: r}\nreceivers:\n  - name: r\n    webhook_configs: [{url: 'https://x.example.com/'}]\n"
+        'templates: ["/dev/zero", "fifo.tmpl", "linked.tmpl"]\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "monogen", "lint", str(tmp_path / "am.yaml")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -30,16 +30,18 @@ def walk(root: Path) -> Iterator[tuple[str, Path, int]]:
             yield path.relative_to(root).as_posix(), path, mode
 
 
-def read_regular(path: Path) -> bytes | None:
+def read_regular(path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of `path` if it is a regular file reached through no link at its last
-    step; None otherwise (a link, a FIFO, a device, a directory)."""
+    step (and of at most `limit` bytes); None otherwise (a link, a FIFO, a device, a
+    directory, a larger file)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read()

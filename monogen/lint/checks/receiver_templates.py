@@ -16,6 +16,9 @@ from monogen.lint.checks._alertmanager_shape import Path, _data, receivers
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
+from monogen.output.tree import read_regular
+
+MAX_TEMPLATE_BYTES = 4_000_000  # larger is no template file
 
 # Alertmanager's functions (template/template.go DefaultFuncs, 0.33: a superset of the
 # older releases', so a template valid on any of them parses here)
@@ -164,10 +167,12 @@ def defined_templates(f: LintFile) -> set[str] | None:
         if not files:
             return None
         for name in files:
-            try:
-                names.update(_DEFINE.findall(FilePath(name).read_text(errors="replace")))
-            except OSError:
+            # the config's own template files only: a link, FIFO or device (/dev/zero) is
+            # not read, and nor is anything too large to be a template
+            data = read_regular(FilePath(name), MAX_TEMPLATE_BYTES)
+            if data is None:
                 return None
+            names.update(_DEFINE.findall(data.decode("utf-8", errors="replace")))
     return names
 
 
