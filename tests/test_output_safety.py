@@ -230,3 +230,15 @@ def test_lint_reads_no_template_file_that_is_a_device_fifo_or_link(tmp_path: Pat
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_webhook_url_with_a_token_is_never_quoted_by_lint(tmp_path: Path) -> None:
+    token = "xei8usc4k3fbdbzk7fi3h6ttbe"
+    (tmp_path / "am.yaml").write_text(
+        "route: {receiver: r}\nreceivers:\n  - name: r\n"
+        f'    webhook_configs: [{{url: "htp://chat.example.com/hooks/{token}"}}]\n'
+    )
+    for fmt in ("text", "json", "github", "sarif"):
+        result = invoke("lint", str(tmp_path / "am.yaml"), "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert token[-6:] not in result.output, fmt

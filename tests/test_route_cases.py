@@ -130,6 +130,11 @@ def test_passing_cases_exit_zero(files: tuple[Path, Path], tmp_path: Path) -> No
         ("tests:\n  - {receivers: [a]}\n", "a case needs `labels`"),
         ("tests:\n  - {labels: {a: b}, recievers: [a]}\n", "unknown keys: recievers"),
         ("tests:\n  - {labels: {a: b}, at: yesterday}\n", "not a moment"),
+        ("tests:\n  - {labels: {a: b}, receivers: 5}\n", "expected receivers: a list of names"),
+        ("tests:\n  - {labels: {a: b}, receivers: pager}\n", "expected receivers: a list"),
+        ("tests:\n  - {labels: {a: b}, firing: 5}\n", "expected firing: a list of label sets"),
+        ("tests:\n  - {labels: {a: b}, delivered: 'no'}\n", "expected delivered: true or false"),
+        ("tests:\n  - {labels: {a: b}, firing: [5]}\n", "expected labels: a mapping"),
     ],
 )
 def test_a_broken_cases_file_is_positioned(files, tmp_path: Path, text: str, message: str) -> None:
@@ -140,6 +145,37 @@ def test_a_broken_cases_file_is_positioned(files, tmp_path: Path, text: str, mes
     assert result.exit_code == 2
     assert f"{cases}:" in result.stderr and message in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'match_re: {severity: "warn.*"}',
+            'match_re: {severity: "("}',
+            "invalid regular expression '('",
+        ),
+        ("matchers: ['severity=\"critical\"']", 'matchers: "x=y"', "expected a list of matchers"),
+        (
+            '- times: [{start_time: "00:00", end_time: "06:00"}]',
+            '- {times: [{start_time: "00:00", end_time: "06:00"}], location: Mars/Olympus}',
+            "a time zone monogen cannot read",
+        ),
+        ("- times: [{start_time", "- times: [{start_tim", "a time interval monogen cannot read"),
+    ],
+)
+def test_a_config_monogen_cannot_route_is_a_positioned_error(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in CONFIG
+    config = tmp_path / "am.yaml"
+    config.write_text(CONFIG.replace(old, new))
+    (tmp_path / "cases.yaml").write_text(CASES)
+    result = invoke("routes", "--config", str(config), "--test", str(tmp_path / "cases.yaml"))
+    assert result.exit_code == 2, result.output
+    assert f"{config}:" in result.stderr and "cannot route this config" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output and "internal error" not in result.output
 
 
 def label_sets(config: Path) -> list[dict[str, str]]:

@@ -22,7 +22,8 @@ def text(findings: list[Finding], out: TextIO, sources: dict[str, list[str]]) ->
         if 0 < f.line <= len(lines):
             source = lines[f.line - 1].rstrip("\n").expandtabs(1)
             shown = redacted_line(source)
-            if f.check == "alertmanager/inline-secret" and shown == source:
+            secret = f.check == "alertmanager/inline-secret" or "(a secret, not shown)" in f.message
+            if secret and shown == source:
                 shown = "(line not shown: it holds a secret)"
             elif BASE64_VALUE.match(source):  # a Secret's data: the config it encodes
                 shown = "(line not shown: base64 data, which may hold secrets)"

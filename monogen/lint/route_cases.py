@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from monogen.compile import re2
 from monogen.compile.inhibition import mutes
 from monogen.compile.matchers import Matcher, matches, parse_matchers
 from monogen.lint.finding import Finding, Severity
@@ -63,30 +64,77 @@ class Node:
         return found or [self]
 
 
-def _matchers(raw: dict[str, Any], prefix: str = "") -> tuple[Matcher, ...]:
+class _Bad(Exception):
+    """Part of a config that cannot be routed, at `path` of its document."""
+
+    def __init__(self, path: PathKey, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _matchers(raw: dict[str, Any], at: PathKey, prefix: str = "") -> tuple[Matcher, ...]:
     found: list[Matcher] = []
-    for k, v in (raw.get(f"{prefix}match") or {}).items():
-        found.append((str(k), "=", str(v)))
-    for k, v in (raw.get(f"{prefix}match_re") or {}).items():
-        found.append((str(k), "=~", str(v)))
-    for text in raw.get(f"{prefix}matchers") or []:
-        found += parse_matchers(str(text))
+    for key, op in (("match", "="), ("match_re", "=~")):
+        values = raw.get(f"{prefix}{key}") or {}
+        if not isinstance(values, dict):
+            raise _Bad((*at, f"{prefix}{key}"), "expected a mapping of label to value")
+        found += [(str(k), op, str(v)) for k, v in values.items()]
+    texts = raw.get(f"{prefix}matchers") or []
+    if not isinstance(texts, list):
+        raise _Bad((*at, f"{prefix}matchers"), "expected a list of matchers")
+    for i, text in enumerate(texts):
+        try:
+            found += parse_matchers(str(text))
+        except ValueError as exc:
+            raise _Bad((*at, f"{prefix}matchers", i), str(exc)) from None
+    for name, op, value in found:
+        refused = re2.problem(value) if op in ("=~", "!~") else None
+        if refused:
+            raise _Bad(at, f"invalid regular expression {value!r} for {name} (RE2): {refused}")
     return tuple(found)
 
 
-def _route(raw: dict[str, Any], path: PathKey, inherited: str) -> Node:
+def _route(raw: Any, path: PathKey, inherited: str) -> Node:
+    if not isinstance(raw, dict):
+        raise _Bad(path, "expected a route: a mapping")
     receiver = str(raw.get("receiver") or inherited)
+    children = raw.get("routes") or []
+    if not isinstance(children, list):
+        raise _Bad((*path, "routes"), "expected a list of routes")
     node = Node(
         path,
         receiver,
-        _matchers(raw),
+        _matchers(raw, path),
         bool(raw.get("continue")),
         tuple(raw.get("mute_time_intervals") or ()),
         tuple(raw.get("active_time_intervals") or ()),
     )
-    for i, child in enumerate(raw.get("routes") or []):
+    for i, child in enumerate(children):
         node.routes.append(_route(child, (*path, "routes", i), receiver))
     return node
+
+
+def _intervals(data: dict[str, Any]) -> dict[str, list[Interval]]:
+    import zoneinfo
+
+    found: dict[str, list[Interval]] = {}
+    for key in ("time_intervals", "mute_time_intervals"):
+        for i, named in enumerate(data.get(key) or []):
+            try:
+                name = str(named["name"])
+                found[name] = [Interval.of_config(raw) for raw in named.get("time_intervals") or []]
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+                raise _Bad((key, i), f"a time interval monogen cannot read: {exc}") from None
+            for interval in found[name]:
+                try:
+                    if interval.location:
+                        zoneinfo.ZoneInfo(interval.location)
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    # Go's Local is the host's zone, which a test here cannot know either
+                    raise _Bad(
+                        (key, i), f"a time zone monogen cannot read: {interval.location!r}"
+                    ) from None
+    return found
 
 
 @dataclass
@@ -103,23 +151,25 @@ def load_config(path: Path) -> Config:
     (doc,) = _documents(path, "an Alertmanager config")
     data = doc.data
     try:
+        if "route" not in data:
+            raise _Bad((), "no `route`: not an Alertmanager config")
         root = _route(data["route"], ("route",), "")
-        intervals = {
-            str(t["name"]): [Interval.of_config(i) for i in t.get("time_intervals") or []]
-            for key in ("time_intervals", "mute_time_intervals")
-            for t in data.get(key) or []
-        }
+        intervals = _intervals(data)
+        rules = data.get("inhibit_rules") or []
         inhibit = tuple(
             InhibitRule(
-                _matchers(r, "source_"), _matchers(r, "target_"), tuple(r.get("equal") or ())
+                _matchers(r, ("inhibit_rules", i), "source_"),
+                _matchers(r, ("inhibit_rules", i), "target_"),
+                tuple(str(e) for e in r.get("equal") or ()),
             )
-            for r in data.get("inhibit_rules") or []
+            for i, r in enumerate(rules if isinstance(rules, list) else [])
+            if isinstance(r, dict)
         )
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+    except _Bad as exc:
         raise fail(
-            Position(str(path)),
-            f"not an Alertmanager config monogen can route: {exc}",
-            hint="`monogen lint` (or amtool check-config) says what is wrong with it",
+            doc.where(exc.path),
+            f"cannot route this config: {exc}",
+            hint="`monogen lint` (or amtool check-config) says more of what is wrong",
         ) from None
     return Config(doc, root, intervals, inhibit)
 
@@ -169,14 +219,30 @@ def load_cases(path: Path) -> list[Case]:
             if at is not None and not isinstance(at, datetime.datetime):
                 at = datetime.datetime.fromisoformat(str(at).replace("Z", "+00:00"))
             receivers = item.get("receivers")
+            if receivers is not None and not (
+                isinstance(receivers, list) and all(isinstance(r, str) for r in receivers)
+            ):
+                raise SpecErrors([SpecError(doc.where(("tests", i, "receivers")),
+                                            "expected receivers: a list of names")])  # fmt: skip
+            firing = item.get("firing") or []
+            if not isinstance(firing, list):
+                raise SpecErrors([SpecError(doc.where(("tests", i, "firing")),
+                                            "expected firing: a list of label sets")])  # fmt: skip
+            delivered = item.get("delivered")
+            if delivered is not None and not isinstance(delivered, bool):
+                raise SpecErrors([SpecError(doc.where(("tests", i, "delivered")),
+                                            "expected delivered: true or false")])  # fmt: skip
             cases.append(
                 Case(
                     where,
                     _labels(item["labels"], doc.where(("tests", i, "labels"))),
-                    None if receivers is None else [str(r) for r in receivers],
+                    receivers,
                     at,
-                    [_labels(f, where) for f in item.get("firing") or []],
-                    item.get("delivered"),
+                    [
+                        _labels(f, doc.where(("tests", i, "firing", j)))
+                        for j, f in enumerate(firing)
+                    ],
+                    delivered,
                 )
             )
         except SpecErrors as exc:

@@ -361,6 +361,14 @@ SECRET_URLS = {
     ("slack_configs", "api_url"),
     ("discord_configs", "webhook_url"),
 }
+# Also never quoted: URLs that carry a token in their path (a webhook's is a secret from
+# Alertmanager 0.28 on; Teams and Mattermost hooks are tokens by design).
+UNQUOTED_URLS = SECRET_URLS | {
+    ("webhook_configs", "url"),
+    ("msteams_configs", "webhook_url"),
+    ("msteamsv2_configs", "webhook_url"),
+    ("mattermost_configs", "webhook_url"),
+}
 
 
 @check(
@@ -383,7 +391,8 @@ def url(f: LintFile) -> Iterator[Hit]:
                 continue
             problem = url_problem(str(value))
             if problem:
-                quoted = "(a secret, not shown)" if secret else shown(str(value))
+                hidden = (kind, key) in UNQUOTED_URLS
+                quoted = "(a secret, not shown)" if hidden else shown(str(value))
                 yield Hit(f"{key} {quoted}: {problem}", (*path, key))
 
 
