@@ -126,9 +126,11 @@ def test_a_pyproject_that_does_not_parse_is_bad_input_not_no_table(tmp_path: Pat
 def test_ruler_labels_may_not_overwrite_labels_experiments_use(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
-    (specs / "demo.yaml").write_text(MINIMAL_EXPERIMENT)
+    (specs / "demo.yaml").write_text(
+        MINIMAL_EXPERIMENT.replace("{namespace: seldon}", "{app: seldon}")
+    )
     (specs / ".monogen.yaml").write_text(
-        "rulers:\n  victoriametrics:\n    labels: {region: eu, model_name: x, namespace: y}\n"
+        "rulers:\n  victoriametrics:\n    labels: {region: eu, model_name: x, app: y}\n"
     )
     result = invoke("build", str(specs), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
@@ -136,8 +138,8 @@ def test_ruler_labels_may_not_overwrite_labels_experiments_use(tmp_path: Path) -
     assert [e.split(".monogen.yaml:")[1] for e in errors] == [
         "3:26: error: ruler label 'model_name' would overwrite the label experiment demo-ab "
         "tells variants by (at rulers.victoriametrics.labels.model_name)",
-        "3:41: error: ruler label 'namespace' would overwrite the label experiment demo-ab "
-        "selects on (at rulers.victoriametrics.labels.namespace)",
+        "3:41: error: ruler label 'app' would overwrite the label experiment demo-ab "
+        "selects on (at rulers.victoriametrics.labels.app)",
     ]
     assert not (tmp_path / "out").exists()
 

@@ -139,7 +139,12 @@ CUSTOM = "accuracy: {}\n    customMetrics: [{alert: ConfidenceLow, %s, warning: 
     [
         # found by attacking the analysis kinds
         ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [model_name]", "the variant label"),
-        ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [namespace]", "set by the experiment"),
+        # namespace is the alert's own (its PrometheusRule's), as the operator routes by it
+        (
+            "accuracy: {}",
+            CUSTOM % "gauge: {name: c}, by: [namespace]",
+            "one monogen or Prometheus sets itself",
+        ),
         # `metric` names what missing-data and comparison alerts are about
         ("accuracy: {}", CUSTOM % "gauge: {name: c}, by: [metric]", "sets itself"),
         ("accuracy: {}", "accuracy: {}\n    missingData: {metrics: []}", "watches no metric"),
