@@ -19,14 +19,18 @@ def test_examples_have_rule_files() -> None:
     assert len(RULE_FILES) == 4
 
 
+@pytest.mark.parametrize("version", PROMETHEUS)
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
-def test_promtool_check_rules_accepts_generated_files(path: Path) -> None:
-    result = run_tool("promtool", "check", "rules", str(path))
+def test_promtool_check_rules_accepts_generated_files(path: Path, version: str) -> None:
+    result = run_tool("promtool", "check", "rules", str(path), version=version)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
 
 
-def test_promtool_accepts_the_groups_of_every_prometheus_rule_manifest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", PROMETHEUS)
+def test_promtool_accepts_the_groups_of_every_prometheus_rule_manifest(
+    tmp_path: Path, version: str
+) -> None:
     manifests = sorted((GENERATED / "kubernetes/prometheusrules").glob("*.yaml"))
     assert manifests
     for manifest in manifests:
@@ -34,7 +38,7 @@ def test_promtool_accepts_the_groups_of_every_prometheus_rule_manifest(tmp_path:
         assert doc["kind"] == "PrometheusRule"
         plain = tmp_path / manifest.name
         plain.write_text(yaml.safe_dump(doc["spec"]))
-        result = run_tool("promtool", "check", "rules", str(plain))
+        result = run_tool("promtool", "check", "rules", str(plain), version=version)
         assert result.returncode == 0, result.stdout + result.stderr
 
 

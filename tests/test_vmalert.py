@@ -39,9 +39,10 @@ def test_every_example_experiment_has_a_victoriametrics_file() -> None:
     assert [p.name for p in GENERATED_VM] == [f"{e}.rules.yaml" for e in experiments]
 
 
+@pytest.mark.parametrize("version", VICTORIA_METRICS)
 @pytest.mark.parametrize("path", GENERATED_VM, ids=lambda p: p.name)
-def test_vmalert_accepts_the_generated_rules(path: Path) -> None:
-    accepted, said = dry_run(path)
+def test_vmalert_accepts_the_generated_rules(path: Path, version: str) -> None:
+    accepted, said = dry_run(path, version)
     assert accepted, said
 
 
