@@ -14,20 +14,26 @@ from typing import Any
 def _compiled(pattern: str) -> Any:
     import re2  # google-re2; imported when a regex is first met (start-up stays fast)
 
+    return re2.compile(f"^(?:{pattern})$", options=_options())
+
+
+@lru_cache(maxsize=1)
+def _options() -> Any:
+    import re2
+
     options = re2.Options()
     options.log_errors = False  # the error is ours to report, not RE2's log to print
-    return re2.compile(f"^(?:{pattern})$", options=options)
+    return options
 
 
+@lru_cache(maxsize=4096)
 def problem(pattern: str) -> str | None:
     """Why RE2 refuses `pattern`, or None when it compiles (as written: anchoring cannot
     make a bad pattern good, and the message then quotes the pattern the user wrote)."""
     import re2
 
-    options = re2.Options()
-    options.log_errors = False
     try:
-        re2.compile(pattern, options=options)
+        re2.compile(pattern, options=_options())
         _compiled(pattern)
     except re2.error as exc:
         text = exc.args[0] if exc.args else exc

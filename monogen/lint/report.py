@@ -9,7 +9,7 @@ from typing import TextIO
 from monogen import __version__
 from monogen.lint.finding import Finding, Severity
 from monogen.lint.registry import Check
-from monogen.spec.secrets import redacted_line
+from monogen.spec.secrets import redacted_line, withholds_secret
 
 FORMATS = ("text", "json", "github", "sarif")
 BASE64_VALUE = re.compile(r"^\s*[\w.-]+:\s*[A-Za-z0-9+/]{16,}={0,2}\s*$")
@@ -22,7 +22,7 @@ def text(findings: list[Finding], out: TextIO, sources: dict[str, list[str]]) ->
         if 0 < f.line <= len(lines):
             source = lines[f.line - 1].rstrip("\n").expandtabs(1)
             shown = redacted_line(source)
-            secret = f.check == "alertmanager/inline-secret" or "(a secret, not shown)" in f.message
+            secret = f.check == "alertmanager/inline-secret" or withholds_secret(f.message)
             if secret and shown == source:
                 shown = "(line not shown: it holds a secret)"
             elif BASE64_VALUE.match(source):  # a Secret's data: the config it encodes

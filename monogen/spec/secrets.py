@@ -90,6 +90,13 @@ def redacted_line(line: str) -> str:
 
 
 LONGEST_SHOWN = 40  # characters of a number or text a message quotes
+WITHHELD = "(a secret, not shown)"  # what a message says in place of a secret field's value
+_SECRET_SHOWN = "(not shown: it is a secret)"  # what `shown` says of a value that is one
+
+
+def withholds_secret(message: str) -> bool:
+    """Whether a message stands in for a secret: the line it points at holds one too."""
+    return WITHHELD in message or _SECRET_SHOWN in message
 
 
 def shown(value: Any) -> str:
@@ -98,7 +105,7 @@ def shown(value: Any) -> str:
     if isinstance(value, str):
         what = secret_in(value)
         if what:
-            return f"{what} (not shown: it is a secret)"
+            return f"{what} {_SECRET_SHOWN}"
     if isinstance(value, int) and not isinstance(value, bool) and len(str(value)) > 15:
         return f"{float(value):.3g} (a {len(str(abs(value)))}-digit number)"
     text = repr(value)

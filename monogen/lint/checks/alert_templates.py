@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from monogen.lint.checks._rules_shape import alerts, text
-from monogen.lint.checks.rules import _template_error
+from monogen.lint.checks.rules import template_error, templated_values
 from monogen.lint.finding import Severity
 from monogen.lint.promql import parse
 from monogen.lint.promql_labels import Labels, analysable, result_labels
@@ -70,18 +70,13 @@ def template_label(f: LintFile) -> Iterator[Hit]:
         labels = result_labels(tree)
         if not labels.closed and not labels.names:
             continue  # nothing known
-        for key in ("labels", "annotations"):
-            items = rule.get(key)
-            if not isinstance(items, dict):
-                continue
-            for name, value in items.items():
-                value = text(value)
-                if not value or "{{" not in value or _template_error(value):
-                    continue
-                for label in sorted(label_reads(value)):
-                    if not labels.can_have(label):
-                        yield Hit(
-                            f"{key[:-1]} {name!r} reads label {label!r}, which the query's "
-                            f"result never has: {_reason(labels)}; it is always empty",
-                            (*path, key, name),
-                        )
+        for key, name, value in templated_values(rule):
+            if template_error(value):
+                continue  # rules/template-syntax says why
+            for label in sorted(label_reads(value)):
+                if not labels.can_have(label):
+                    yield Hit(
+                        f"{key[:-1]} {name!r} reads label {label!r}, which the query's "
+                        f"result never has: {_reason(labels)}; it is always empty",
+                        (*path, key, name),
+                    )

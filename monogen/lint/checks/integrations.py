@@ -15,7 +15,7 @@ from monogen.lint.checks._alertmanager_shape import Path, _data, integrations
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
-from monogen.spec.secrets import shown
+from monogen.spec.secrets import WITHHELD, shown
 
 ERROR = Severity.ERROR
 
@@ -392,7 +392,7 @@ def url(f: LintFile) -> Iterator[Hit]:
             problem = url_problem(str(value))
             if problem:
                 hidden = (kind, key) in UNQUOTED_URLS
-                quoted = "(a secret, not shown)" if hidden else shown(str(value))
+                quoted = WITHHELD if hidden else shown(str(value))
                 yield Hit(f"{key} {quoted}: {problem}", (*path, key))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from monogen.lint import gotemplate, versions
 from monogen.lint import promql as pq
@@ -360,20 +361,27 @@ def duration(f: LintFile) -> Iterator[Hit]:
 )
 def template_syntax(f: LintFile) -> Iterator[Hit]:
     for path, rule in rules(f):
-        for key in ("labels", "annotations"):
-            items = rule.get(key)
-            if not isinstance(items, dict):
-                continue
-            for name, value in items.items():
-                value = text(value)
-                if value and "{{" in value:
-                    error = _template_error(value)
-                    if error:
-                        yield Hit(f"template in {key[:-1]} {name!r}: {error}", (*path, key, name))
+        for key, name, value in templated_values(rule):
+            error = template_error(value)
+            if error:
+                yield Hit(f"template in {key[:-1]} {name!r}: {error}", (*path, key, name))
+
+
+def templated_values(rule: dict[str, Any]) -> Iterator[tuple[str, Any, str]]:
+    """(labels|annotations, name, text) of each label and annotation value of a rule that
+    holds a Go template."""
+    for key in ("labels", "annotations"):
+        items = rule.get(key)
+        if not isinstance(items, dict):
+            continue
+        for name, value in items.items():
+            value = text(value)
+            if value and "{{" in value:
+                yield key, name, value
 
 
 @lru_cache(maxsize=4096)  # the same summary template often serves many alerts
-def _template_error(value: str) -> str:
+def template_error(value: str) -> str:
     try:
         gotemplate.check_template(value, gotemplate.PROMETHEUS, gotemplate.prometheus_variables())
     except gotemplate.TemplateError as exc:
