@@ -14,6 +14,7 @@ import click
 
 from monogen import __version__
 from monogen.cli_exits import EXIT_FINDINGS, reports_errors
+from monogen.cli_readout import backtest, report
 
 if TYPE_CHECKING:
     from monogen.output.cache import RenderCache as Cache
@@ -373,3 +374,7 @@ def init(directory: Path) -> None:
         f"next: {here}monogen build specs/ && monogen lint generated/ && monogen test specs/",
         err=True,
     )
+
+
+main.add_command(backtest)
+main.add_command(report)

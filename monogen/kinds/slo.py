@@ -225,7 +225,7 @@ class ServiceLevelObjectives(SloProof):
         for window in WINDOWS:
             records.add(
                 self.ratio_name(rail, metrics, window),
-                self._ratio(rail, records, metrics, window),
+                self.ratio_expr(rail, records, metrics, window),
                 ("slo", "ratio", window),
             )
         mean = (
@@ -239,7 +239,7 @@ class ServiceLevelObjectives(SloProof):
             labels={"slo": rail.options["slo"]},
         )
 
-    def _ratio(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> str:
+    def ratio_expr(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> str:
         """Bad requests among all over `window`, per variant; no ratio without traffic
         (`> 0`), so an idle variant leaves a gap instead of a NaN in the budget's mean."""
         s = records.scope

@@ -70,9 +70,19 @@ def chi2_critical(p: float, dof: int) -> float:
     return _six(_bisect(lambda x: chi2_survival(x, dof) > p, 0.0, 1e4))
 
 
-def normal_critical(confidence: float) -> float:
-    """The one-sided z with P(Z > z) = 1 - confidence."""
+def normal_survival(z: float) -> float:
+    """P(Z > z) for a standard normal Z."""
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def normal_quantile(confidence: float) -> float:
+    """The z with P(Z > z) = 1 - confidence, unrounded (0.5 < confidence < 1)."""
     if not 0.5 < confidence < 1:
         raise ValueError(f"need 0.5 < confidence < 1, got {confidence}")
     tail = 1 - confidence
-    return _six(_bisect(lambda z: 0.5 * math.erfc(z / math.sqrt(2)) > tail, 0.0, 40.0))
+    return _bisect(lambda z: normal_survival(z) > tail, 0.0, 40.0)
+
+
+def normal_critical(confidence: float) -> float:
+    """The one-sided z with P(Z > z) = 1 - confidence, as rules write it."""
+    return _six(normal_quantile(confidence))

@@ -1,0 +1,161 @@
+"""What the generated alerts would have done over the past: each alert's expression (with
+recorded series inlined, see inline.py) evaluated over a range at the rule group's interval,
+`for` applied, and the firing episodes counted per alert, severity and receiver.
+
+With an older generated tree, only the alerts a change touches: new ones, and those whose
+expression, `for` or labels differ from the old tree's rule of the same name and labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monogen.compile import naming
+from monogen.model.build import Compiled
+from monogen.model.rules import AlertingRule, RuleFile
+from monogen.output.tree import read_regular
+from monogen.readout.episodes import Episode, episodes
+from monogen.readout.inline import Inliner
+from monogen.readout.prometheus_api import MAX_POINTS, PrometheusApi, ReadoutError, Series
+from monogen.spec.quantities import parse_duration
+
+DEFAULT_INTERVAL = "1m"  # Prometheus' global evaluation_interval when a group sets none
+MAX_CHUNKS = 50  # range queries a single alert may take
+
+
+@dataclass
+class AlertRun:
+    experiment: str
+    alert: str
+    severity: str
+    labels: dict[str, str]  # the rule's own labels
+    expr: str  # the expression as generated
+    for_: str
+    step: float
+    episodes: list[Episode] = field(default_factory=list)
+    receivers: dict[tuple, tuple[str, ...]] = field(default_factory=dict)  # labels → receivers
+
+    @property
+    def firing_seconds(self) -> float:
+        return sum(e.seconds for e in self.episodes)
+
+
+def rule_key(experiment: str, rule: dict[str, Any]) -> tuple:
+    labels = rule.get("labels") or {}
+    return (
+        experiment,
+        rule.get("alert"),
+        tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+    )
+
+
+def old_alerts(tree: Path) -> dict[tuple, tuple[str, str]]:
+    """(experiment, alert, labels) → (expression, for) of the alerting rules in an older
+    generated tree; links and other non-regular files are not read."""
+    found: dict[tuple, tuple[str, str]] = {}
+    folder = tree / naming.rule_file_path("x").rsplit("/", 1)[0]
+    if not tree.is_dir() or not folder.is_dir():
+        raise ReadoutError(
+            f"{tree} holds no generated rule files ({folder.relative_to(tree)}/)",
+            "give --against the output directory of an earlier `monogen build`",
+        )
+    for path in sorted(folder.iterdir()):
+        experiment = _experiment_of(path.name)
+        data = read_regular(path, limit=64 << 20)
+        if experiment is None or data is None:
+            continue
+        try:
+            doc = yaml.safe_load(data)
+        except yaml.YAMLError:
+            raise ReadoutError(f"{path} is not YAML", "rebuild the older tree") from None
+        for group in (doc or {}).get("groups") or []:
+            for rule in group.get("rules") or []:
+                if isinstance(rule, dict) and "alert" in rule:
+                    found[rule_key(experiment, rule)] = (rule.get("expr"), rule.get("for", ""))
+    return found
+
+
+def _experiment_of(name: str) -> str | None:
+    suffix = naming.rule_file_path("x").rsplit("/", 1)[1][1:]
+    return name[: -len(suffix)] if name.endswith(suffix) else None
+
+
+def touched(rules: dict[str, RuleFile], old: dict[tuple, tuple[str, str]]) -> set[tuple]:
+    """The keys of alerts new in `rules` or changed since `old`."""
+    found = set()
+    for experiment, rule_file in rules.items():
+        for rule in rule_file.alerts:
+            out = rule.to_dict()
+            key = rule_key(experiment, out)
+            if old.get(key) != (out["expr"], out.get("for", "")):
+                found.add(key)
+    return found
+
+
+def interval_of(rule_file: RuleFile, alert: AlertingRule) -> str:
+    for group in rule_file.groups:
+        if alert in group.rules:
+            return group.interval or DEFAULT_INTERVAL
+    return DEFAULT_INTERVAL
+
+
+def run(
+    compiled: Compiled,
+    api: PrometheusApi,
+    start: float,
+    end: float,
+    only: set[tuple] | None = None,
+    experiments: Iterable[str] | None = None,
+) -> list[AlertRun]:
+    """Every alert (or the keys in `only`) of the experiments, over [start, end]."""
+    chosen = set(experiments) if experiments is not None else set(compiled.rules)
+    found = []
+    for experiment in sorted(chosen):
+        rule_file = compiled.rules[experiment]
+        inliner = Inliner(rule_file.records, rule_file.groups[0].interval or DEFAULT_INTERVAL)
+        for rule in rule_file.alerts:
+            out = rule.to_dict()
+            if only is not None and rule_key(experiment, out) not in only:
+                continue
+            step = float(parse_duration(interval_of(rule_file, rule)))
+            series = range_query(api, inliner.expand(rule.expr), start, end, step)
+            labels = {"alertname": rule.alert, **rule.labels}  # as Prometheus expands them
+            hold = float(parse_duration(rule.for_ or "0s"))
+            result = AlertRun(
+                experiment, rule.alert, rule.labels.get("severity", ""), dict(out["labels"]),
+                rule.expr, rule.for_, step, episodes(series, labels, hold, step),
+            )  # fmt: skip
+            if compiled.alertmanager is not None:
+                for episode in result.episodes:
+                    if episode.labels not in result.receivers:
+                        walked = compiled.alertmanager.route.walk(dict(episode.labels))
+                        result.receivers[episode.labels] = tuple(walked)
+            found.append(result)
+    return found
+
+
+def range_query(
+    api: PrometheusApi, expr: str, start: float, end: float, step: float
+) -> list[Series]:
+    """A range query in as many pieces as Prometheus' points limit needs, joined again:
+    a run of evaluations crossing a piece's edge stays one run."""
+    span = (MAX_POINTS - 1) * step
+    pieces = []
+    at = start
+    while at <= end:
+        pieces.append((at, min(end, at + span)))
+        at += span + step
+    if len(pieces) > MAX_CHUNKS:
+        raise ReadoutError(
+            f"the range needs {len(pieces)} queries of {MAX_POINTS} steps of {step:g}s each",
+            "give a shorter --since or range",
+        )
+    joined: dict[tuple, list[tuple[float, float]]] = {}
+    for first, last in pieces:
+        for s in api.query_range(expr, first, last, step):
+            joined.setdefault(s.labels, []).extend(s.points)
+    return [Series(labels, tuple(points)) for labels, points in sorted(joined.items())]
