@@ -23,7 +23,7 @@ def test_two_proportions_match_scipy() -> None:
     assert got.difference_ci == pytest.approx((p_t - p_c - z * se, p_t - p_c + z * se), rel=1e-9)
     # the pooled two-sided z-test is the chi-square test of the 2x2 table without correction
     table = [[x_c, n_c - x_c], [x_t, n_t - x_t]]
-    chi2, p, _, _ = stats.chi2_contingency(table, correction=False)
+    _, p, _, _ = stats.chi2_contingency(table, correction=False)
     assert got.p_value == pytest.approx(p, rel=1e-6)
     log_se = math.sqrt(1 / x_t - 1 / n_t + 1 / x_c - 1 / n_c)
     ratio = p_t / p_c
