@@ -132,6 +132,11 @@ def read(
         if rail.kind.key == "comparisons":
             out.comparisons += compare(rail, exp, scope, api, start, end, step, confidence)
     out.timelines, out.firing_source = _timelines(compiled, name, inliner, api, start, end, step)
+    out.notes += [
+        f"no data in the range for {t.title} ({t.alert}): its series are missing"
+        for t in out.timelines
+        if not t.series
+    ]
     out.slos = [
         _slo(rail, records, metrics, api, start, end, step)
         for rail in exp.guardrails
