@@ -70,9 +70,9 @@ class Series:
         times = [t for t, _ in self.points]
         if len(set(times)) != len(times):
             raise ValueError(f"{self.name}{self.labels}: two points share a timestamp")
-        if any(int(float(_number(t)) * 1000) != round(t * 1000) for t in times):
-            # both engines store milliseconds; Prometheus truncates seconds * 1000
-            raise ValueError(f"{self.name}: a timestamp is not a whole millisecond as written")
+        if any(abs(t * 1000 - round(t * 1000)) > 1e-3 for t in times):
+            # both engines store milliseconds; finer would be cut differently by each
+            raise ValueError(f"{self.name}: a timestamp is not a whole millisecond")
 
     @property
     def family(self) -> str:
@@ -319,8 +319,9 @@ def query_range(url: str, promql: str, start: float, end: float, step: str) -> l
 
 
 def api(url: str, path: str, **params: str) -> dict[str, Any]:
-    """The `data` of a Prometheus HTTP API answer (POSTed: long queries fit)."""
-    body = urllib.parse.urlencode(params).encode()
+    """The `data` of a Prometheus HTTP API answer; parameters are POSTed (long queries
+    fit), which read-only endpoints such as /api/v1/rules refuse, so those are GETs."""
+    body = urllib.parse.urlencode(params).encode() if params else None
     with urllib.request.urlopen(f"{url}{path}", data=body, timeout=30) as response:
         answer = json.loads(response.read())
     if answer.get("status") != "success":
