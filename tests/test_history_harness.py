@@ -5,13 +5,17 @@ value is computed here from closed forms, not read back from the series written.
 
 from __future__ import annotations
 
+import base64
 import math
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser import open_page
 from tests.conftest import RELEASE_ENDS, VICTORIA_METRICS
 from tests.history import (
     Series,
@@ -24,6 +28,7 @@ from tests.history import (
     query_range,
     victoriametrics_with_history,
 )
+from tests.png import png_pixels
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 # Three days of history ending a day before now, on hour boundaries (so on Prometheus'
@@ -244,3 +249,83 @@ def test_openmetrics_text_refuses_ambiguous_families() -> None:
         openmetrics_text([Series("x", {}, "gauge"), Series("x", {}, "gauge")])
     with pytest.raises(ValueError, match="Inf"):
         openmetrics_text([Series("h_bucket", {"le": "1.0"}, "histogram")])
+
+
+# --- the browser harness (tests/browser.py) ---------------------------------------------
+
+
+def page(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "page.html"
+    path.write_text(
+        f"<!doctype html><html><head><meta charset=utf-8></head><body>{body}</body></html>"
+    )
+    return path
+
+
+def tiny_png() -> bytes:
+    """A 2x2 PNG (red, green / blue, white) made here, for a data: URI."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    rows = b"\0\xff\0\0\0\xff\0" + b"\0\0\0\xff\xff\xff\xff"
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_browser_reports_console_error(tmp_path: Path) -> None:
+    run = open_page(page(tmp_path, "<script>console.error('boom')</script>"), tmp_path / "s.png")
+    assert run.console_errors == ["boom"]
+    assert run.requests == []
+
+
+def test_browser_reports_uncaught_exception(tmp_path: Path) -> None:
+    run = open_page(page(tmp_path, "<script>throw new Error('x')</script>"), tmp_path / "s.png")
+    (error,) = run.console_errors
+    assert error.startswith("Uncaught Error: x"), error
+
+
+def test_browser_reports_requests_leaving_the_page(tmp_path: Path) -> None:
+    run = open_page(page(tmp_path, '<img src="http://example.invalid/x.png">'), tmp_path / "a.png")
+    assert run.requests == ["http://example.invalid/x.png"]
+    script = '<script src="https://cdn.example.invalid/lib.js"></script>'
+    run = open_page(page(tmp_path, script), tmp_path / "b.png")
+    assert run.requests == ["https://cdn.example.invalid/lib.js"]
+    # a worker's fetch is not among the page's own events: the recording proxy lists it
+    worker = "fetch('http://worker.invalid/y')"
+    body = f"<script>new Worker(URL.createObjectURL(new Blob([{worker!r}])))</script>"
+    run = open_page(page(tmp_path, body), tmp_path / "c.png")
+    assert run.requests == ["GET http://worker.invalid/y"]
+    # loopback is no exception (Chromium's Local Network Access may refuse it before it
+    # leaves, but the attempt is listed)
+    run = open_page(
+        page(tmp_path, "<script>fetch('http://127.0.0.1:9/z')</script>"), tmp_path / "d.png"
+    )
+    assert run.requests == ["http://127.0.0.1:9/z"]
+
+
+def test_browser_clean_page_reports_nothing_and_draws(tmp_path: Path) -> None:
+    png = base64.b64encode(tiny_png()).decode()
+    body = (
+        "<h1>Report</h1>"
+        '<svg width="400" height="200"><rect width="300" height="100" fill="#36c"/>'
+        '<circle cx="350" cy="150" r="40" fill="#c33"/></svg>'
+        f'<img src="data:image/png;base64,{png}" width="200" height="200" style="image-rendering: pixelated">'
+        "<script>console.log('fine'); console.info('also fine')</script>"
+    )
+    run = open_page(page(tmp_path, body), tmp_path / "clean.png")
+    assert run.console_errors == []
+    assert run.requests == []
+    assert run.screenshot == tmp_path / "clean.png"
+    width, height, rows = png_pixels(run.screenshot)
+    assert (width, height) == (1280, 2400)
+    colours = {row[i : i + 3] for row in rows[:400] for i in range(0, len(row), 4 * 7)}
+    # the page's white, the SVG's blue and red, the PNG's red, green and blue, the text's
+    assert {b"\xff\xff\xff", b"\x33\x66\xcc", b"\xcc\x33\x33", b"\x00\xff\x00"} <= colours
