@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: build test tools lint golden clean bench
+.PHONY: build test tools browser lint golden clean bench
 
 build: $(RUNTIME)
 	$(BIN)/monogen build specs/
 
-test: $(DEV) tools
+test: $(DEV) tools browser
 	$(BIN)/ruff check .
 	$(BIN)/monogen build specs/ --check
 	$(BIN)/pytest
@@ -44,6 +44,17 @@ tools:
 	@$(PYTHON) tools/matrix.py install || { \
 		if [ "$$MONOGEN_REQUIRE_TOOLS" = 1 ]; then exit 1; fi; \
 		echo "WARNING: the tool matrix is incomplete; tests that need it will skip" >&2; }
+
+# Headless Chromium for the tests of HTML pages (tests/browser.py): Debian's chromium from
+# the machine's own apt sources (never changed), as root, only when /usr/bin/chromium is
+# missing. Without it, those tests skip loudly (and fail under MONOGEN_REQUIRE_TOOLS=1).
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "browser: installing Debian's chromium (apt-get, the machine's own sources)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || { \
+		if [ "$$MONOGEN_REQUIRE_TOOLS" = 1 ]; then exit 1; fi; \
+		echo "WARNING: chromium is not installed; tests of HTML pages will skip" >&2; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .tools
