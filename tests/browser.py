@@ -61,6 +61,7 @@ class PageRun:
     console_errors: list[str]
     requests: list[str]
     screenshot: Path
+    probed: Any = None  # the value of the `probe` expression, evaluated after load
 
 
 class RecordingProxy:
@@ -181,12 +182,19 @@ class DevTools:
 
 
 def open_page(
-    html_path: Path, screenshot: Path, width: int = 1280, height: int = 2400, settle: float = 0.5
+    html_path: Path,
+    screenshot: Path,
+    width: int = 1280,
+    height: int = 2400,
+    settle: float = 0.5,
+    probe: str = "",
 ) -> PageRun:
     """Open `html_path` (from file://) in headless Chromium with a `width` x `height`
     viewport, wait for its load event and then `settle` seconds without activity, write a
     PNG screenshot of the viewport to `screenshot` (and Chromium's own log beside it, as
-    `<screenshot>.chromium.log`); what the page did."""
+    `<screenshot>.chromium.log`); what the page did. `probe`, a JavaScript expression, is
+    evaluated by DevTools (not by the page, whose policy may forbid scripts) after the
+    screenshot, its JSON value returned."""
     if not os.access(CHROMIUM, os.X_OK):
         missing(f"{CHROMIUM} not found: run `make browser` (Debian's chromium package)")
     page_url = html_path.resolve().as_uri()
@@ -215,10 +223,15 @@ def open_page(
         shot = tools.send("Page.captureScreenshot", session, format="png")
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         events = list(tools.events)
+        probed = None
+        if probe:
+            answer = tools.send("Runtime.evaluate", session, expression=probe, returnByValue=True)
+            probed = answer["result"].get("value")
     return PageRun(
         console_errors=_console_errors(events),
         requests=_requests(events, proxy.seen, page_url),
         screenshot=screenshot,
+        probed=probed,
     )
 
 
@@ -263,9 +276,10 @@ class _Chromium:
     def __enter__(self) -> DevTools:
         commands_r, commands_w = os.pipe()
         answers_r, answers_w = os.pipe()
-        # moved above 9 so that placing them on 3 and 4 in the child overwrites nothing
-        high_r = fcntl.fcntl(commands_r, fcntl.F_DUPFD, 10)
-        high_w = fcntl.fcntl(answers_w, fcntl.F_DUPFD, 10)
+        # moved above 9 so that placing them on 3 and 4 in the child overwrites nothing;
+        # close-on-exec, so only the copies placed on 3 and 4 reach Chromium
+        high_r = fcntl.fcntl(commands_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        high_w = fcntl.fcntl(answers_w, fcntl.F_DUPFD_CLOEXEC, 10)
         for fd in (commands_r, answers_w):
             os.close(fd)
 
@@ -279,7 +293,10 @@ class _Chromium:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                pass_fds=(3, 4),
+                # not pass_fds=(3, 4): that needs 3 and 4 open in this process, which
+                # only a test runner's capture happens to give; Python's own descriptors
+                # are not inheritable, so nothing else reaches the child
+                close_fds=False,
                 preexec_fn=place,
             )
         os.close(high_r)

@@ -15,13 +15,16 @@ from monogen.compile.promql import aggregate, equals, quote, selector
 from monogen.compile.rules import recorded_series
 from monogen.compile.scope import Records, Scope
 from monogen.kinds.base import Guardrail
+from monogen.kinds.comparison import TreatmentComparison
+from monogen.kinds.sample_ratio import SampleRatioMismatch
+from monogen.kinds.slo import ServiceLevelObjectives
 from monogen.model.build import Compiled
 from monogen.readout import effects
 from monogen.readout.backtest import interval_of, range_query
-from monogen.readout.comparisons import Verdict, compare
 from monogen.readout.episodes import episodes
 from monogen.readout.inline import Inliner
 from monogen.readout.prometheus_api import PrometheusApi, ReadoutError, Series
+from monogen.readout.verdicts import Verdict, compare
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration
 from monogen.spec.validate import ExperimentDoc
@@ -67,9 +70,9 @@ class Readout:
     requests: dict[str, float] = field(default_factory=dict)
     srm: effects.Mismatch | None = None
     srm_alpha: float = SRM_ALPHA
-    comparisons: list[Verdict] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
     timelines: list[Timeline] = field(default_factory=list)
-    slos: list[SloReadout] = field(default_factory=list)
+    objectives: list[SloReadout] = field(default_factory=list)
     traffic: list[Series] = field(default_factory=list)
     firing_source: str = ""  # "ALERTS" (rules loaded) or "evaluated"
     queries: int = 0
@@ -119,7 +122,7 @@ def read(
                 "is the range right (--from/--to), and does this server scrape the "
                 "experiment's services?",
             )
-    srm_rail = next((r for r in exp.guardrails if r.kind.key == "sampleRatioMismatch"), None)
+    srm_rail = next((r for r in exp.guardrails if isinstance(r.kind, SampleRatioMismatch)), None)
     if srm_rail is not None:
         out.srm_alpha = srm_rail.options["p"]
     shares = {v: t for v, _, t in out.variants if t}
@@ -129,18 +132,18 @@ def read(
     interval = rule_file.groups[0].interval if rule_file.groups else None
     inliner = Inliner(rule_file.records, interval or "1m")
     for rail in exp.guardrails:
-        if rail.kind.key == "comparisons":
-            out.comparisons += compare(rail, exp, scope, api, start, end, step, confidence)
+        if isinstance(rail.kind, TreatmentComparison):
+            out.verdicts += compare(rail, exp, scope, api, start, end, step, confidence)
     out.timelines, out.firing_source = _timelines(compiled, name, inliner, api, start, end, step)
     out.notes += [
         f"no data in the range for {t.title} ({t.alert}): its series are missing"
         for t in out.timelines
         if not t.series
     ]
-    out.slos = [
+    out.objectives = [
         _slo(rail, records, metrics, api, start, end, step)
         for rail in exp.guardrails
-        if rail.kind.key == "slos"
+        if isinstance(rail.kind, ServiceLevelObjectives)
     ]
     if records.traffic_share:
         share = inliner.expand(scope.recorded(records.traffic_share))

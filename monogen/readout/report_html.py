@@ -64,9 +64,9 @@ def html(r: Readout) -> str:
             f'<div class="banner" id="srm-warning">{e(SRM_WARNING)} ({e(srm_sentence(r))})</div>'
         )
     parts.append('<h2 id="verdict">Verdict</h2>')
-    if r.comparisons:
+    if r.verdicts:
         rows = []
-        for v in r.comparisons:
+        for v in r.verdicts:
             f = v.effect
             cls = "worse" if v.outcome == "treatment worse" else (
                 "better" if v.outcome == "treatment better" else "")  # fmt: skip
@@ -85,13 +85,13 @@ def html(r: Readout) -> str:
                 + _cell(outcome, "untrusted" if r.srm_failed else cls)
                 + _cell(sample(v)) + "</tr>"
             )  # fmt: skip
-        confidence = r.comparisons[0].confidence
+        confidence = r.verdicts[0].confidence
         header = ["Metric", "Variants", "Control", "Treatment", "Difference",
                   f"{confidence:.0%} interval", "Ratio", "p-value", "Outcome",
                   "Sample"]  # fmt: skip
         parts.append(_table(header, rows))
         by_unit: dict[str, list] = {}
-        for v in r.comparisons:
+        for v in r.verdicts:
             if v.effect is not None:
                 by_unit.setdefault(v.unit, []).append(
                     (f"{v.noun}: {v.treatment}", v.effect.difference, *v.effect.difference_ci)
@@ -101,7 +101,7 @@ def html(r: Readout) -> str:
                 f'<div class="chart">{charts.clean(charts.forest(rows_, unit, confidence))}</div>'
             )
     else:
-        parts.append("<p>No comparisons are declared for this experiment.</p>")
+        parts.append("<p>No treatment is compared with the control in this experiment.</p>")
     parts.append('<h2 id="sample-ratio">Sample ratio</h2>')
     parts.append(f"<p>{e(srm_sentence(r))}</p>")
     declared = {n: s or 0.0 for n, _, s in r.variants}
@@ -123,13 +123,11 @@ def html(r: Readout) -> str:
             f"{tl.alert}: firing episodes {episodes_by_severity(tl)}, {firing_hours(tl):.2f} h"
         )
         parts.append(f"<h3>{e(tl.title)}</h3><p>{e(summary)}</p>")
-        chart = charts.timeline(
-            tl.title, named, r.start, r.end, tl.unit, tl.thresholds, tl.firing
-        )
+        chart = charts.timeline(tl.title, named, r.start, r.end, tl.unit, tl.thresholds, tl.firing)
         parts.append(f'<div class="chart">{charts.clean(chart)}</div>')
-    if r.slos:
-        parts.append('<h2 id="slos">SLOs</h2>')
-        for s in r.slos:
+    if r.objectives:
+        parts.append('<h2 id="objectives">SLOs</h2>')
+        for s in r.objectives:
             left = ", ".join(f"{v}: {x:.1%}" for v, x in sorted(s.remaining.items()))
             parts.append(f"<h3>{e(s.name)}</h3><p>objective {s.objective:.3%} over {e(s.period)}; "
                          f"budget remaining {e(left)}</p>")  # fmt: skip

@@ -7,8 +7,8 @@ import json
 import math
 from typing import Any
 
-from monogen.readout.comparisons import Verdict
 from monogen.readout.report_data import Readout, Timeline
+from monogen.readout.verdicts import Verdict
 from monogen.readout.window import iso
 from monogen.targets.markdown import markdown_text
 
@@ -33,6 +33,11 @@ def p_value(p: float) -> str:
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
 
 
+def _p_is(p: float) -> str:
+    shown = p_value(p)
+    return shown if shown.startswith("<") else f"= {shown}"
+
+
 def count(n: float) -> str:
     return f"{n:,.0f}"
 
@@ -53,7 +58,7 @@ def srm_sentence(r: Readout) -> str:
     verdict = "MISMATCH" if r.srm_failed else "passed"
     return (
         f"chi-square {s.chi_square:.4g} with {s.dof} degree{'s' if s.dof > 1 else ''} of "
-        f"freedom, p = {p_value(s.p_value)}: {verdict} at p < {r.srm_alpha:g}"
+        f"freedom, p {_p_is(s.p_value)}: {verdict} at p < {r.srm_alpha:g}"
     )
 
 
@@ -88,10 +93,10 @@ def markdown(r: Readout) -> str:
     if r.srm_failed:
         out += [f"> **Warning.** {SRM_WARNING}", ""]
     out += ["## Verdict", ""]
-    if r.comparisons:
+    if r.verdicts:
         out += _table(
             ["Metric", "Treatment", "Control", "Treatment value", "Difference",
-             f"{r.comparisons[0].confidence:.0%} interval", "Ratio", "p-value",
+             f"{r.verdicts[0].confidence:.0%} interval", "Ratio", "p-value",
              "Outcome", "Sample"],
             [[t(v.noun), t(v.treatment), value(v.effect.control, v.unit) if v.effect else "–",
               value(v.effect.treatment, v.unit) if v.effect else "–",
@@ -101,10 +106,10 @@ def markdown(r: Readout) -> str:
                if v.effect and v.effect.ratio is not None else "–"),
               p_value(v.effect.p_value) if v.effect else "–",
               v.outcome + (" (untrustworthy: SRM)" if r.srm_failed else ""),
-              sample(v)] for v in r.comparisons],
+              sample(v)] for v in r.verdicts],
         )  # fmt: skip
     else:
-        out.append("No comparisons are declared for this experiment.")
+        out.append("No treatment is compared with the control in this experiment.")
     out += ["", "## Sample ratio", "", srm_sentence(r), ""]
     total = sum(r.requests.values()) or 1.0
     expected = r.srm.expected if r.srm else {}
@@ -122,12 +127,12 @@ def markdown(r: Readout) -> str:
           ", ".join(f"{s} {value(x, tl.unit)}" for s, x in tl.thresholds),
           episodes_by_severity(tl), f"{firing_hours(tl):.2f}"] for tl in r.timelines],
     )  # fmt: skip
-    if r.slos:
+    if r.objectives:
         out += ["", "## SLOs", ""]
         out += _table(
             ["SLO", "Objective", "Period", "Variant", "Budget remaining"],
             [[t(s.name), f"{s.objective:.3%}", s.period, t(v), f"{left:.1%}"]
-             for s in r.slos for v, left in sorted(s.remaining.items())],
+             for s in r.objectives for v, left in sorted(s.remaining.items())],
         )  # fmt: skip
     out += ["", "## Record", ""]
     out += [
@@ -167,21 +172,21 @@ def as_json(r: Readout) -> str:
         "sample_ratio": None if r.srm is None else {
             "chi_square": r.srm.chi_square, "dof": r.srm.dof, "p_value": r.srm.p_value,
             "alpha": r.srm_alpha, "failed": r.srm_failed, "expected": r.srm.expected},
-        "comparisons": [
+        "verdicts": [
             {"metric": v.metric, "noun": v.noun, "unit": v.unit, "control": v.control,
              "treatment": v.treatment, "confidence": v.confidence, "test": v.test,
              "outcome": v.outcome, "effect": _effect(v.effect),
              "margin_exceeded": v.margin_exceeded,
              "requests": list(v.requests), "needed": v.needed, "needed_basis": v.basis,
-             "reached": v.reached} for v in r.comparisons],
+             "reached": v.reached} for v in r.verdicts],
         "guardrails": [
             {"alert": tl.alert, "title": tl.title, "category": tl.category, "unit": tl.unit,
              "direction": tl.direction, "thresholds": [list(x) for x in tl.thresholds],
              "firing": [{"severity": s, "from": iso(a), "to": iso(b)} for s, a, b in tl.firing]}
             for tl in r.timelines],
         "firing_source": r.firing_source,
-        "slos": [{"name": s.name, "objective": s.objective, "period": s.period,
-                  "remaining": s.remaining} for s in r.slos],
+        "objectives": [{"name": s.name, "objective": s.objective, "period": s.period,
+                  "remaining": s.remaining} for s in r.objectives],
     }  # fmt: skip
     return json.dumps(_finite(data), indent=2, sort_keys=True, allow_nan=False) + "\n"
 

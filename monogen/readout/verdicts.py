@@ -1,4 +1,4 @@
-"""Each `comparisons` guardrail read over a whole window: the treatment's effect against
+"""Each treatment-against-control guardrail read over a whole window: the effect against
 the control with an interval and p-value, whether the declared minimum sample was
 reached, and, for a margin, how many requests a test needs to see it (power)."""
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from monogen.compile.promql import aggregate, equals, selector
 from monogen.compile.scope import Scope
 from monogen.kinds.base import Guardrail
+from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY
 from monogen.readout import effects
 from monogen.readout.backtest import range_query
 from monogen.readout.prometheus_api import PrometheusApi
@@ -88,7 +89,7 @@ def compare(
         inner = f"increase({selector(name, matchers)}[{window}])"
         return _per(api.query(aggregate("sum", scope.grouping(*by), inner), end), scope, *by)
 
-    if o["metric"] == "errorRate":
+    if o["metric"] == ERROR_RATE:
         req = metrics.requests
         assert req is not None
         totals = counts(req.name, scope.matchers(req))
@@ -104,7 +105,7 @@ def compare(
             needed, basis = _needed_rate(o, threshold, effect, confidence)
             found.append(_verdict(o, control, treatment, effect, confidence, test,
                                   threshold, (n_c, n_t), needed, basis))  # fmt: skip
-    elif o["metric"] == "latency":
+    elif o["metric"] == LATENCY:
         lat = metrics.latency
         assert lat is not None
         got = counts(f"{lat.name}_bucket", scope.matchers(lat), "le")
