@@ -95,6 +95,11 @@ def test_backtest_counts_what_the_rule_evaluator_fired(tmp_path: Path, version: 
                     "backtest", str(tmp_path / "specs"), "--prometheus", url,
                     "--from", f"{start:.0f}", "--to", f"{end:.0f}", "--format", "json",
                 )  # fmt: skip
+                readout = invoke(
+                    "report", str(tmp_path / "specs"), "--experiment", "backtest-ab",
+                    "--prometheus", url, "--from", f"{start:.0f}", "--to", f"{end:.0f}",
+                    "--step", "1s", "--format", "json",
+                )  # fmt: skip
     finally:
         server.shutdown()
         server.server_close()
@@ -112,3 +117,9 @@ def test_backtest_counts_what_the_rule_evaluator_fired(tmp_path: Path, version: 
         assert episode["labels"]["model_name"] == "candidate"
         assert episode["receivers"] == ["e2e-chat"]
     assert counted[("ModelAccuracyDegraded", "critical")] == []
+    # the report reads the same episodes from ALERTS, the rules being loaded
+    assert readout.exit_code == 0, readout.stderr
+    report = json.loads(readout.stdout)
+    assert report["firing_source"] == "ALERTS"
+    (rail,) = [g for g in report["guardrails"] if g["alert"] == "ModelAccuracyDegraded"]
+    assert [f["severity"] for f in rail["firing"]] == ["warning"] * EXPECTED_WARNINGS

@@ -197,3 +197,20 @@ def test_unreachable_prometheus_is_exit_2_with_a_hint(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert "no experiment 'nope' in the specs" in missing.stderr
     assert "ranker-ab" in missing.stderr
+
+
+def test_business_guardrails_have_their_own_section() -> None:
+    from monogen.readout.report_data import Readout, Timeline
+    from monogen.readout.report_text import markdown
+
+    def line(alert: str, category: str) -> Timeline:
+        return Timeline(alert, alert.lower(), category, "number", "below",
+                        (("warning", 0.0),), [], [("warning", 0.0, 3600.0)])  # fmt: skip
+
+    readout = Readout("e", "http://p", 0.0, 86_400.0, 60.0, "sha256:0")
+    readout.timelines = [line("Revenue", "business_impact"), line("Errors", "reliability")]
+    text = markdown(readout)
+    guardrails, business = text.split("## Guardrails")[1].split("## Business impact")
+    assert "| errors | Errors | warning 0 | 1 warning | 1.00 |" in guardrails
+    assert "Revenue" not in guardrails
+    assert "| revenue | Revenue | warning 0 | 1 warning | 1.00 |" in business

@@ -70,6 +70,16 @@ def server(
     specs.mkdir()
     for s in SCENARIOS.values():
         (specs / f"{s.name}.yaml").write_text(spec(s))
+    # the equal scenario's requests with a latency histogram the server never saw
+    partial = spec(SCENARIOS["equal"]).replace("name: equal,", "name: partial,")
+    partial = partial.replace(
+        "errorSelector: {outcome: error}}",
+        "errorSelector: {outcome: error}}\n    latency: {name: ghost_seconds}",
+    ).replace(
+        "      - {metric: errorRate,",
+        "      - {metric: latency, margin: {absolute: 100ms}}\n      - {metric: errorRate,",
+    )
+    (specs / "partial.yaml").write_text(partial)
     end = end_of_history()
     start = (
         victoriametrics_with_history if product == "victoria-metrics" else prometheus_with_history
@@ -248,3 +258,65 @@ def test_the_html_page_in_chromium(server: Server, tmp_path: Path) -> None:
     line = rows[top]
     step = len(line) // width
     assert any(line[i : i + 3] == pink for i in range(0, len(line), step))
+
+
+@pytest.mark.tools
+def test_missing_series_and_empty_ranges_are_said(server: Server) -> None:
+    data = server.json("partial")
+    (latency,) = [v for v in data["verdicts"] if v["metric"] == "latency"]
+    assert latency["outcome"] == "no data" and latency["effect"] is None
+    markdown = server.report("partial", "--format", "markdown")[1]
+    # Markdown escapes the parentheses of the text it quotes
+    assert (
+        "- no data in the range for p95 latency \\(TreatmentWorseThanControl\\): its series are missing"
+        in markdown
+    )
+    before = invoke(
+        "report", str(server.specs), "--experiment", "equal", "--prometheus", server.url,
+        "--from", f"{server.end - 30 * 86_400:.0f}", "--to", f"{server.end - 20 * 86_400:.0f}",
+        "--format", "json",
+    )  # fmt: skip
+    assert before.exit_code == 2 and before.stdout == ""
+    assert "error: no requests of experiment equal between the range's ends" in before.stderr
+    assert "hint:" in before.stderr
+    too_fine = server.report("equal", "--step", "1s", "--format", "json")
+    assert too_fine[0] == 2
+    assert "Prometheus answers at most 11000 points a series" in too_fine[2]
+    assert "give a step of at least 16s (--step)" in too_fine[2]
+
+
+@pytest.mark.tools
+def test_backtest_of_a_change_only_and_its_gate(server: Server, tmp_path: Path) -> None:
+    """Against the tree built before a change, only the changed alert is evaluated; the
+    gate fails when it fired more often than allowed."""
+    from monogen.output.write import write_tree
+    from monogen.pipeline import compile_specs, load
+
+    old = tmp_path / "old-generated"
+    write_tree(old, compile_specs(load([server.specs])))
+    changed = tmp_path / "specs"
+    changed.mkdir()
+    for path in server.specs.iterdir():
+        text = path.read_text()
+        if path.name == "outage.yaml":  # the warning line drops from 2% to 1%
+            text = text.replace("warning: {above: 2%, for: 5m}", "warning: {above: 1%, for: 5m}")
+        (changed / path.name).write_text(text)
+    args = ["backtest", str(changed), "--prometheus", server.url, "--from", f"{server.start:.0f}",
+            "--to", f"{server.end:.0f}", "--against", str(old), "--format", "json"]  # fmt: skip
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    (alert,) = json.loads(result.stdout)["alerts"]
+    assert (alert["experiment"], alert["alert"], alert["severity"]) == (
+        "outage", "ModelHighErrorRate", "warning",
+    )  # fmt: skip
+    assert len(alert["episodes"]) == 1  # the outage hour
+    gate = invoke(*args, "--max-episodes", "0")
+    assert gate.exit_code == 1
+    assert (
+        "outage: ModelHighErrorRate (warning) fired 1 times, more than --max-episodes 0"
+        in gate.stderr
+    )
+    assert invoke(*args, "--max-episodes", "1").exit_code == 0
+    same = invoke("backtest", str(server.specs), "--prometheus", server.url, "--since", "1h",
+                  "--against", str(old))  # fmt: skip
+    assert same.exit_code == 0 and "no alert is new or changed against" in same.stderr

@@ -23,7 +23,7 @@ from monogen.readout import effects
 from monogen.readout.backtest import interval_of, range_query
 from monogen.readout.episodes import episodes
 from monogen.readout.inline import Inliner
-from monogen.readout.prometheus_api import PrometheusApi, ReadoutError, Series
+from monogen.readout.prometheus_api import PrometheusApi, ReadoutError, Series, check_range
 from monogen.readout.verdicts import Verdict, compare
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration
@@ -104,6 +104,7 @@ def read(
     exp = next(e for e in compiled.specs.experiments if e.name == name)
     records = recorded_series(exp)
     scope = records.scope
+    check_range(start, end, step)  # the charts' step: said before any query is sent
     out = Readout(name, api.url, start, end, step, spec_digest(exp))
     out.variant_label = scope.variant_label
     out.variants = [(v.name, v.role or "", v.traffic) for v in exp.spec.spec.variants]
@@ -147,7 +148,7 @@ def read(
     ]
     if records.traffic_share:
         share = inliner.expand(scope.recorded(records.traffic_share))
-        out.traffic = range_query(api, share, start, end, step)
+        out.traffic = api.query_range(share, start, end, step)
     out.queries = len(api.asked)
     return out
 
@@ -175,7 +176,7 @@ def _timelines(
         intent = rules[0].intent
         assert intent is not None
         rail = intent.rail
-        series = range_query(api, inliner.expand(judged), start, end, step)
+        series = api.query_range(inliner.expand(judged), start, end, step)
         firing = []
         for rule in rules:
             severity = rule.labels.get("severity", "")
@@ -213,5 +214,5 @@ def _slo(
     got = api.query(f"1 - ({period_ratio}) / {budget}", end)
     remaining = {_variant(s.labels, records.scope): s.value for s in got}
     burn_expr = f"({rail.kind.ratio_expr(rail, records, metrics, BURN_WINDOW)}) / {budget}"
-    burn = range_query(api, burn_expr, start, end, step)
+    burn = api.query_range(burn_expr, start, end, step)
     return SloReadout(o["slo"], o["objective"], o["period"], remaining, burn)

@@ -13,6 +13,7 @@ from monogen.readout.report_text import (
     episodes_by_severity,
     firing_hours,
     interval,
+    is_business,
     p_value,
     sample,
     srm_sentence,
@@ -117,7 +118,11 @@ def html(r: Readout) -> str:
     source = "Prometheus' ALERTS series" if r.firing_source == "ALERTS" else (
         "the alert expressions evaluated over the range with their for")  # fmt: skip
     parts.append(f"<p>Firing (shaded) read from {e(source)}.</p>")
-    for tl in r.timelines:
+    business = False
+    for tl in sorted(r.timelines, key=is_business):  # stable: the rules' order otherwise
+        if is_business(tl) and not business:
+            business = True
+            parts.append('<h2 id="business">Business impact</h2>')
         named = [(s.label(r.variant_label, "value"), s) for s in tl.series]
         summary = (
             f"{tl.alert}: firing episodes {episodes_by_severity(tl)}, {firing_hours(tl):.2f} h"

@@ -68,6 +68,10 @@ SRM_WARNING = (
 )
 
 
+def is_business(t: Timeline) -> bool:
+    return t.category == "business_impact"
+
+
 def firing_hours(t: Timeline) -> float:
     return sum(b - a for _, a, b in t.firing) / 3600
 
@@ -121,12 +125,18 @@ def markdown(r: Readout) -> str:
          for name, role, share in r.variants],
     )  # fmt: skip
     out += ["", "## Guardrails", "", f"Firing read from {_source(r)}.", ""]
-    out += _table(
-        ["Guardrail", "Alert", "Thresholds", "Firing episodes", "Hours firing"],
-        [[t(tl.title), t(tl.alert),
-          ", ".join(f"{s} {value(x, tl.unit)}" for s, x in tl.thresholds),
-          episodes_by_severity(tl), f"{firing_hours(tl):.2f}"] for tl in r.timelines],
-    )  # fmt: skip
+    header = ["Guardrail", "Alert", "Thresholds", "Firing episodes", "Hours firing"]
+
+    def rows(timelines: list[Timeline]) -> list[list[str]]:
+        return [[t(tl.title), t(tl.alert),
+                 ", ".join(f"{s} {value(x, tl.unit)}" for s, x in tl.thresholds),
+                 episodes_by_severity(tl), f"{firing_hours(tl):.2f}"]
+                for tl in timelines]  # fmt: skip
+
+    out += _table(header, rows([tl for tl in r.timelines if not is_business(tl)]))
+    business = [tl for tl in r.timelines if is_business(tl)]
+    if business:
+        out += ["", "## Business impact", "", *_table(header, rows(business))]
     if r.objectives:
         out += ["", "## SLOs", ""]
         out += _table(

@@ -12,7 +12,6 @@ from monogen.compile.scope import Scope
 from monogen.kinds.base import Guardrail
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY
 from monogen.readout import effects
-from monogen.readout.backtest import range_query
 from monogen.readout.prometheus_api import PrometheusApi
 from monogen.spec.metrics import field_of
 from monogen.spec.validate import ExperimentDoc
@@ -123,7 +122,7 @@ def compare(
         gauge = getattr(metrics, field_of(o["metric"]))
         expr = scope.gauge(gauge, "avg", (control, *o["treatments"]))
         samples: dict[str, list[float]] = {}
-        for s in range_query(api, expr, start, end, step):
+        for s in api.query_range(expr, start, end, step):
             variant = s.label(scope.variant_label, scope.variants[0])
             samples[variant] = [v for _, v in s.points if math.isfinite(v)]
         for treatment in o["treatments"]:
