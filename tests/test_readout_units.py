@@ -214,3 +214,33 @@ def test_business_guardrails_have_their_own_section() -> None:
     assert "| errors | Errors | warning 0 | 1 warning | 1.00 |" in guardrails
     assert "Revenue" not in guardrails
     assert "| revenue | Revenue | warning 0 | 1 warning | 1.00 |" in business
+
+
+def test_build_and_lint_do_not_import_the_readout_or_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from monogen.cli import main\n"
+        "r = CliRunner().invoke(main, ['build', 'specs/', '--check'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(main, ['lint', 'generated/prometheus'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'monogen.readout'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_html_without_matplotlib_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from monogen.readout import charts
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    with pytest.raises(ReadoutError, match="matplotlib, which is not installed") as caught:
+        charts.timeline("t", [], 0, 1, "ratio")
+    assert "pip install 'monogen[report]'" in caught.value.hint
