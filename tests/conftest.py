@@ -155,7 +155,7 @@ spec:
     - {name: enhanced-predictor, role: treatment, traffic: 30}
   metrics:
     requests: {name: ab_test_requests_total, errorSelector: {status: error}}
-    latency: {name: ab_test_response_time_seconds}
+    latency: {name: ab_test_response_time_seconds, buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1]}
     accuracy: {name: ab_test_model_accuracy, scale: percent}
   guardrails:
     accuracy: {}

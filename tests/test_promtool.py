@@ -156,7 +156,14 @@ SLO_SEL = '{experiment="fraud-detector-ab"} / 0.005'
         # the page without its short window: it keeps paging after the burn stopped
         ("fraud-detector-ab-slo", f" and {SLO_RATIO}5m{SLO_SEL} > 14.4", ""),
         ("fraud-detector-ab-slo", "> 1 and", "> 2 and"),  # misses a slow burn
-        ("fraud-detector-ab-slo", "[30d]) / 0.005\n", "[30d]) / 0.01\n"),  # budget misread
+        ("fraud-detector-ab-slo", "> 0)) / 0.005\n", "> 0)) / 0.01\n"),  # budget misread
+        ("fraud-detector-ab-slo-budget", "> 0)) / 0.005\n", "> 0)) / 0.01\n"),
+        # the budget's bad requests read as ratios: no longer weighed by traffic
+        (
+            "fraud-detector-ab-slo-budget",
+            "sum_over_time(experiment_variant:ab_test_requests_errors:slo_rate5m",
+            "sum_over_time(experiment_variant:ab_test_requests_errors:slo_ratio_rate5m",
+        ),
     ],
 )
 @pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])

@@ -57,7 +57,9 @@ def test_sample_size_matches_the_textbook_formula() -> None:
     p2 = p1 + delta
     za, zb = stats.norm.ppf(1 - alpha), stats.norm.ppf(power)
     pbar = (p1 + p2) / 2
-    n = (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / delta**2
+    n = (
+        za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    ) ** 2 / delta**2
     assert effects.proportions_sample(p1, delta, alpha, power) == pytest.approx(n, rel=1e-9)
     # simulation: at that sample a one-sided test at alpha detects the margin about 80% of the time
     rng = np.random.default_rng(7)

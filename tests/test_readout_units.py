@@ -54,7 +54,9 @@ def test_rule_labels_override_the_expressions() -> None:
 RULES = [
     RecordingRule("level:rate5m", 'sum by (variant) (rate(req{job="a"}[5m]))', {"experiment": "e"}),
     RecordingRule(
-        "level:ratio", 'level:errors{experiment="e"} / level:rate5m{experiment="e"}', {"experiment": "e"}
+        "level:ratio",
+        'level:errors{experiment="e"} / level:rate5m{experiment="e"}',
+        {"experiment": "e"},
     ),
     RecordingRule("level:errors", "sum by (variant) (rate(err[5m]))", {"experiment": "e"}),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from monogen.kinds.slo import go_float, le_pattern
+from monogen.kinds.slo_buckets import go_float, le_pattern
 from monogen.pipeline import compile_targets
 from tests.conftest import MINIMAL_EXPERIMENT
 from tests.test_validate import ALERTING, check, edit, errors
@@ -63,7 +63,7 @@ def test_an_availability_slo_needs_failed_requests_and_a_latency_slo_a_histogram
     (error,) = errors(with_slos("      - {name: avail, objective: 99%}\n", no_errors), ALERTING)
     assert "needs requests and failed requests" in error
     assert "`latency:` for a latency objective" in error
-    no_latency = edit("    latency: {name: ab_test_response_time_seconds}\n", "",
+    no_latency = edit("    latency: {name: ab_test_response_time_seconds, buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1]}\n", "",
                       edit("    latency: {}\n", "", MINIMAL_EXPERIMENT))  # fmt: skip
     slo = "      - {name: fast, objective: 99%, latency: 300ms}\n"
     (error,) = errors(with_slos(slo, no_latency), ALERTING)

@@ -242,14 +242,14 @@ def test_a_comparison_margin_within_the_range_builds(write_spec) -> None:
     ("old", "new", "message"),
     [
         (
-            "latency: {name: ab_test_response_time_seconds}",
-            "latency: {name: ab_test_response_time_seconds_bucket}",
+            "latency: {name: ab_test_response_time_seconds,",
+            "latency: {name: ab_test_response_time_seconds_bucket,",
             "'ab_test_response_time_seconds_bucket' is one series of a histogram: name the "
             "histogram, did you mean 'ab_test_response_time_seconds'?",
         ),
         (
-            "latency: {name: ab_test_response_time_seconds}",
-            "latency: {name: ab_test_response_time_seconds_count}",
+            "latency: {name: ab_test_response_time_seconds,",
+            "latency: {name: ab_test_response_time_seconds_count,",
             "did you mean 'ab_test_response_time_seconds'?",
         ),
         (

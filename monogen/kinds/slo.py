@@ -1,13 +1,15 @@
 """Service level objectives per variant: availability (the share of requests that succeed)
 or latency (the share answered faster than a bound of the latency histogram) over a period,
 guarded by multiwindow, multi-burn-rate alerts as in the Google SRE workbook: each alert
-fires while both a long and a short window burn the error budget faster than a factor, so
-it pages quickly on a fast burn and stops soon after the burn does.
+fires while both a long and a short window burn the error budget faster than a factor
+(scaled to the period, see slo_windows.py), so it pages quickly on a fast burn and stops
+soon after the burn does.
 
 The error ratio of each window is recorded per variant; the budget remaining over the
-period is one minus the mean of the short-window ratio over the period, divided by the
-budget (as Sloth computes it: cheap, and close to the traffic-weighted ratio when traffic
-is steady). The synthetic series that prove the alerts are in slo_proof.py."""
+period is one minus the period's bad requests among all, divided by the budget, summed
+from recorded 5-minute rates (as Pyrra weighs it: by requests, so a quiet hour's errors
+do not count as a busy hour's). The synthetic series that prove the alerts are in
+slo_proof.py; the bound of a latency SLO is a bucket of its histogram (slo_buckets.py)."""
 
 from __future__ import annotations
 
@@ -22,26 +24,19 @@ from monogen.compile import naming
 from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
-from monogen.compile.promql import aggregate, number, one_of, regex_alternation, selector
+from monogen.compile.promql import aggregate, number, one_of, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
-from monogen.kinds.levels import ThresholdValue, to_threshold
+from monogen.kinds.levels import ThresholdValue
+from monogen.kinds.slo_buckets import latency_bound, le_pattern
 from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
+from monogen.kinds.slo_windows import BURN_WINDOWS, WINDOWS, burn_factors
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration, parse_number
 
-# (long window, short window, burn factor, severity, for): the workbook's table for 30 days.
-# The short window already keeps a blip from paging; `for` only rides out a scrape gap.
-BURN_WINDOWS: tuple[tuple[str, str, float, str, str], ...] = (
-    ("1h", "5m", 14.4, "critical", "2m"),
-    ("6h", "30m", 6.0, "critical", "5m"),
-    ("1d", "2h", 3.0, "warning", "15m"),
-    ("3d", "6h", 1.0, "warning", "30m"),
-)
-WINDOWS = tuple(sorted({w for p in BURN_WINDOWS for w in p[:2]}, key=parse_duration))
 MAX_OBJECTIVE = Decimal("0.99999")
 PERIOD_RANGE = (3 * 86_400, 90 * 86_400)  # the longest alert window to a quarter
 
@@ -151,7 +146,12 @@ class ServiceLevelObjectives(SloProof):
             )
             return None
         budget = 1 - objective
-        fastest = max(factor for *_, factor, _, _ in BURN_WINDOWS)
+        period = parse_duration(item.period)
+        if not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
+            ctx.err((*path, "period"), "the period must be from 3d (the longest window) to 90d", "")
+            return None
+        factors = burn_factors(period)
+        fastest = max(factors)
         if not Decimal(0) < objective <= MAX_OBJECTIVE or budget * Decimal(fastest) >= Decimal(
             "0.98"
         ):
@@ -161,29 +161,24 @@ class ServiceLevelObjectives(SloProof):
                 (*path, "objective"),
                 f"the objective must be from {shown:g}% to "
                 f"{float(MAX_OBJECTIVE) * 100:g}%: below, an error ratio {fastest:g} times "
-                "the budget's would exceed 100% and the fastest burn alert could never fire",
+                f"the budget's (the fastest burn over {item.period}) would exceed 100% and "
+                "the fastest burn alert could never fire",
                 "SLOs are written as the share of good requests, e.g. 99.5%",
             )
             return None
-        period = parse_duration(item.period)
-        if not PERIOD_RANGE[0] <= period <= PERIOD_RANGE[1]:
-            ctx.err((*path, "period"), "the period must be from 3d (the longest window) to 90d", "")
-            return None
         bound = None
         if item.latency is not None:
-            try:
-                bound = to_threshold("seconds", item.latency)
-            except ValueError as exc:
-                ctx.err((*path, "latency"), str(exc), "")
-                return None
-            if not 0 < bound <= 86_400:
-                ctx.err((*path, "latency"), "the latency bound must be above 0 and at most 1d", "")
+            bound = latency_bound(item.latency, m.latency, ctx, (*path, "latency"))
+            if bound is None:
                 return None
         for i, name in enumerate(item.variants or ()):
             if name not in ctx.variant_names:
                 ctx.err((*path, "variants", i), f"{name!r} is not a variant of this experiment", "")
                 return None
-        levels = tuple(AlertLevel(sev, factor, for_) for _, _, factor, sev, for_ in BURN_WINDOWS)
+        levels = tuple(
+            AlertLevel(sev, factor, for_)
+            for (_, _, _, sev, for_), factor in zip(BURN_WINDOWS, factors, strict=True)
+        )
         return Guardrail(
             self,
             levels,
@@ -203,18 +198,31 @@ class ServiceLevelObjectives(SloProof):
 
     # -- rules ------------------------------------------------------------------------
 
-    def ratio_name(self, rail: Guardrail, metrics: Metrics, window: str) -> str:
-        """The recorded error ratio (bad requests among all) of one window."""
+    def _bases(self, rail: Guardrail, metrics: Metrics) -> tuple[str, str]:
+        """What the SLO counts: (its bad requests, all its requests), as record names."""
         bound = rail.options["bound"]
         if bound is None:
             assert metrics.requests is not None
-            base = f"{naming.counter_base(metrics.requests.name)}_errors"
-        else:
-            assert metrics.latency is not None
-            token = re.sub(r"[^0-9a-z]", "_", number(bound))
-            base = f"{metrics.latency.name}_slower_than_{token}s"
+            base = naming.counter_base(metrics.requests.name)
+            return f"{base}_errors", base
+        assert metrics.latency is not None
+        token = re.sub(r"[^0-9a-z]", "_", number(bound))
+        return f"{metrics.latency.name}_slower_than_{token}s", metrics.latency.name
+
+    def ratio_name(self, rail: Guardrail, metrics: Metrics, window: str) -> str:
+        """The recorded error ratio (bad requests among all) of one window."""
         operation = f"slo_ratio_{naming.window_suffix(window)}"
-        return naming.record("experiment_variant", base, operation)
+        return naming.record("experiment_variant", self._bases(rail, metrics)[0], operation)
+
+    def rate_names(self, rail: Guardrail, metrics: Metrics) -> tuple[str, str]:
+        """The recorded rates of bad and of all requests over the budget's window: their
+        sums over the period weigh each moment by its traffic."""
+        bad, total = self._bases(rail, metrics)
+        suffix = naming.window_suffix(BUDGET_WINDOW)
+        return (
+            naming.record("experiment_variant", bad, f"slo_{suffix}"),
+            naming.record("experiment_variant", total, f"slo_total_{suffix}"),
+        )
 
     def budget_name(self, rail: Guardrail) -> str:
         return naming.record(
@@ -228,20 +236,32 @@ class ServiceLevelObjectives(SloProof):
                 self.ratio_expr(rail, records, metrics, window),
                 ("slo", "ratio", window),
             )
-        mean = (
-            f"avg_over_time({records.scope.recorded(self.ratio_name(rail, metrics, BUDGET_WINDOW))}"
-            f"[{rail.options['period']}])"
+        # the period's bad requests among all, as Pyrra reads it: a busy hour weighs more
+        # than a quiet one (a mean of ratios would weigh them alike)
+        bad, total = self.parts(rail, records, metrics, BUDGET_WINDOW)
+        names = self.rate_names(rail, metrics)
+        records.add(names[0], bad, ("slo", "bad", BUDGET_WINDOW))
+        records.add(names[1], total, ("slo", "total", BUDGET_WINDOW))
+        period = rail.options["period"]
+        spent = (
+            f"sum_over_time({records.scope.recorded(names[0])}[{period}]) / "
+            f"(sum_over_time({records.scope.recorded(names[1])}[{period}]) > 0)"
         )
         records.add(
             self.budget_name(rail),
-            f"1 - {mean} / {number(rail.options['budget'])}",
+            f"1 - ({spent}) / {number(rail.options['budget'])}",
             ("slo", "budget"),
             labels={"slo": rail.options["slo"]},
         )
 
     def ratio_expr(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> str:
         """Bad requests among all over `window`, per variant; no ratio without traffic
-        (`> 0`), so an idle variant leaves a gap instead of a NaN in the budget's mean."""
+        (`> 0`), so an idle variant leaves a gap instead of a NaN."""
+        bad, total = self.parts(rail, records, m, window)
+        return f"({bad}) / ({total} > 0)"
+
+    def parts(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> tuple[str, str]:
+        """(the rate of bad requests, the rate of all) over `window`, per variant."""
         s = records.scope
 
         def total(name: str, matchers: list) -> str:
@@ -257,12 +277,13 @@ class ServiceLevelObjectives(SloProof):
             else:
                 assert m.errors is not None
                 errors = total(m.errors.name, s.matchers(m.errors))
-            return f"({errors} or {requests} * 0) / ({requests} > 0)"
+            # a variant with no failed request yet has none, not no rate at all
+            return f"{errors} or {requests} * 0", requests
         assert m.latency is not None
         bucket = f"{m.latency.name}_bucket"
         everything = total(bucket, [*s.matchers(m.latency), ("le", "=", "+Inf")])
         fast = total(bucket, [*s.matchers(m.latency), ("le", "=~", le_pattern(bound))])
-        return f"({everything} - {fast}) / ({everything} > 0)"
+        return f"{everything} - {fast}", everything
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
@@ -276,7 +297,8 @@ class ServiceLevelObjectives(SloProof):
         )
         who = f"variant {scope.variant_ref}"
         found = []
-        for (long, short, factor, _, _), level in zip(BURN_WINDOWS, rail.levels, strict=True):
+        for (long, short, *_), level in zip(BURN_WINDOWS, rail.levels, strict=True):
+            factor = level.threshold
             rates = [
                 f"{scope.recorded(self.ratio_name(rail, ctx.metrics, w), rail.variants)} / {budget}"
                 for w in (long, short)
@@ -343,8 +365,9 @@ class ServiceLevelObjectives(SloProof):
                 f"Error budget remaining: {title}",
                 [(remaining, v)],
                 "percentunit",
-                "The share of the period's error budget not yet spent: one minus the mean "
-                f"{BUDGET_WINDOW} error ratio over {o['period']}, divided by the budget.",
+                "The share of the period's error budget not yet spent: one minus the bad "
+                f"requests among all over {o['period']} (weighted by traffic), divided by "
+                "the budget.",
                 thresholds=[
                     {"color": "red", "value": None},
                     {"color": "orange", "value": 0},
@@ -369,38 +392,3 @@ class ServiceLevelObjectives(SloProof):
 
 def _eq(metric: Any) -> list:
     return [(k, "=", v) for k, v in sorted(metric.error_selector.items())]
-
-
-def le_pattern(bound: float) -> str:
-    """The `le` values exporters write for this bound: Go's client prints 1 and 0.5,
-    Python's prints 1.0 and 0.5; either matches."""
-    forms = dict.fromkeys((go_float(bound), repr(float(bound))))
-    return regex_alternation(forms)
-
-
-def go_float(value: float) -> str:
-    """strconv.FormatFloat(value, 'g', -1, 64), as Go's client writes bucket bounds: the
-    shortest digits, in exponent form below 1e-4 and from 1e6 on."""
-    digits, exponent = _shortest(value)
-    point = exponent + 1  # digits before the decimal point
-    if point - 1 < -4 or point - 1 >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        e = point - 1
-        return f"{mantissa}e{'-' if e < 0 else '+'}{abs(e):02d}"
-    if point <= 0:
-        return "0." + "0" * -point + digits
-    if point >= len(digits):
-        return digits + "0" * (point - len(digits))
-    return digits[:point] + "." + digits[point:]
-
-
-def _shortest(value: float) -> tuple[str, int]:
-    """The shortest round-tripping significant digits of a positive float and the power of
-    ten of the first."""
-    mantissa, _, exp = f"{value!r}".partition("e")
-    whole, _, frac = mantissa.partition(".")
-    digits = (whole + frac).lstrip("0")
-    exponent = len(whole) - 1 + (int(exp) if exp else 0)
-    if whole == "0":
-        exponent = -(len(frac) - len(frac.lstrip("0")) + 1) + (int(exp) if exp else 0)
-    return digits.rstrip("0") or "0", exponent

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext, rate
-from monogen.compile.readings import avg_over_time
+from monogen.compile.readings import sum_over_time
 from monogen.kinds.base import Guardrail, Healthy, Kind
 from monogen.model.rules import RecordingRule
 from monogen.spec.quantities import parse_duration
 
 PROBE = 0.02  # how far past (and inside) the burn factor the proofs go
 MIN_FAILED = 5_000  # failed requests a step at the smallest probe: fine-grained ratios
-BUDGET_WINDOW = "5m"  # the ratio whose mean over the period gives the budget spent
+BUDGET_WINDOW = "5m"  # the rates whose sums over the period give the budget spent
 
 
 class SloProof(Kind):
@@ -55,60 +55,84 @@ class SloProof(Kind):
             ratio = (everything - rate(total - bad, window, reading=ctx.reading)) / everything
         return Fixture(found, {variant: ratio / budget}, {variant: ctx.out_labels(variant)})
 
+    def rate_names(self, rail: Guardrail, metrics: object) -> tuple[str, str]:
+        raise NotImplementedError
+
     def expected_record(
         self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
     ) -> list[tuple[dict[str, str], float]] | None:
         if rule.meaning[:1] != ("slo",):
             return None
         variants = ctx.names  # records hold every variant; only the alerts pick some
-        if rule.meaning[1] == "ratio":
+        kind = rule.meaning[1]
+        if kind in ("ratio", "bad", "total"):
             window = rule.meaning[2]
-            if rule.record != self.ratio_name(rail, ctx.metrics, window):
+            own = (
+                self.ratio_name(rail, ctx.metrics, window)
+                if kind == "ratio"
+                else self.rate_names(rail, ctx.metrics)[kind == "total"]
+            )
+            if rule.record != own:
                 return None
             found = []
             for v in variants:
-                ratio = self._healthy_ratio(rail, ctx, healthy, v, window, healthy.at)
-                if ratio is None:
+                parts = self._healthy_parts(rail, ctx, healthy, v, window, healthy.at)
+                if parts is None:
                     return None
-                found.append(({**rule.labels, **ctx.out_labels(v)}, ratio))
+                bad, total = parts
+                value = {"ratio": bad / total, "bad": bad, "total": total}[kind]
+                found.append(({**rule.labels, **ctx.out_labels(v)}, value))
             return found
         if rule.labels.get("slo") != rail.options["slo"] or rule.record != self.budget_name(rail):
             return None
         found = []
         for v in variants:
-            ratios = [
-                self._healthy_ratio(rail, ctx, healthy, v, BUDGET_WINDOW, t)
+            # the period's bad requests among all: sums of the recorded rates, one a step
+            parts = [
+                self._healthy_parts(rail, ctx, healthy, v, BUDGET_WINDOW, t)
                 for t in range(STEP, int(healthy.at) + 1, STEP)
             ]
-            if any(r is None for r in ratios):
+            if any(p is None for p in parts):
                 return None
-            mean = avg_over_time([r for r in ratios if r is not None], ctx.reading)
-            found.append(({**rule.labels, **ctx.out_labels(v)}, 1 - mean / rail.options["budget"]))
+            bad = sum_over_time([p[0] for p in parts if p is not None], ctx.reading)
+            total = sum_over_time([p[1] for p in parts if p is not None], ctx.reading)
+            found.append(
+                ({**rule.labels, **ctx.out_labels(v)}, 1 - bad / total / rail.options["budget"])
+            )
         return found
 
-    def _healthy_ratio(
+    def _healthy_parts(
         self, rail: Guardrail, ctx: FixtureContext, healthy: Healthy, variant: str,
         window: str, at: float,
-    ) -> float | None:  # fmt: skip
+    ) -> tuple[float, float] | None:  # fmt: skip
+        """(rate of bad requests, rate of all) of the healthy series over `window`."""
         w = parse_duration(window)
         bound = rail.options["bound"]
         if bound is None:
-            return _error_ratio(ctx, healthy.requests[variant], healthy.errors[variant], w, at)
+            return _error_parts(ctx, healthy.requests[variant], healthy.errors[variant], w, at)
         counts = dict(healthy.buckets)
         if bound not in counts or not healthy.buckets:
             return None  # the healthy histogram has no such bucket
         everything = rate(healthy.buckets[-1][1], w, at, ctx.reading)
-        return (everything - rate(counts[bound], w, at, ctx.reading)) / everything
+        return everything - rate(counts[bound], w, at, ctx.reading), everything
+
+
+def _error_parts(
+    ctx: FixtureContext, total: float, bad: float, window: float, at: float | None
+) -> tuple[float, float]:
+    """(failed, all) request rates, as the rules compute them from `ctx.requests`."""
+    requests = ctx.metrics.requests
+    assert requests is not None
+    r = ctx.reading
+    errors = rate(bad, window, at, r) if bad else 0.0
+    if requests.error_selector:
+        return errors, rate(total - bad, window, at, r) + errors
+    return errors, rate(total, window, at, r)
 
 
 def _error_ratio(
     ctx: FixtureContext, total: float, bad: float, window: float, at: float | None
 ) -> float:
     """Failed among all requests, as the ratio rule computes it from `ctx.requests`."""
-    requests = ctx.metrics.requests
-    assert requests is not None
-    r = ctx.reading
-    if requests.error_selector:
-        errors = rate(bad, window, at, r) if bad else 0.0
-        return errors / (rate(total - bad, window, at, r) + errors)
-    return (rate(bad, window, at, r) if bad else 0.0) / rate(total, window, at, r)
+    errors, everything = _error_parts(ctx, total, bad, window, at)
+    return errors / everything

@@ -6,12 +6,14 @@ the guardrail kinds into the spec, so that kinds can import them without a cycle
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from monogen.spec.base import SpecModel
 from monogen.spec.names import AlertLabelName, Labels, LabelValue, MetricName
+from monogen.spec.quantities import format_number, parse_seconds
 
 
 class Variant(SpecModel):
@@ -73,6 +75,27 @@ class FeedbackMetric(Metric):
 
 class HistogramMetric(Metric):
     """A histogram, named by its base name: the queries add `_bucket`, `_sum`, `_count`."""
+
+    buckets: list[float | str] | None = Field(
+        None,
+        description="The bucket bounds the service exports, in seconds (0.5 or 500ms; +Inf "
+        "implied): a latency SLO's bound must be one of them.",
+    )
+
+    @field_validator("buckets")
+    @classmethod
+    def _bounds(cls, buckets: list[float | str] | None) -> list[float] | None:
+        if buckets is None:
+            return None
+        found = [parse_seconds(b) for b in buckets]
+        for b in found:
+            if not (math.isfinite(b) and b > 0):
+                raise ValueError(
+                    f"{format_number(b)} is not a bucket bound: give finite bounds above 0"
+                )
+        if found != sorted(set(found)):
+            raise ValueError("list the bucket bounds once each, in increasing order")
+        return found
 
     @field_validator("name")
     @classmethod
