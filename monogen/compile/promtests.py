@@ -92,6 +92,16 @@ class _Context:
             scope_of(exp),
         )
         self.variants = self.fx.names
+        # the rules each guardrail raises under each alert name, by the variants they are
+        # limited to ("" for all): a proof looks at its own variant's, so the expected
+        # alerts of N treatments' proofs cost N lookups, not N scans of N rules
+        self.raised: dict[tuple[str, int, str], list[AlertingRule]] = {}
+        self.position = {id(r): i for i, r in enumerate(rules.alerts)}  # expected: as listed
+        for rule in rules.alerts:
+            if rule.intent is not None:
+                for variant in rule.intent.variants or ("",):
+                    key = (rule.alert, id(rule.intent.rail), variant)
+                    self.raised.setdefault(key, []).append(rule)
 
     # -- alert groups -----------------------------------------------------------------
 
@@ -152,13 +162,16 @@ class _Context:
         fires on this fixture after `elapsed` seconds. Another guardrail raising the same
         alert name judges series this fixture does not hold."""
         found = []
-        for rule in self.rules.alerts:
+        candidates = {
+            id(r): r
+            for v in ("", *fixture.values)
+            for r in self.raised.get((alert, id(rail), v), ())
+        }
+        for rule in sorted(candidates.values(), key=lambda r: self.position[id(r)]):
             intent = rule.intent
-            if rule.alert != alert or intent is None or intent.rail is not rail:
-                continue
+            assert intent is not None
             if elapsed < parse_duration(rule.for_):
                 continue
-            rail = intent.rail
             for variant, value in sorted(fixture.values.items()):
                 if intent.variants and variant not in intent.variants:
                     continue

@@ -6,6 +6,7 @@ arriving as one burst a window (so every full window holds the same z from then 
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from monogen.compile.fixtures import (
     STEP,
@@ -35,6 +36,9 @@ SMALL = {"ratio": 1e-4, "seconds": 1e-3, "scaled": 5e-4, "percent": 0.05}
 
 class ComparisonProof(Kind):
     """The promtool side of a treatment comparison: probes, fixtures, recorded values."""
+
+    # rule contexts by (guardrail, scope, metrics, variants), each held with its objects
+    _contexts: ClassVar[dict[tuple, tuple]] = {}
 
     def judged(self, rail: Guardrail, ctx: RuleContext, variant: str) -> str:
         raise NotImplementedError
@@ -66,8 +70,18 @@ class ComparisonProof(Kind):
         return value < threshold if rail.options["worse"] == "below" else value > threshold
 
     def _rule_context(self, rail: Guardrail, ctx: FixtureContext) -> RuleContext:
+        """Built once per guardrail and experiment, not once per treatment's proof: the
+        records span every variant, so rebuilding them for each made proofs quadratic."""
         assert ctx.scope is not None
-        return self._rule_context_for(rail, ctx.scope, ctx.metrics, ctx.variants)
+        key = (id(rail), id(ctx.scope), id(ctx.metrics), ctx.variants)
+        held = self._contexts.get(key)
+        # the objects are held with their context, so no id is reused while it is cached
+        if held is None:
+            if len(self._contexts) > 64:
+                self._contexts.clear()
+            made = self._rule_context_for(rail, ctx.scope, ctx.metrics, ctx.variants)
+            held = self._contexts[key] = (rail, ctx.scope, ctx.metrics, made)
+        return held[3]
 
     def _rule_context_for(
         self, rail: Guardrail, scope: Scope, metrics: Metrics, variants: tuple = ()
