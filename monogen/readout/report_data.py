@@ -150,6 +150,8 @@ def read(
         share = inliner.expand(scope.recorded(records.traffic_share))
         out.traffic = api.query_range(share, start, end, step)
     out.queries = len(api.asked)
+    # e.g. Thanos' partial answers: the numbers above may miss part of the data
+    out.notes += [f"the server warned: {w}" for w in api.warnings]
     return out
 
 
