@@ -342,3 +342,30 @@ def test_output_that_cannot_be_written_is_said(tmp_path: Path) -> None:
         _write_atomically(Path("/proc/monogen-readout.html"), "x")
     with pytest.raises(ReadoutError, match="is not a directory"):
         _write_atomically(tmp_path / "missing" / "out.html", "x")
+
+
+class _Since(_Points):
+    """A series returned at every step from `since` on."""
+
+    def __init__(self, since: float) -> None:
+        super().__init__()
+        self.since = since
+
+    def query_range(self, expr: str, start: float, end: float, step: float) -> list[Series]:
+        self.asked.append((start, end))
+        n = round((end - start) / step)
+        times = [start + i * step for i in range(n + 1) if start + i * step >= self.since]
+        return [Series((("a", "b"),), tuple((t, 1.0) for t in times))]
+
+
+@pytest.mark.parametrize(
+    ("since", "first"),
+    [(-86_400.0, 0.0), (-120.0, 180.0), (-600.0, 0.0), (0.0, 300.0)],
+)
+def test_an_alert_pending_before_the_range_fires_when_prometheus_had_it(
+    since: float, first: float
+) -> None:
+    """`for: 5m` at 1m steps over [0, 1h]: an expression true since a day before fires at
+    the range's start, one true since 2m before at 3m, as the rule evaluator had it."""
+    got = backtest.alert_episodes(_Since(since), "x", 0.0, 3600.0, 60.0, 300.0, {})  # type: ignore[arg-type]
+    assert [(e.start, e.end) for e in got] == [(first, 3600.0)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -146,12 +146,14 @@ def run(
             if only is not None and rule_key(experiment, out) not in only:
                 continue
             step = float(parse_duration(interval_of(rule_file, rule)))
-            series = range_query(api, inliner.expand(rule.expr), start, end, step)
             labels = {"alertname": rule.alert, **rule.labels}  # as Prometheus expands them
             hold = float(parse_duration(rule.for_ or "0s"))
+            found_episodes = alert_episodes(
+                api, inliner.expand(rule.expr), start, end, step, hold, labels
+            )
             result = AlertRun(
                 experiment, rule.alert, rule.labels.get("severity", ""), dict(out["labels"]),
-                rule.expr, rule.for_, step, episodes(series, labels, hold, step),
+                rule.expr, rule.for_, step, found_episodes,
             )  # fmt: skip
             if compiled.alertmanager is not None:
                 for episode in result.episodes:
@@ -160,6 +162,22 @@ def run(
                         result.receivers[episode.labels] = tuple(walked)
             found.append(result)
     return found
+
+
+def alert_episodes(
+    api: PrometheusApi, expr: str, start: float, end: float, step: float, hold: float,
+    labels: dict[str, str],
+) -> list[Episode]:  # fmt: skip
+    """An alert's firing within [start, end]: evaluated from `for` before the start (at
+    the same steps), so that an alert pending or firing as the range begins is firing
+    at its start, as Prometheus had it, not `for` later."""
+    lead = math.ceil(hold / step - 1e-9) * step
+    series = range_query(api, expr, start - lead, end, step)
+    return [
+        replace(e, start=max(e.start, start))
+        for e in episodes(series, labels, hold, step)
+        if e.end >= start - 1e-9
+    ]
 
 
 def range_query(
