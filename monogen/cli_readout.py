@@ -117,6 +117,8 @@ def backtest(
     runs = engine.run(compiled, api, first, last, only, chosen)
     render = backtest_output.as_json if fmt == "json" else backtest_output.text
     click.echo(render(runs, first, last, api.url), nl=False)
+    for warning in api.warnings:  # e.g. Thanos' partial answers: counts may be short
+        say(f"warning: the server warned: {warning}")
     if against is not None and not runs:
         say("no alert is new or changed against " + str(against))
     noisy = backtest_output.over(runs, max_episodes)
@@ -198,7 +200,11 @@ def report(
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """`text` into `path`, whole or not at all. Through a link, as a shell's `>` writes (the
+    link stays); into a device or a pipe (`-o /dev/stdout`) directly, as nothing can be
+    replaced there; a new file gets the mode the umask gives, a replaced one keeps its own."""
     import os
+    import stat
     import tempfile
 
     from monogen.readout.prometheus_api import ReadoutError
@@ -206,11 +212,28 @@ def _write_atomically(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ReadoutError(f"{folder} is not a directory", "create it, or give another -o")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    target = Path(os.path.realpath(path))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            return
+        if target.exists():
+            mode = stat.S_IMODE(target.stat().st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ReadoutError(
+            f"cannot write {path}: {exc.strerror or exc}", "give -o a file you may write"
+        ) from None

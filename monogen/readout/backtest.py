@@ -7,8 +7,9 @@ expression, `for` or labels differ from the old tree's rule of the same name and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,20 +64,43 @@ def old_alerts(tree: Path) -> dict[tuple, tuple[str, str]]:
             f"{tree} holds no generated rule files ({folder.relative_to(tree)}/)",
             "give --against the output directory of an earlier `monogen build`",
         )
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        raise ReadoutError(f"cannot list {folder}: {exc.strerror}") from None
+    for path in paths:
         experiment = _experiment_of(path.name)
         data = read_regular(path, limit=64 << 20)
         if experiment is None or data is None:
             continue
         try:
             doc = yaml.safe_load(data)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             raise ReadoutError(f"{path} is not YAML", "rebuild the older tree") from None
-        for group in (doc or {}).get("groups") or []:
-            for rule in group.get("rules") or []:
-                if isinstance(rule, dict) and "alert" in rule:
-                    found[rule_key(experiment, rule)] = (rule.get("expr"), rule.get("for", ""))
+        for rule in _alerting_rules(doc, path):
+            found[rule_key(experiment, rule)] = (rule.get("expr"), rule.get("for", ""))
     return found
+
+
+def _alerting_rules(doc: object, path: Path) -> list[dict[str, Any]]:
+    """The alerting rules of a rule file's document; anything not shaped as one (groups
+    not a list, a rule not a mapping, labels not a mapping) is said, not guessed at."""
+    groups = (doc.get("groups") or []) if isinstance(doc, dict) else (None if doc else [])
+    rules = []
+    for group in groups if isinstance(groups, list) else [None]:
+        listed = (group.get("rules") or []) if isinstance(group, dict) else None
+        for rule in listed if isinstance(listed, list) else [None]:
+            if isinstance(rule, dict) and "record" in rule and "alert" not in rule:
+                continue
+            labels = (rule.get("labels") or {}) if isinstance(rule, dict) else None
+            if not (isinstance(rule, dict) and isinstance(rule.get("alert"), str)
+                    and isinstance(labels, dict)):  # fmt: skip
+                raise ReadoutError(
+                    f"{path} is not a Prometheus rule file (groups, each with a list of rules)",
+                    "give --against the output directory of an earlier `monogen build`",
+                )
+            rules.append(rule)
+    return rules
 
 
 def _experiment_of(name: str) -> str | None:
@@ -122,12 +146,14 @@ def run(
             if only is not None and rule_key(experiment, out) not in only:
                 continue
             step = float(parse_duration(interval_of(rule_file, rule)))
-            series = range_query(api, inliner.expand(rule.expr), start, end, step)
             labels = {"alertname": rule.alert, **rule.labels}  # as Prometheus expands them
             hold = float(parse_duration(rule.for_ or "0s"))
+            found_episodes = alert_episodes(
+                api, inliner.expand(rule.expr), start, end, step, hold, labels
+            )
             result = AlertRun(
                 experiment, rule.alert, rule.labels.get("severity", ""), dict(out["labels"]),
-                rule.expr, rule.for_, step, episodes(series, labels, hold, step),
+                rule.expr, rule.for_, step, found_episodes,
             )  # fmt: skip
             if compiled.alertmanager is not None:
                 for episode in result.episodes:
@@ -138,22 +164,36 @@ def run(
     return found
 
 
+def alert_episodes(
+    api: PrometheusApi, expr: str, start: float, end: float, step: float, hold: float,
+    labels: dict[str, str],
+) -> list[Episode]:  # fmt: skip
+    """An alert's firing within [start, end]: evaluated from `for` before the start (at
+    the same steps), so that an alert pending or firing as the range begins is firing
+    at its start, as Prometheus had it, not `for` later."""
+    lead = math.ceil(hold / step - 1e-9) * step
+    series = range_query(api, expr, start - lead, end, step)
+    return [
+        replace(e, start=max(e.start, start))
+        for e in episodes(series, labels, hold, step)
+        if e.end >= start - 1e-9
+    ]
+
+
 def range_query(
     api: PrometheusApi, expr: str, start: float, end: float, step: float
 ) -> list[Series]:
     """A range query in as many pieces as Prometheus' points limit needs, joined again:
     a run of evaluations crossing a piece's edge stays one run."""
     span = (MAX_POINTS - 1) * step
-    pieces = []
-    at = start
-    while at <= end:
-        pieces.append((at, min(end, at + span)))
-        at += span + step
-    if len(pieces) > MAX_CHUNKS:
+    count = math.floor((end - start) / (span + step)) + 1 if end >= start else 0
+    if count > MAX_CHUNKS:  # counted before any piece is made: a range of ages is no list
         raise ReadoutError(
-            f"the range needs {len(pieces)} queries of {MAX_POINTS} steps of {step:g}s each",
+            f"the range needs {count} queries of {MAX_POINTS} steps of {step:g}s each",
             "give a shorter --since or range",
         )
+    firsts = [start + i * (span + step) for i in range(count)]
+    pieces = [(first, min(end, first + span)) for first in firsts if first <= end]
     joined: dict[tuple, list[tuple[float, float]]] = {}
     for first, last in pieces:
         for s in api.query_range(expr, first, last, step):

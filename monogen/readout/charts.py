@@ -27,6 +27,8 @@ def _pyplot() -> Any:
     matplotlib.rcParams.update({
         "svg.hashsalt": "monogen", "svg.fonttype": "none", "font.size": 9,
         "axes.spines.top": False, "axes.spines.right": False,
+        # spec text is text: `$…$` in a name is no formula to typeset (nor to fail on)
+        "text.parse_math": False,
     })  # fmt: skip
     import matplotlib.pyplot as plt
 
@@ -55,13 +57,18 @@ def timeline(
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 2.6))
     scale = 100.0 if unit == "ratio" else 1.0
+    # handles and labels given, not collected: matplotlib leaves out a label that starts
+    # with "_", and a variant may be named so
+    handles, labels = [], []
     for i, (name, s) in enumerate(series):
         xs = [_hours(t, start) for t, _ in s.points]
         ys = [v * scale if math.isfinite(v) else math.nan for _, v in s.points]
-        ax.plot(xs, ys, label=name, color=PALETTE[i % len(PALETTE)], linewidth=1.2)
+        handles += ax.plot(xs, ys, color=PALETTE[i % len(PALETTE)], linewidth=1.2)
+        labels.append(name)
     for severity, value in thresholds:
-        ax.axhline(value * scale, color=SEVERITY_COLOURS.get(severity, "#555"),
-                   linestyle="--", linewidth=1, label=f"{severity} threshold")  # fmt: skip
+        handles.append(ax.axhline(value * scale, color=SEVERITY_COLOURS.get(severity, "#555"),
+                                  linestyle="--", linewidth=1))  # fmt: skip
+        labels.append(f"{severity} threshold")
     for severity, a, b in firing or ():
         ax.axvspan(_hours(a, start), _hours(b, start), color=SEVERITY_COLOURS.get(severity, "#555"),
                    alpha=0.15, linewidth=0)  # fmt: skip
@@ -69,8 +76,8 @@ def timeline(
     ax.set_xlabel("hours since the range's start")
     ax.set_ylabel({"ratio": "%", "seconds": "seconds"}.get(unit, unit))
     ax.set_title(title, loc="left")
-    if series or thresholds:
-        ax.legend(loc="upper left", fontsize=7, frameon=False, ncols=4)
+    if handles:
+        ax.legend(handles, labels, loc="upper left", fontsize=7, frameon=False, ncols=4)
     return _svg(fig, plt)
 
 

@@ -42,15 +42,25 @@ def _z(confidence: float) -> float:
 
 
 def _p(z: float) -> float:
+    if math.isnan(z):
+        return math.nan  # no test: not a p-value of 0 (or 1) that would be read as one
     return min(1.0, 2 * normal_survival(abs(z)))
+
+
+def _finite(*xs: float) -> bool:
+    return all(math.isfinite(x) for x in xs)
 
 
 def two_proportions(
     errors_c: float, n_c: float, errors_t: float, n_t: float, confidence: float
 ) -> Effect | None:
-    """The treatment's error rate against the control's; None without requests."""
-    if n_c <= 0 or n_t <= 0:
+    """The treatment's error rate against the control's; None without requests, or with
+    counts that are no numbers (NaN or infinite, as a broken counter gives). Errors
+    counted past the requests (a separate errors counter, extrapolated apart) are all of
+    them: a rate is at most 1."""
+    if not _finite(errors_c, n_c, errors_t, n_t) or n_c <= 0 or n_t <= 0:
         return None
+    errors_c, errors_t = min(max(errors_c, 0.0), n_c), min(max(errors_t, 0.0), n_t)
     p_c, p_t = errors_c / n_c, errors_t / n_t
     diff = p_t - p_c
     se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
@@ -70,6 +80,8 @@ def proportions_sample(p_c: float, margin: float, alpha: float, power: float = P
     """Requests per variant a one-sided test at level `alpha` needs to detect an error
     rate `margin` above the control's `p_c` with `power`."""
     p_t = min(p_c + margin, 1.0)
+    if not p_t > p_c:
+        return math.inf  # no rate above the control's is left to detect
     mean = (p_c + p_t) / 2
     z_a, z_b = normal_quantile(1 - alpha), normal_quantile(power)
     top = z_a * math.sqrt(2 * mean * (1 - mean)) + z_b * math.sqrt(
@@ -98,7 +110,7 @@ def sample_ratio(counts: dict[str, float], shares: dict[str, float]) -> Mismatch
     """Pearson's goodness of fit of the counts to the declared shares."""
     total = sum(counts.get(v, 0.0) for v in shares)
     weight = sum(shares.values())
-    if total <= 0 or weight <= 0 or len(shares) < 2:
+    if not _finite(total) or total <= 0 or weight <= 0 or len(shares) < 2:
         return None
     expected = {v: total * s / weight for v, s in shares.items()}
     chi = sum((counts.get(v, 0.0) - e) ** 2 / e for v, e in expected.items() if e > 0)
@@ -109,11 +121,26 @@ def sample_ratio(counts: dict[str, float], shares: dict[str, float]) -> Mismatch
 Buckets = Sequence[tuple[float, float]]  # (upper bound, cumulative count), +Inf last
 
 
+def cumulative(buckets: Buckets) -> list[tuple[float, float]]:
+    """Buckets as `histogram_quantile` reads them: by bound, those of one bound added up,
+    and each count at least the one below (a scrape between two buckets' increments)."""
+    merged: dict[float, float] = {}
+    for bound, count in buckets:
+        merged[bound] = merged.get(bound, 0.0) + count
+    out, most = [], -math.inf
+    for bound, count in sorted(merged.items()):
+        most = max(most, count)
+        out.append((bound, most))
+    return out
+
+
 def value_at_rank(buckets: Buckets, rank: float) -> float:
     """The value `histogram_quantile` gives the observation of `rank`: the first bucket
     holding that many, linear within it (from 0 for the first); in the +Inf bucket, the
-    highest finite bound."""
-    ordered = sorted(buckets)
+    highest finite bound; NaN without a +Inf bucket or another to go with it."""
+    ordered = cumulative(buckets)
+    if len(ordered) < 2 or ordered[-1][0] != math.inf:
+        return math.nan
     found = next((i for i, (_, c) in enumerate(ordered[:-1]) if c >= rank), len(ordered) - 1)
     if found == len(ordered) - 1:
         return ordered[-2][0] if len(ordered) > 1 else math.nan
@@ -128,7 +155,7 @@ def value_at_rank(buckets: Buckets, rank: float) -> float:
 
 def quantile_interval(buckets: Buckets, q: float, confidence: float) -> tuple[float, float, float]:
     """(quantile, low, high) from cumulative bucket counts."""
-    n = max(count for _, count in buckets)
+    n = cumulative(buckets)[-1][1]
     z = _z(confidence)
     spread = z * math.sqrt(n * q * (1 - q))
     rank = q * n
@@ -158,10 +185,14 @@ def _from_intervals(
 def quantiles(control: Buckets, treatment: Buckets, q: float, confidence: float) -> Effect | None:
     if not control or not treatment:
         return None
+    if not _finite(*(x for _, x in [*control, *treatment])):
+        return None
     if max(c for _, c in control) <= 0 or max(c for _, c in treatment) <= 0:
         return None
     c = quantile_interval(control, q, confidence)
     t = quantile_interval(treatment, q, confidence)
+    if not _finite(*c, *t):
+        return None  # no +Inf bucket, or no bound but it: no quantile to compare
     return _from_intervals(c, t, confidence)
 
 

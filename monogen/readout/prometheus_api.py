@@ -7,6 +7,7 @@ message, error or report ever shows them (nor a URL's user information)."""
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import math
 import os
@@ -16,11 +17,14 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TOKEN_ENV = "MONOGEN_PROMETHEUS_TOKEN"
 MAX_POINTS = 11_000  # Prometheus refuses a range query of more points per series
 RETRIES = 2  # after the first try, on connection errors and 5xx answers only
 BACKOFF = 0.5  # seconds before the first retry; doubled each time
+MAX_BODY = 256 << 20  # bytes of one answer: more is not a query result a readout can use
+CHUNK = 1 << 16
 
 Labels = tuple[tuple[str, str], ...]
 
@@ -50,7 +54,7 @@ class Series:
 
 
 def _labels(metric: dict[str, str]) -> Labels:
-    return tuple(sorted(metric.items()))
+    return tuple(sorted((str(k), str(v)) for k, v in metric.items()))
 
 
 def _float(text: str) -> float:
@@ -63,6 +67,7 @@ class PrometheusApi:
     timeout: float = 30.0
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     asked: list[str] = field(default_factory=list)  # every query, in order, for the record
+    warnings: list[str] = field(default_factory=list)  # the server's, each once, in order
 
     @classmethod
     def connect(
@@ -103,23 +108,31 @@ class PrometheusApi:
 
     def query(self, expr: str, at: float) -> list[Sample]:
         data = self._get("/api/v1/query", {"query": expr, "time": _time(at)})
-        if data["resultType"] == "scalar":
-            return [Sample((), _float(data["result"][1]))]
-        if data["resultType"] != "vector":
-            raise ReadoutError(f"expected an instant vector from {expr!r}")
-        return [Sample(_labels(r["metric"]), _float(r["value"][1])) for r in data["result"]]
+        try:
+            if data["resultType"] == "scalar":
+                return [Sample((), _float(data["result"][1]))]
+            if data["resultType"] != "vector":
+                raise ReadoutError(f"expected an instant vector from {expr!r}")
+            return [Sample(_labels(r["metric"]), _float(r["value"][1])) for r in data["result"]]
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise _misshapen(self.url, expr) from None
 
     def query_range(self, expr: str, start: float, end: float, step: float) -> list[Series]:
         check_range(start, end, step)
         params = {"query": expr, "start": _time(start), "end": _time(end), "step": _time(step)}
         data = self._get("/api/v1/query_range", params)
-        return [
-            Series(
-                _labels(r["metric"]),
-                tuple((float(t), _float(v)) for t, v in r["values"]),
-            )
-            for r in data["result"]
-        ]
+        if data["resultType"] != "matrix":
+            raise ReadoutError(f"expected a range vector (matrix) from {expr!r}")
+        try:
+            return [
+                Series(
+                    _labels(r["metric"]),
+                    tuple((float(t), _float(v)) for t, v in r["values"]),
+                )
+                for r in data["result"]
+            ]
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise _misshapen(self.url, expr) from None
 
     def _get(self, path: str, params: dict[str, str]) -> dict:
         self.asked.append(params["query"])
@@ -130,14 +143,21 @@ class PrometheusApi:
         for attempt in range(RETRIES + 1):
             request = urllib.request.Request(self.url + path, body, headers, method="POST")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                    return _data(json.loads(answer.read()), params["query"])
+                with _OPENER.open(request, timeout=self.timeout) as answer:
+                    data = _data(json.loads(_read(answer, self.timeout, MAX_BODY)), params["query"])
+                for warning in data.pop("warnings", None) or ():
+                    if str(warning) not in self.warnings:
+                        self.warnings.append(str(warning))
+                return data
             except urllib.error.HTTPError as exc:
                 if exc.code < 500 or attempt == RETRIES:
                     raise _http_error(self.url, exc, params["query"]) from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            except (
+                urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException,
+            ) as exc:  # fmt: skip
                 if attempt == RETRIES:
-                    reason = getattr(exc, "reason", exc)
+                    reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+                    reason = " ".join(str(reason).split())  # a server's bytes, on one line
                     raise ReadoutError(
                         f"cannot reach Prometheus at {self.url}: {reason}",
                         f"tried {RETRIES + 1} times, {self.timeout:g}s each; is the URL "
@@ -154,6 +174,44 @@ class PrometheusApi:
         raise AssertionError("unreachable")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is said, not followed: urllib would send the credentials to wherever it
+    points (another host too) and turn the POST into a GET without its query."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _read(answer: Any, timeout: float, limit: int) -> bytes:
+    """The answer's body, within `timeout` seconds in all (a server sending a byte at a
+    time stays within the socket's own timeout forever) and at most `limit` bytes."""
+    deadline = time.monotonic() + timeout
+    parts, size = [], 0
+    while chunk := answer.read1(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise ReadoutError(
+                f"the answer is larger than {limit >> 20} MiB",
+                "ask for less: a shorter range, or a longer --step",
+            )
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no whole answer within {timeout:g}s")
+        parts.append(chunk)
+    if getattr(answer, "length", None):  # the connection closed before Content-Length
+        raise http.client.IncompleteRead(b"".join(parts), answer.length)
+    return b"".join(parts)
+
+
+def _misshapen(url: str, expr: str) -> ReadoutError:
+    return ReadoutError(
+        f"{url} answered {expr!r} with a result not in the Prometheus query API's shape",
+        "point --prometheus at Prometheus, Thanos Query or VictoriaMetrics",
+    )
+
+
 def _data(answer: object, query: str) -> dict:
     if not isinstance(answer, dict) or answer.get("status") != "success":
         error = answer.get("error", "no data") if isinstance(answer, dict) else "no data"
@@ -161,10 +219,18 @@ def _data(answer: object, query: str) -> dict:
     data = answer.get("data")
     if not isinstance(data, dict) or "resultType" not in data:
         raise ReadoutError("the answer holds no query result", "is this a Prometheus URL?")
-    return data
+    warnings = answer.get("warnings")
+    return {**data, "warnings": warnings if isinstance(warnings, list) else []}
 
 
 def _http_error(url: str, exc: urllib.error.HTTPError, query: str) -> ReadoutError:
+    if 300 <= exc.code < 400:
+        target = _shown(urllib.parse.urljoin(exc.url, exc.headers.get("Location", "") or ""))
+        return ReadoutError(
+            f"{url} answered with a redirect (HTTP {exc.code}) to {target}",
+            "give --prometheus the URL the server redirects to: a redirect is not followed, "
+            "so that credentials go to no other place",
+        )
     if exc.code in (401, 403):
         return ReadoutError(
             f"{url} refused the credentials (HTTP {exc.code})",
@@ -177,8 +243,8 @@ def _http_error(url: str, exc: urllib.error.HTTPError, query: str) -> ReadoutErr
             "datasource URL)",
         )
     try:
-        detail = json.loads(exc.read()).get("error", "")
-    except (ValueError, AttributeError):
+        detail = str(json.loads(_read(exc, 5.0, 1 << 20)).get("error", ""))
+    except (ValueError, AttributeError, ReadoutError, OSError, http.client.HTTPException):
         detail = ""
     return ReadoutError(
         f"Prometheus answered HTTP {exc.code} to {query!r}" + (f": {detail}" if detail else "")
@@ -210,7 +276,8 @@ def _time(value: float) -> str:
 
 
 def check_range(start: float, end: float, step: float) -> None:
-    if not (math.isfinite(start) and math.isfinite(end)) or end <= start:
+    # start == end is one evaluation, as a range split in pieces may end with
+    if not (math.isfinite(start) and math.isfinite(end)) or end < start:
         raise ReadoutError("the time range is empty: --from must be before --to")
     if step <= 0:
         raise ReadoutError("the step must be more than 0")

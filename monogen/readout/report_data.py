@@ -20,7 +20,7 @@ from monogen.kinds.sample_ratio import SampleRatioMismatch
 from monogen.kinds.slo import ServiceLevelObjectives
 from monogen.model.build import Compiled
 from monogen.readout import effects
-from monogen.readout.backtest import interval_of, range_query
+from monogen.readout.backtest import alert_episodes, interval_of, range_query
 from monogen.readout.episodes import episodes
 from monogen.readout.inline import Inliner
 from monogen.readout.prometheus_api import PrometheusApi, ReadoutError, Series, check_range
@@ -150,6 +150,8 @@ def read(
         share = inliner.expand(scope.recorded(records.traffic_share))
         out.traffic = api.query_range(share, start, end, step)
     out.queries = len(api.asked)
+    # e.g. Thanos' partial answers: the numbers above may miss part of the data
+    out.notes += [f"the server warned: {w}" for w in api.warnings]
     return out
 
 
@@ -188,8 +190,9 @@ def _timelines(
             else:
                 interval = float(parse_duration(interval_of(rule_file, rule)))
                 hold = float(parse_duration(rule.for_ or "0s"))
-                got = range_query(api, inliner.expand(rule.expr), start, end, interval)
-                spans = [(e.start, e.end) for e in episodes(got, {}, hold, interval)]
+                got = alert_episodes(api, inliner.expand(rule.expr), start, end, interval,
+                                     hold, {})  # fmt: skip
+                spans = [(e.start, e.end) for e in got]
             firing += [(severity, a, b) for a, b in spans]
         thresholds = tuple(
             (r.labels.get("severity", ""), r.intent.threshold) for r in rules if r.intent

@@ -30,6 +30,8 @@ def interval(pair: tuple[float, float] | None, unit: str) -> str:
 
 
 def p_value(p: float) -> str:
+    if not math.isfinite(p):
+        return "–"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
 
 
@@ -53,7 +55,11 @@ def sample(v: Verdict) -> str:
 
 def srm_sentence(r: Readout) -> str:
     if r.srm is None:
-        return "Not tested: the variants declare no traffic split."
+        if len(r.variants) < 2 or not all(share for _, _, share in r.variants):
+            return "Not tested: the variants declare no traffic split."
+        if not r.requests:
+            return "Not tested: the experiment declares no requests metric."
+        return "Not tested: the request counts are not numbers (NaN or infinite)."
     s = r.srm
     verdict = "MISMATCH" if r.srm_failed else "passed"
     return (

@@ -110,7 +110,9 @@ def compare(
         got = counts(f"{lat.name}_bucket", scope.matchers(lat), "le")
         buckets: dict[str, list[tuple[float, float]]] = {}
         for (variant, le), count in got.items():
-            buckets.setdefault(variant, []).append((float(le), count))
+            bound = _bound(le)
+            if bound is not None:  # histogram_quantile leaves out what is no number
+                buckets.setdefault(variant, []).append((bound, count))
         for treatment in o["treatments"]:
             c, t = buckets.get(control, []), buckets.get(treatment, [])
             effect = effects.quantiles(c, t, o["quantile"], confidence)
@@ -131,6 +133,14 @@ def compare(
             found.append(_verdict(o, control, treatment, effect, confidence, test,
                                   threshold, (len(c), len(t)), None, "samples"))  # fmt: skip
     return found
+
+
+def _bound(le: str) -> float | None:
+    try:
+        bound = float(le)
+    except ValueError:
+        return None
+    return None if math.isnan(bound) else bound
 
 
 def _verdict(o, control, treatment, effect, confidence, test, threshold, n, needed, basis):
@@ -157,15 +167,17 @@ def _needed_rate(o: dict, threshold: float, effect, confidence: float) -> tuple[
     if effect is None:
         return None, "power"
     margin = _margin(o, threshold, effect.control)
-    if not margin or margin <= 0:
+    if not margin or not margin > 0:
         return None, "power"
-    return math.ceil(effects.proportions_sample(effect.control, margin, 1 - confidence)), "power"
+    needed = effects.proportions_sample(effect.control, margin, 1 - confidence)
+    return (math.ceil(needed) if math.isfinite(needed) else None), "power"
 
 
 def _needed_scaled(o: dict, threshold: float, effect, n: float, confidence: float) -> float | None:
-    if effect is None or n <= 0 or effect.standard_error <= 0:
+    if effect is None or not n > 0 or not effect.standard_error > 0:
         return None
     margin = _margin(o, threshold, effect.control)
-    if not margin or margin <= 0:
+    if not margin or not margin > 0:
         return None
-    return math.ceil(effects.scaled_sample(n, effect.standard_error, margin, 1 - confidence))
+    needed = effects.scaled_sample(n, effect.standard_error, margin, 1 - confidence)
+    return math.ceil(needed) if math.isfinite(needed) else None

@@ -10,6 +10,8 @@ from monogen.readout.prometheus_api import ReadoutError
 from monogen.spec.quantities import parse_duration
 
 _RELATIVE = re.compile(r"^now(?:-([0-9a-z]+))?$")
+# the instants a report can name (years 1 to 9999 UTC): past them no date can be written
+EARLIEST, LATEST = -62_135_596_800.0, 253_402_300_799.0
 
 
 def parse_time(text: str, now: float, flag: str) -> float:
@@ -56,6 +58,11 @@ def resolve(
         first = parse_time(start, now, "--from")
     else:
         first = stop - duration(since or default, "--since")
+    for flag, t in (("--to", stop), ("--from", first)):
+        if not EARLIEST <= t <= LATEST:
+            raise ReadoutError(
+                f"{flag} lies outside the years 1 to 9999", "give a range of this era"
+            )
     if first >= stop:
         raise ReadoutError(
             f"the range is empty: --from {iso(first)} is not before --to {iso(stop)}"
