@@ -246,3 +246,18 @@ def test_html_without_matplotlib_says_which_extra(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ReadoutError, match="matplotlib, which is not installed") as caught:
         charts.timeline("t", [], 0, 1, "ratio")
     assert "pip install 'monogen[report]'" in caught.value.hint
+
+
+def test_hours_firing_count_overlaps_once_and_markdown_keeps_dollars_literal() -> None:
+    from monogen.readout.report_data import Readout, Timeline
+    from monogen.readout.report_text import firing_hours, markdown
+
+    both = Timeline("A", "t$x$", "reliability", "ratio", "above", (("warning", 0.1),), [],
+                    [("warning", 0.0, 7200.0), ("warning", 3600.0, 10800.0),
+                     ("critical", 14400.0, 18000.0)])  # fmt: skip
+    assert firing_hours(both) == 4.0  # 0-3h once, and 4h-5h
+    readout = Readout("e", "http://p/`x`", 0.0, 86_400.0, 60.0, "sha256:0")
+    readout.timelines = [both]
+    text = markdown(readout)
+    assert "| t\\$x\\$ | A |" in text  # not GitHub math
+    assert "- Prometheus: `` http://p/`x` ``" in text

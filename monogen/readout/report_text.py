@@ -10,7 +10,7 @@ from typing import Any
 from monogen.readout.report_data import Readout, Timeline
 from monogen.readout.verdicts import Verdict
 from monogen.readout.window import iso
-from monogen.targets.markdown import markdown_text
+from monogen.targets.markdown import inline_code, markdown_text
 
 
 def value(x: float | None, unit: str) -> str:
@@ -79,7 +79,14 @@ def is_business(t: Timeline) -> bool:
 
 
 def firing_hours(t: Timeline) -> float:
-    return sum(b - a for _, a, b in t.firing) / 3600
+    """Hours during which any of the guardrail's alerts fired (overlaps counted once: two
+    variants firing together make one hour, not two)."""
+    total, reach = 0.0, -math.inf
+    for start, end in sorted((a, b) for _, a, b in t.firing):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total / 3600
 
 
 def episodes_by_severity(t: Timeline) -> str:
@@ -152,7 +159,7 @@ def markdown(r: Readout) -> str:
         )  # fmt: skip
     out += ["", "## Record", ""]
     out += [
-        f"- Prometheus: `{r.url}`",
+        f"- Prometheus: {inline_code(r.url)}",
         f"- Range: {iso(r.start)} to {iso(r.end)} ({r.window}), step {r.step:g}s",
         f"- monogen {r.version}, spec digest `{r.digest}`, {r.queries} queries",
         *(f"- {t(n)}" for n in r.notes),

@@ -12,7 +12,8 @@ _URL_KEEP = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&+,;=%]")
 
 def markdown_text(text: str) -> str:
     """Spec text as literal Markdown: characters that would format are escaped."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+|!~])", r"\\\1", " ".join(str(text).split()))
+    # `$` too: GitHub reads $…$ as math
+    return re.sub(r"([\\`*_{}\[\]<>()#+|!~$])", r"\\\1", " ".join(str(text).split()))
 
 
 def inline_code(text: str) -> str:
