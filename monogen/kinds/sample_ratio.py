@@ -238,18 +238,26 @@ class SampleRatioMismatch(Kind):
         if rule.meaning[:1] != ("srm",) or rule.record not in self._names(rail, ctx.metrics):
             return None
         window = parse_duration(rail.options["window"])
+        requests = ctx.metrics.requests
+        assert requests is not None
+
+        def counted(v: str) -> float:
+            """The variant's requests over the window at the check, as the rule sums its
+            series: with an error selector, the failed and the other requests apart."""
+            total = healthy.requests[v]
+            if not requests.error_selector:
+                return increase(total, window, healthy.at, ctx.reading)
+            parts = (total - healthy.errors[v], healthy.errors[v])
+            return summed([increase(p, window, healthy.at, ctx.reading) for p in parts],
+                          ctx.reading)  # fmt: skip
+
+        counts = {v: counted(v) for v in ctx.names}
         if rule.meaning[1] == "increase":
-            return [
-                (
-                    {**rule.labels, **ctx.out_labels(v)},
-                    increase(healthy.requests[v], window, reading=ctx.reading),
-                )
-                for v in ctx.names
-            ]
+            return [({**rule.labels, **ctx.out_labels(v)}, counts[v]) for v in ctx.names]
         if rule.meaning[1] == "total":
-            return [(rule.labels, _total(healthy.requests, window, ctx.reading))]
-        shares = rail.options["shares"]
-        return [(rule.labels, chi_square(healthy.requests, shares, window, ctx.reading))]
+            return [(rule.labels, summed([counts[n] for n in sorted(counts)], ctx.reading))]
+        statistic = chi_square_of(counts, rail.options["shares"], ctx.reading)
+        return [(rule.labels, statistic)] if statistic is not None else None
 
     # -- dashboards -------------------------------------------------------------------
 
@@ -296,23 +304,3 @@ def chi_square_of(
         term = ((counts[name] or 0.0) - share * n) ** 2 / (share * n)
         statistic = term if i == 0 else statistic + term
     return statistic
-
-
-def _total(per_step: dict[str, float], window: float, reading: Reading = CLOSED) -> float:
-    """The recorded total: Prometheus sums the variants' series in label order."""
-    return summed(
-        [increase(per_step[n], window, reading=reading) for n in sorted(per_step)], reading
-    )
-
-
-def chi_square(
-    per_step: dict[str, float],
-    shares: list[tuple[str, float]] | tuple,
-    window: float,
-    reading: Reading = CLOSED,
-) -> float:
-    """The recorded statistic, term by term in the rule's order, as Prometheus computes it."""
-    counts = {n: increase(per_step[n], window, reading=reading) for n in per_step}
-    found = chi_square_of(dict(counts), shares, reading)
-    assert found is not None
-    return found
