@@ -13,7 +13,7 @@ build: $(RUNTIME)
 test: $(DEV) tools browser
 	$(BIN)/ruff check .
 	$(BIN)/monogen build specs/ --check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Refresh the committed output on purpose, after a reviewed change to specs or compilers.
 golden: $(RUNTIME)

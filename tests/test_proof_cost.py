@@ -74,11 +74,14 @@ def test_a_day_long_sample_ratio_window_is_proven_where_releases_read_it_apart(
     computes them at the check's time, or left unchecked, never expected wrong."""
     from tests.conftest import invoke, tool
 
+    # the readout's example with only its requests and the one guardrail: promtool
+    # evaluates every rule of the file at each of the day's minutes
     spec = (DATA / "readout" / "ranker.yaml").read_text()
-    day = spec.replace("sampleRatioMismatch: {window: 1h}", "sampleRatioMismatch: {window: 1d}")
-    assert day != spec
+    head, _ = spec.split("  guardrails:\n")  # the guardrails close the file
+    day = head.replace("    latency:\n      name: ranker_latency_seconds\n", "")
+    day += "  guardrails:\n    sampleRatioMismatch: {window: 1d}\n"
     (tmp_path / "ranker.yaml").write_text(day)
     promtool = tool("promtool", RELEASE_ENDS["prometheus"][1])
     result = invoke("test", str(tmp_path), "--promtool", promtool)
     assert result.exit_code == 0, result.stdout[-3000:]
-    assert "9/9   alerts proven (100%)  ok" in result.stdout
+    assert "1/1   alerts proven (100%)  ok" in result.stdout

@@ -119,6 +119,14 @@ def test_a_worse_treatment(server: Server) -> None:
         stats.chi2_contingency(table, correction=False)[1], rel=1e-5, abs=1e-300
     )
     assert rate["outcome"] == "treatment worse"
+    # the ratio and its log interval (Katz), from the same counts
+    log_se = math.sqrt(
+        1 / x["treatment"] - 1 / n["treatment"] + 1 / x["control"] - 1 / n["control"]
+    )
+    assert effect["ratio"] == pytest.approx(p_t / p_c, rel=1e-9)
+    assert effect["ratio_interval"] == pytest.approx(
+        [p_t / p_c * math.exp(-z * log_se), p_t / p_c * math.exp(z * log_se)], rel=1e-7
+    )
     assert rate["reached"] is True and rate["needed"] == 1000  # the declared minimum
     # latency: the p95 read from buckets as histogram_quantile reads them
     (lat,) = [c for c in data["verdicts"] if c["metric"] == "latency"]
