@@ -261,3 +261,15 @@ def test_hours_firing_count_overlaps_once_and_markdown_keeps_dollars_literal() -
     text = markdown(readout)
     assert "| t\\$x\\$ | A |" in text  # not GitHub math
     assert "- Prometheus: `` http://p/`x` ``" in text
+
+
+def test_without_a_requests_metric_no_count_is_made_up() -> None:
+    from monogen.readout.report_data import Readout
+    from monogen.readout.report_text import markdown
+
+    readout = Readout("e", "http://p", 0.0, 86_400.0, 60.0, "sha256:0")
+    readout.variants = [("a", "control", 50.0), ("b", "treatment", 50.0)]
+    text = markdown(readout)
+    assert "| a | control | 50% | – | – | – |" in text
+    readout.requests = {"a": 10.0, "b": 30.0}
+    assert "| b | treatment | 50% | 30 | 75.00% | – |" in markdown(readout)

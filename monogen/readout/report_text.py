@@ -133,7 +133,8 @@ def markdown(r: Readout) -> str:
     out += _table(
         ["Variant", "Role", "Declared share", "Requests", "Observed share", "Expected requests"],
         [[t(name), role or "–", f"{share:g}%" if share else "–",
-          count(r.requests.get(name, 0.0)), f"{r.requests.get(name, 0.0) / total:.2%}",
+          count(r.requests[name]) if name in r.requests else "–",
+          f"{r.requests[name] / total:.2%}" if name in r.requests else "–",
           count(expected[name]) if name in expected else "–"]
          for name, role, share in r.variants],
     )  # fmt: skip
