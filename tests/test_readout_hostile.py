@@ -369,3 +369,26 @@ def test_an_alert_pending_before_the_range_fires_when_prometheus_had_it(
     the range's start, one true since 2m before at 3m, as the rule evaluator had it."""
     got = backtest.alert_episodes(_Since(since), "x", 0.0, 3600.0, 60.0, 300.0, {})  # type: ignore[arg-type]
     assert [(e.start, e.end) for e in got] == [(first, 3600.0)]
+
+
+def test_an_older_tree_with_links_or_unreadable_rule_files_is_refused(tmp_path: Path) -> None:
+    """Skipped, such a file's alerts would all count as new (and a link is never
+    followed out of a tree)."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "rules").mkdir(parents=True)
+    (elsewhere / "rules" / "ranker-ab.rules.yaml").write_text("groups: []\n")
+    linked = tmp_path / "linked"
+    (linked / "prometheus").mkdir(parents=True)
+    (linked / "prometheus" / "rules").symlink_to(elsewhere / "rules")
+    with pytest.raises(ReadoutError, match="is a symbolic link: monogen does not follow it"):
+        backtest.old_alerts(linked)
+    fifo = tmp_path / "fifo"
+    path = fifo / naming.rule_file_path("ranker-ab")
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    with pytest.raises(ReadoutError, match="is not a regular file of at most 64 MiB"):
+        backtest.old_alerts(fifo)
+    path.unlink()
+    path.symlink_to(elsewhere / "rules" / "ranker-ab.rules.yaml")
+    with pytest.raises(ReadoutError, match="is not a regular file"):
+        backtest.old_alerts(fifo)

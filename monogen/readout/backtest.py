@@ -56,9 +56,19 @@ def rule_key(experiment: str, rule: dict[str, Any]) -> tuple:
 
 def old_alerts(tree: Path) -> dict[tuple, tuple[str, str]]:
     """(experiment, alert, labels) → (expression, for) of the alerting rules in an older
-    generated tree; links and other non-regular files are not read."""
+    generated tree. A rule file that cannot be read (a link, not a regular file, too
+    large) is an error, never skipped: its alerts would all count as new."""
     found: dict[tuple, tuple[str, str]] = {}
     folder = tree / naming.rule_file_path("x").rsplit("/", 1)[0]
+    # each folder from the tree down to the rule files: none may be a link
+    below = folder.relative_to(tree).parts
+    for depth in range(len(below) + 1):
+        step = tree.joinpath(*below[:depth])
+        if step.is_symlink():
+            raise ReadoutError(
+                f"{step} is a symbolic link: monogen does not follow it",
+                "give --against a tree written by `monogen build` (no links)",
+            )
     if not tree.is_dir() or not folder.is_dir():
         raise ReadoutError(
             f"{tree} holds no generated rule files ({folder.relative_to(tree)}/)",
@@ -70,9 +80,14 @@ def old_alerts(tree: Path) -> dict[tuple, tuple[str, str]]:
         raise ReadoutError(f"cannot list {folder}: {exc.strerror}") from None
     for path in paths:
         experiment = _experiment_of(path.name)
-        data = read_regular(path, limit=64 << 20)
-        if experiment is None or data is None:
+        if experiment is None:
             continue
+        data = read_regular(path, limit=64 << 20)
+        if data is None:
+            raise ReadoutError(
+                f"{path} is not a regular file of at most 64 MiB: monogen does not read it",
+                "give --against a tree written by `monogen build` (no links)",
+            )
         try:
             doc = yaml.safe_load(data)
         except (yaml.YAMLError, RecursionError):
