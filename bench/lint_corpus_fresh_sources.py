@@ -64,7 +64,7 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
             "otelcollector/configmapparser/default-prom-configs/windowskubeproxyDefaultRsSimple.yml",
             "otelcollector/deploy/dashboard/k8s/Kubernetes_Networking_Cluster.json",
             "otelcollector/deploy/dashboard/k8s/Kubernetes_Networking_Pod.json",
-            "otelcollector/deploy/dashboard/windows/recording-rules/Kubernetes _ USE Method _ Cluster(Windows).json",
+            "otelcollector/deploy/dashboard/windows/recording-rules/Kubernetes _ USE Method _ Cluster(Windows).json",  # noqa: E501
             "otelcollector/prom-config-validator-builder/prometheus-config.yaml",
             "tools/az-prom-rules-converter/examples/yaml-example1.yml",
         ),
@@ -167,9 +167,7 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "kedacore/keda": (
         "8b4f083ca8c8c2baf8477e322bd4d16ac4dfa09a",
-        (
-            "config/grafana/keda-dashboard.json",
-        ),
+        ("config/grafana/keda-dashboard.json",),
     ),
     "kubermatic/kubermatic": (
         "2974df5bdca45628892f10608ca94b866c0c2731",
@@ -407,9 +405,7 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "spotahome/redis-operator": (
         "632aa3da88ee2a28ccb9fc4f571ddcb556dbd713",
-        (
-            "example/grafana-dashboard/redisfailover-health.json",
-        ),
+        ("example/grafana-dashboard/redisfailover-health.json",),
     ),
     "spring-petclinic/spring-petclinic-microservices": (
         "9a76b4e34cd75f3d6bfa6f15775bf996c59e8989",
