@@ -132,24 +132,51 @@ def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
                 )
 
 
+# Functions that need two samples in their range (a difference, a slope, a count of
+# changes); the `*_over_time` aggregations give an answer from one.
+TWO_SAMPLES = {
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "changes",
+    "resets",
+    "holt_winters",
+    "double_exponential_smoothing",
+}
+
+
 @check(
     "promql/range-too-short",
     "rules",
     Severity.WARNING,
-    "A range selector spans at least "
-    "two scrape intervals (the scrape interval is configurable, default 30s).",
+    "A range selector holds the samples its function needs: two scrape intervals for rate(), "
+    "increase(), deriv() and the like, one for `*_over_time` (the scrape interval is "
+    "configurable, default 30s).",
     scope="rule",
 )
 def range_too_short(f: LintFile) -> Iterator[Hit]:
-    minimum = 2 * f.settings.get("scrape_interval", 30.0)
+    interval = f.settings.get("scrape_interval", 30.0)
     for path, _, tree in trees(f, "["):
         for node in pq.walk(tree):
-            if type(node).__name__ == "MatrixSelector":
-                seconds = node.range.total_seconds()
-                if seconds < minimum:
+            if type(node).__name__ != "Call":
+                continue
+            name = node.func.name
+            needs = 2 if name in TWO_SAMPLES else 1
+            for arg in node.args:
+                arg = pq.unwrap(arg)
+                if type(arg).__name__ != "MatrixSelector":
+                    continue
+                seconds = arg.range.total_seconds()
+                if seconds < needs * interval:
+                    what = "two scrape intervals" if needs == 2 else "one scrape interval"
                     yield Hit(
-                        f"range [{seconds:g}s] is shorter than two scrape intervals "
-                        f"({minimum:g}s): rate() may see fewer than two samples",
+                        f"range [{seconds:g}s] is shorter than {what} "
+                        f"({needs * interval:g}s): {name}() may see fewer than "
+                        f"{'two samples' if needs == 2 else 'one sample'}",
                         (*path, "expr"),
                     )
 
