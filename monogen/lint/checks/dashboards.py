@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from monogen.lint.facts import ASSUMED_SCRAPE_INTERVAL
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
@@ -49,9 +50,10 @@ def has_unit(panel: dict[str, Any]) -> bool:
     places = [*(panel.get("yaxes") or []), *(panel.get("styles") or []), panel.get("yAxis")]
     if any(isinstance(p, dict) and (p.get("format") or p.get("unit")) for p in places):
         return True
-    # plugin panels keep it in their own options (polystat: `globalUnitFormat`; its Angular
-    # version under `polystat`)
-    for options in (panel.get("options"), panel.get("polystat")):
+    # the heatmap keeps it for its y axis in `options.yAxis`; plugin panels in their own
+    # options (polystat: `globalUnitFormat`; its Angular version under `polystat`)
+    own = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    for options in (own, own.get("yAxis"), panel.get("polystat")):
         if isinstance(options, dict) and any(
             isinstance(key, str) and PLUGIN_UNIT.search(key) and isinstance(v, str) and v
             for key, v in options.items()
@@ -284,12 +286,13 @@ def panel_targets(f: LintFile) -> Iterator[Hit]:
     WARNING,
     "rate() and friends span at least two scrape intervals whatever the zoom: "
     "`[$__interval]` (one step, shorter than two scrapes when zoomed in) and fixed windows "
-    "shorter than two scrape intervals are warnings; other fixed windows `info`, "
+    "shorter than two scrape intervals (15s when nothing states it) are warnings; other "
+    "fixed windows `info`, "
     "[$__rate_interval] adapts to both. Over MetricsQL (a VictoriaMetrics datasource, or a "
     "query only MetricsQL parses) rate() reads the sample before its window: `info` at most.",
 )
 def rate_interval(f: LintFile) -> Iterator[Hit]:
-    shortest = 2 * f.settings.get("scrape_interval", 30.0)
+    shortest = 2 * f.settings.get("scrape_interval", ASSUMED_SCRAPE_INTERVAL)
     # MetricsQL's rate() and increase() read the sample before the window too: one step
     # ([$__interval]) or a short window is exact there
     metricsql = _metricsql(f)
