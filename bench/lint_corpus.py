@@ -6,7 +6,9 @@ into a half to tune the checks on and a half held out to report on.
 
 The script fetches nothing: it reads snapshots (bare git directories named owner+name/repo,
 as the fetch tool brings them) and checks out exactly the files and commits recorded in
-bench/lint_corpus_sources.py into --corpus (default /work/corpus), outside this repository.
+bench/lint_corpus_sources.py (round 1, split into tune and held-out) and
+bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fresh`) into
+--corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
 `--crash` lints every file of both halves in every output format and fails on exit 70 or a
