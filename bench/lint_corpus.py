@@ -6,7 +6,9 @@ into a half to tune the checks on and a half held out to report on.
 
 The script fetches nothing: it reads snapshots (bare git directories named owner+name/repo,
 as the fetch tool brings them) and checks out exactly the files and commits recorded in
-bench/lint_corpus_sources.py into --corpus (default /work/corpus), outside this repository.
+bench/lint_corpus_sources.py (round 1, split into tune and held-out) and
+bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fresh`) into
+--corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
 `--crash` lints every file of both halves in every output format and fails on exit 70 or a
@@ -29,7 +31,8 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lint_corpus_pick import discover, git, kind_of
+from lint_corpus_fresh import FRESH_REPOS
+from lint_corpus_pick import discover, git, kind_of, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench/lint_corpus_labels.tsv"
@@ -38,6 +41,7 @@ PROMTOOL = TOOLS / "prometheus/3.5/usr/bin/promtool"
 AMTOOL = TOOLS / "alertmanager/0.33/usr/bin/amtool"
 MONOGEN = [str(Path(sys.executable).parent / "monogen")]
 FORMATS = ("text", "json", "github", "sarif")
+HALVES = ("tune", "held-out", "fresh")
 
 # The repositories asked for (fetched as github:owner/name); --discover records their files.
 REPOS = (
@@ -96,14 +100,19 @@ REPOS = (
 
 def half(repo: str) -> str:
     """Fixed before any file was linted: the first byte of the SHA-256 of the repository's
-    name (owner/name, as spelled in REPOS), even → tune, odd → held-out."""
+    name (owner/name, as spelled in REPOS), even → tune, odd → held-out. The second round's
+    repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`."""
+    if repo in FRESH_REPOS:
+        return "fresh"
     return "tune" if hashlib.sha256(repo.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def sources() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Both corpora's records: the first (tune and held-out) and the fresh one."""
+    from lint_corpus_fresh_sources import SOURCES as FRESH
     from lint_corpus_sources import SOURCES
 
-    return SOURCES
+    return {**SOURCES, **FRESH}
 
 
 def local_name(repo: str, path: str) -> str:
@@ -113,7 +122,7 @@ def local_name(repo: str, path: str) -> str:
 def build(snapshots: Path, corpus: Path) -> None:
     """Check out every recorded file at its recorded commit into corpus/<half>/."""
     for repo, (commit, paths) in sources().items():
-        gitdir = snapshots / repo.replace("/", "+") / "repo"
+        gitdir = snapshot(snapshots, repo)
         if not gitdir.is_dir():
             sys.exit(f"no snapshot of {repo} in {snapshots}: fetch github:{repo} first")
         for path in paths:
@@ -279,7 +288,8 @@ def main() -> None:
     parser.add_argument("--snapshots", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
     parser.add_argument("--discover", action="store_true", help="re-pick the files (rarely)")
-    parser.add_argument("--half", choices=("tune", "held-out"), default="tune")
+    parser.add_argument("--discover-fresh", action="store_true", help="pick the fresh corpus")
+    parser.add_argument("--half", choices=HALVES, default="tune")
     parser.add_argument("--measure", action="store_true", help="counts of --half")
     parser.add_argument("--sample", type=int, default=0, help="print N warnings per check")
     parser.add_argument("--crash", action="store_true", help="every file, every format")
@@ -288,10 +298,14 @@ def main() -> None:
     if args.discover:
         discover(args.snapshots, list(REPOS), Path(__file__).parent / "lint_corpus_sources.py")
         return
+    if args.discover_fresh:
+        out = Path(__file__).parent / "lint_corpus_fresh_sources.py"
+        discover(args.snapshots, list(FRESH_REPOS), out, "--discover-fresh")
+        return
     if args.corpus.exists():
         shutil.rmtree(args.corpus)
     build(args.snapshots, args.corpus)
-    halves = ("tune", "held-out") if args.report else (args.half,)
+    halves = HALVES if args.report else (args.half,)
     for which in halves if (args.measure or args.report or args.sample) else ():
         result = measure(args.corpus, which)
         (args.corpus / f"result-{which}.json").write_text(json.dumps(result, indent=1))

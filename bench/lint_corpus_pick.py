@@ -96,17 +96,26 @@ def pick(gitdir: Path) -> tuple[str, list[str]]:
     return commit, sorted(chosen)
 
 
-def discover(snapshots: Path, repos: list[str], out: Path) -> None:
+def snapshot(snapshots: Path, repo: str) -> Path:
+    """The git directory of a fetched snapshot: bare (owner+name/repo) or a work tree's .git."""
+    gitdir = snapshots / repo.replace("/", "+") / "repo"
+    return gitdir / ".git" if (gitdir / ".git").is_dir() else gitdir
+
+
+def discover(snapshots: Path, repos: list[str], out: Path, how: str = "--discover") -> None:
     """Write the record of sources (repo → commit, paths) as a Python module."""
     lines = [
         '"""The lint corpus: every file, by repository and commit (written by',
-        "`python bench/lint_corpus.py --discover`; see bench/lint_corpus_pick.py for the rule).",
+        f"`python bench/lint_corpus.py {how}`; see bench/lint_corpus_pick.py for the rule).",
         'The files themselves stay out of this repository."""',
         "",
         "SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {",
     ]
     for repo in sorted(repos, key=str.lower):
-        gitdir = snapshots / repo.replace("/", "+") / "repo"
+        gitdir = snapshot(snapshots, repo)
+        if not gitdir.is_dir():
+            print(f"{repo}: no snapshot, left out")
+            continue
         commit, paths = pick(gitdir)
         if not paths:
             print(f"{repo}: no lintable file, left out")
@@ -114,7 +123,9 @@ def discover(snapshots: Path, repos: list[str], out: Path) -> None:
         lines.append(f'    "{repo}": (')
         lines.append(f'        "{commit}",')
         lines.append("        (")
-        lines += [f"            {json.dumps(p)}," for p in paths]
+        for p in paths:  # a path too long for one line stays whole
+            line = f"            {json.dumps(p)},"
+            lines.append(line + ("  # noqa: E501" if len(line) > 100 else ""))
         lines.append("        ),")
         lines.append("    ),")
         print(f"{repo}: {len(paths)} files")

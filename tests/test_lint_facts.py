@@ -13,7 +13,7 @@ groups:
   - name: g
     rules:
       - alert: Fast
-        expr: rate(x_total[45s]) > 1
+        expr: rate(x_total[25s]) > 1
         for: 5m
 """
 
@@ -34,9 +34,11 @@ def test_the_prometheus_config_naming_a_rule_file_gives_its_scrape_interval(
 ) -> None:
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules/fast.yml").write_text(RULES)
-    assert short_ranges(tmp_path, "rules/fast.yml") == ["fast.yml"]  # read as 30s
+    assert short_ranges(tmp_path, "rules/fast.yml") == [
+        "fast.yml"
+    ]  # read as 15s: nothing states it
     (tmp_path / "prometheus.yml").write_text(
-        "global: {scrape_interval: 15s}\nrule_files: ['rules/*.yml']\nscrape_configs: []\n"
+        "global: {scrape_interval: 10s}\nrule_files: ['rules/*.yml']\nscrape_configs: []\n"
     )
     assert short_ranges(tmp_path, "prometheus.yml", "rules/fast.yml") == []
     # Prometheus' own default, 1m, when the configuration sets none
@@ -65,21 +67,32 @@ def test_the_only_configuration_of_a_run_speaks_for_its_dashboards(tmp_path: Pat
                 "type": "timeseries",
                 "title": "p",
                 "datasource": "${DS_PROMETHEUS}",
-                "targets": [{"expr": "rate(x_total[45s])", "refId": "A"}],
+                "targets": [{"expr": "rate(x_total[25s])", "refId": "A"}],
             }
         ],
     }
     (tmp_path / "board.json").write_text(json.dumps(board))
     assert short_ranges(tmp_path, "board.json") == ["board.json"]
-    (tmp_path / "prometheus.yml").write_text("global: {scrape_interval: 15s}\nscrape_configs: []\n")
+    (tmp_path / "prometheus.yml").write_text("global: {scrape_interval: 10s}\nscrape_configs: []\n")
     assert short_ranges(tmp_path, "prometheus.yml", "board.json") == []
 
 
 def test_a_prometheus_config_alone_is_read_not_refused(tmp_path: Path) -> None:
-    (tmp_path / "prometheus.yml").write_text("global: {scrape_interval: 15s}\nscrape_configs: []\n")
+    (tmp_path / "prometheus.yml").write_text("global: {scrape_interval: 10s}\nscrape_configs: []\n")
     result = invoke("lint", str(tmp_path / "prometheus.yml"), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     # a directory holding one is linted as before; its rule files take its interval
     (tmp_path / "fast.yml").write_text(RULES)
     assert short_ranges(tmp_path, ".") == []
+
+
+def test_a_job_scraped_faster_than_the_global_interval_counts(tmp_path: Path) -> None:
+    """Sock Shop's docker-compose prometheus.yml: a 1m global interval, its services' jobs
+    every 5s; a rule does not say which job its series come from, so the fastest counts."""
+    (tmp_path / "alert.rules").write_text(RULES)
+    (tmp_path / "prometheus.yml").write_text(
+        "global: {scrape_interval: 1m}\nrule_files: [/etc/prometheus/alert.rules]\n"
+        "scrape_configs: [{job_name: front-end, scrape_interval: 5s}, {job_name: p}]\n"
+    )
+    assert short_ranges(tmp_path, "prometheus.yml", "alert.rules") == []

@@ -72,13 +72,20 @@ IDENTITY_LABELS = frozenset(
 )
 
 
+# metrics whose value is always 1 and whose labels carry the facts (Prometheus' info
+# metrics, and the `_metadata` families of Ceph and others)
+INFO_SUFFIXES = ("_info", "_metadata")
+
+
 def _existence_condition(selector: object) -> bool:
-    """An info metric (value always 1: `*_info`) or ALERTS selected by a label that states a
-    condition (`node_network_info{duplex!="full"}`, `ALERTS{alertstate="firing"}`): the series
-    exists just when the condition holds, so the matcher is the alert's condition. A gauge
-    (`cilium_endpoint_state{endpoint_state="invalid"}`) is not: its value counts, 0 included."""
+    """An info metric (value always 1: `*_info`, `*_metadata`) or ALERTS selected by a label
+    that states a condition (`node_network_info{duplex!="full"}`,
+    `ceph_nvmeof_subsystem_metadata{allow_any_host="yes"}`, `ALERTS{alertstate="firing"}`):
+    the series exists just when the condition holds, so the matcher is the alert's condition.
+    A gauge (`cilium_endpoint_state{endpoint_state="invalid"}`) is not: its value counts, 0
+    included."""
     name = pq.metric_name(selector)
-    if not (name.endswith("_info") or name in ("ALERTS", "ALERTS_FOR_STATE")):
+    if not (name.endswith(INFO_SUFFIXES) or name in ("ALERTS", "ALERTS_FOR_STATE")):
         return False
     matchers = selector.matchers.matchers  # type: ignore[attr-defined]
     return any(m.name not in IDENTITY_LABELS for m in matchers)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from monogen.lint.facts import ASSUMED_SCRAPE_INTERVAL
 from monogen.lint.finding import Severity
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
@@ -47,7 +48,21 @@ def has_unit(panel: dict[str, Any]) -> bool:
             if isinstance(prop, dict) and prop.get("id") == "unit" and prop.get("value"):
                 return True
     places = [*(panel.get("yaxes") or []), *(panel.get("styles") or []), panel.get("yAxis")]
-    return any(isinstance(p, dict) and (p.get("format") or p.get("unit")) for p in places)
+    if any(isinstance(p, dict) and (p.get("format") or p.get("unit")) for p in places):
+        return True
+    # the heatmap keeps it for its y axis in `options.yAxis`; plugin panels in their own
+    # options (polystat: `globalUnitFormat`; its Angular version under `polystat`)
+    own = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    for options in (own, own.get("yAxis"), panel.get("polystat")):
+        if isinstance(options, dict) and any(
+            isinstance(key, str) and PLUGIN_UNIT.search(key) and isinstance(v, str) and v
+            for key, v in options.items()
+        ):
+            return True
+    return False
+
+
+PLUGIN_UNIT = re.compile(r"(?i)unit(format)?$")
 
 
 def _title(panel: dict[str, Any]) -> str:
@@ -211,7 +226,8 @@ def _has_datasource_variable(f: LintFile) -> bool:
     "dashboard",
     WARNING,
     "A panel whose queries read a quantity with a unit (`_bytes`, `_seconds`, `_celsius`…) "
-    "sets a unit (in its defaults, an override, or a legacy graph's y axes); counts and "
+    "sets a unit (in its defaults, an override, a legacy graph's y axes, or a plugin's "
+    "options such as polystat's `globalUnitFormat`); counts and "
     "ratios read well without one, so a panel without that evidence is only `info`.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
@@ -270,11 +286,16 @@ def panel_targets(f: LintFile) -> Iterator[Hit]:
     WARNING,
     "rate() and friends span at least two scrape intervals whatever the zoom: "
     "`[$__interval]` (one step, shorter than two scrapes when zoomed in) and fixed windows "
-    "shorter than two scrape intervals are warnings; other fixed windows `info`, "
-    "[$__rate_interval] adapts to both.",
+    "shorter than two scrape intervals (15s when nothing states it) are warnings; other "
+    "fixed windows `info`, "
+    "[$__rate_interval] adapts to both. Over MetricsQL (a VictoriaMetrics datasource, or a "
+    "query only MetricsQL parses) rate() reads the sample before its window: `info` at most.",
 )
 def rate_interval(f: LintFile) -> Iterator[Hit]:
-    shortest = 2 * f.settings.get("scrape_interval", 30.0)
+    shortest = 2 * f.settings.get("scrape_interval", ASSUMED_SCRAPE_INTERVAL)
+    # MetricsQL's rate() and increase() read the sample before the window too: one step
+    # ([$__interval]) or a short window is exact there
+    metricsql = _metricsql(f)
     for path, panel in panels(f):
         for i, target in enumerate(panel.get("targets") or []):
             expr = target.get("expr") if isinstance(target, dict) else None
@@ -283,10 +304,11 @@ def rate_interval(f: LintFile) -> Iterator[Hit]:
                 window = re.sub(r"\s+", "", match.group(2))
                 if window in INTENDED or INTERVAL_SUBQUERY.match(window):
                     continue
+                step = window in ("$__interval", "${__interval}")
+                if step and metricsql:
+                    continue
                 seconds = _seconds(window)
-                short = window in ("$__interval", "${__interval}") or (
-                    seconds is not None and seconds < shortest
-                )
+                short = not metricsql and (step or (seconds is not None and seconds < shortest))
                 yield Hit(
                     f"{match.group(1)}() over [{window}] in panel "
                     f"{_title(panel)}; use [$__rate_interval]"
@@ -296,6 +318,32 @@ def rate_interval(f: LintFile) -> Iterator[Hit]:
                     (*path, "targets", i, "expr"),
                     severity=None if short else INFO,
                 )
+
+
+def _metricsql(f: LintFile) -> bool:
+    """Whether the dashboard's queries are MetricsQL: a datasource it names (a panel's, a
+    query's, a datasource variable's, an import input's) is VictoriaMetrics' plugin, or a
+    query takes a form only MetricsQL parses (a window after a call: `increase(x)[1h]`)."""
+    data = f.data if isinstance(f.data, dict) else {}
+    kinds: list[Any] = [
+        v.get("query")
+        for v in (data.get("templating") or {}).get("list") or []
+        if isinstance(v, dict) and v.get("type") == "datasource"
+    ]
+    kinds += [i.get("pluginId") for i in data.get("__inputs") or [] if isinstance(i, dict)]
+    for _, panel in panels(f):
+        targets = [t for t in panel.get("targets") or [] if isinstance(t, dict)]
+        for holder in (panel, *targets):
+            ds = holder.get("datasource")
+            kinds.append(ds.get("type") if isinstance(ds, dict) else None)
+        for t in targets:
+            if WINDOW_AFTER_CALL.search(STRINGS.sub('""', str(t.get("expr") or ""))):
+                return True
+    return any(isinstance(k, str) and "victoriametrics" in k.lower() for k in kinds)
+
+
+# `)` then a window with no `:` step: a syntax error in PromQL, a rollup in MetricsQL
+WINDOW_AFTER_CALL = re.compile(r"\)\s*\[[^\]:]+\]")
 
 
 def _seconds(window: str) -> float | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from monogen.lint import promql as pq
 from monogen.lint.checks._rules_shape import rules, text
+from monogen.lint.facts import ASSUMED_SCRAPE_INTERVAL
 from monogen.lint.finding import Severity
 from monogen.lint.metadata import metric_type
 from monogen.lint.registry import Hit, check
@@ -109,7 +110,8 @@ def rate_counter(f: LintFile) -> Iterator[Hit]:
     "rules",
     Severity.WARNING,
     "histogram_quantile() needs the bucket label: an aggregation inside it must keep `le` "
-    "(or VictoriaMetrics' `vmrange`, when the query aggregates by it).",
+    "(or VictoriaMetrics' `vmrange`, when the query aggregates by it); `info` when no "
+    "series it reads is named `_bucket` (native histograms have no `le`).",
     scope="rule",
 )
 def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
@@ -127,29 +129,63 @@ def histogram_quantile_le(f: LintFile) -> Iterator[Hit]:
             # which dialect it is written in (vmalert, or a dashboard over VictoriaMetrics)
             bucket = "vmrange" if "vmrange" in labels and not without else "le"
             if (without and bucket in labels) or (not without and bucket not in labels):
+                # a classic histogram's buckets are `_bucket` series; a name without it
+                # may be a native histogram, which has no `le` to keep
+                names = [pq.metric_name(s) for s in pq.selectors(inner)]
+                classic = any("bucket" in n for n in names)
                 yield Hit(
-                    "histogram_quantile() over an aggregation that drops `le`", (*path, "expr")
+                    "histogram_quantile() over an aggregation that drops `le`"
+                    + ("" if classic else " (unless its series are native histograms)"),
+                    (*path, "expr"),
+                    severity=None if classic else Severity.INFO,
                 )
+
+
+# Functions that need two samples in their range (a difference, a slope, a count of
+# changes); the `*_over_time` aggregations give an answer from one.
+TWO_SAMPLES = {
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "changes",
+    "resets",
+    "holt_winters",
+    "double_exponential_smoothing",
+}
 
 
 @check(
     "promql/range-too-short",
     "rules",
     Severity.WARNING,
-    "A range selector spans at least "
-    "two scrape intervals (the scrape interval is configurable, default 30s).",
+    "A range selector holds the samples its function needs: two scrape intervals for rate(), "
+    "increase(), deriv() and the like, one for `*_over_time` (the scrape interval is "
+    "configurable; 15s when nothing states it).",
     scope="rule",
 )
 def range_too_short(f: LintFile) -> Iterator[Hit]:
-    minimum = 2 * f.settings.get("scrape_interval", 30.0)
+    interval = f.settings.get("scrape_interval", ASSUMED_SCRAPE_INTERVAL)
     for path, _, tree in trees(f, "["):
         for node in pq.walk(tree):
-            if type(node).__name__ == "MatrixSelector":
-                seconds = node.range.total_seconds()
-                if seconds < minimum:
+            if type(node).__name__ != "Call":
+                continue
+            name = node.func.name
+            needs = 2 if name in TWO_SAMPLES else 1
+            for arg in node.args:
+                arg = pq.unwrap(arg)
+                if type(arg).__name__ != "MatrixSelector":
+                    continue
+                seconds = arg.range.total_seconds()
+                if seconds < needs * interval:
+                    what = "two scrape intervals" if needs == 2 else "one scrape interval"
                     yield Hit(
-                        f"range [{seconds:g}s] is shorter than two scrape intervals "
-                        f"({minimum:g}s): rate() may see fewer than two samples",
+                        f"range [{seconds:g}s] is shorter than {what} "
+                        f"({needs * interval:g}s): {name}() may see fewer than "
+                        f"{'two samples' if needs == 2 else 'one sample'}",
                         (*path, "expr"),
                     )
 

@@ -33,7 +33,7 @@ def _judge(name: str, recorded: set[str]) -> Hit | None:
     family = sorted(n for n in recorded if ":" in n and n.split(":", 1)[0] == level)
     if not family:
         return None
-    close = difflib.get_close_matches(name, family, n=1, cutoff=0.85)
+    close = [n for n in difflib.get_close_matches(name, family, n=3, cutoff=0.85) if _typo(name, n)]
     if close:
         return Hit(
             f"{name!r} is recorded by no rule in the files linted; did you mean {close[0]!r}?",
@@ -42,6 +42,20 @@ def _judge(name: str, recorded: set[str]) -> Hit | None:
     return Hit(
         f"{name!r} is recorded by no rule in the files linted, though they record other "
         f"{level + ':' if level else 'level-less'} rules: is the file defining it missing?"
+    )
+
+
+def _typo(used: str, recorded: str) -> bool:
+    """A near spelling: the same `level:metric:op` parts but one, and that one spelled
+    nearly alike (`job:reqs:rate5m` for `job:req:rate5m`). A name with a part more or
+    less (`x:sum_by_namespace` beside `x:sum_by_namespace:sum_over_time`) is another
+    member of the family, often recorded by another Prometheus (federation, remote write)."""
+    a, b = used.split(":"), recorded.split(":")
+    differ = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+    return (
+        len(a) == len(b)
+        and len(differ) == 1
+        and difflib.SequenceMatcher(None, *differ[0]).ratio() >= 0.75
     )
 
 

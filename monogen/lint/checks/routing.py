@@ -129,6 +129,11 @@ SECRET_FIELDS = {
 }
 
 
+def _written(value: object) -> bool:
+    """A value is written (an empty string or null holds no secret: nothing to move)."""
+    return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
 @check(
     "alertmanager/inline-secret",
     "alertmanager",
@@ -140,10 +145,15 @@ def inline_secret(f: LintFile) -> Iterator[Hit]:
     g = _data(f).get("global")
     if isinstance(g, dict):
         for key in SECRET_FIELDS & set(g):
-            yield Hit(f"secret {key!r} written inline; use {key}_file", ("global", key), key=True)
+            if _written(g[key]):
+                yield Hit(
+                    f"secret {key!r} written inline; use {key}_file", ("global", key), key=True
+                )
     for kind in ("slack_configs", "email_configs", "pagerduty_configs", "webhook_configs"):
         for path, item in integrations(f, kind):
             for key in SECRET_FIELDS & set(item):
+                if not _written(item[key]):
+                    continue
                 yield Hit(f"secret {key!r} written inline; use {key}_file", (*path, key), key=True)
             url = text(item.get("url")) or ""
             parts = urlsplit(url)
