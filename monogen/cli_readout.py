@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,34 @@ import click
 from monogen.cli_exits import EXIT_BAD_INPUT, EXIT_FINDINGS, reports_errors, say
 
 
+@dataclass(frozen=True)
+class Server:
+    """Where to ask and over which range, as the shared flags give them."""
+
+    url: str
+    token_file: Path | None
+    basic_auth_file: Path | None
+    timeout: float
+    since: str | None
+    start: str | None
+    end: str | None
+
+    def connect(self) -> Any:
+        from monogen.readout.prometheus_api import PrometheusApi
+
+        return PrometheusApi.connect(
+            self.url, token_file=self.token_file, basic_auth_file=self.basic_auth_file,
+            timeout=self.timeout,
+        )  # fmt: skip
+
+    def range(self) -> tuple[float, float]:
+        from monogen.readout.window import resolve
+
+        return resolve(self.since, self.start, self.end, time.time())
+
+
 def _server_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags both commands take, handed to the command as one `server` argument."""
     options = [
         click.option("--prometheus", "url", required=True,
                      help="Base URL of Prometheus, Thanos Query or VictoriaMetrics."),
@@ -29,9 +57,16 @@ def _server_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "start", default=None, help="Start: now-2d, RFC 3339, unix s."),
         click.option("--to", "end", default=None, help="End (default now)."),
     ]  # fmt: skip
+
+    @wraps(func)
+    def gathered(**kwargs: Any) -> Any:
+        names = [f.name for f in fields(Server)]
+        server = Server(**{n: kwargs.pop(n) for n in names})
+        return func(server=server, **kwargs)
+
     for option in reversed(options):
-        func = option(func)
-    return func
+        gathered = option(gathered)
+    return gathered
 
 
 def readout_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,14 +83,6 @@ def readout_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper
-
-
-def _connect(url: str, token_file: Path | None, basic_auth_file: Path | None, timeout: float):
-    from monogen.readout.prometheus_api import PrometheusApi
-
-    return PrometheusApi.connect(
-        url, token_file=token_file, basic_auth_file=basic_auth_file, timeout=timeout
-    )
 
 
 def _experiments(compiled: Any, names: tuple[str, ...]) -> list[str]:
@@ -91,13 +118,7 @@ def _experiments(compiled: Any, names: tuple[str, ...]) -> list[str]:
 @readout_errors
 def backtest(
     specs: tuple[Path, ...],
-    url: str,
-    token_file: Path | None,
-    basic_auth_file: Path | None,
-    timeout: float,
-    since: str | None,
-    start: str | None,
-    end: str | None,
+    server: Server,
     names: tuple[str, ...],
     against: Path | None,
     max_episodes: int | None,
@@ -107,13 +128,12 @@ def backtest(
     from monogen.pipeline import compile_targets, load
     from monogen.readout import backtest as engine
     from monogen.readout import backtest_output
-    from monogen.readout.window import resolve
 
-    first, last = resolve(since, start, end, time.time())
+    first, last = server.range()
     compiled = compile_targets(load(list(specs)), check_routes=False)
     chosen = _experiments(compiled, names)
     only = engine.touched(compiled.rules, engine.old_alerts(against)) if against else None
-    api = _connect(url, token_file, basic_auth_file, timeout)
+    api = server.connect()
     runs = engine.run(compiled, api, first, last, only, chosen)
     render = backtest_output.as_json if fmt == "json" else backtest_output.text
     click.echo(render(runs, first, last, api.url), nl=False)
@@ -157,13 +177,7 @@ def backtest(
 def report(
     specs: tuple[Path, ...],
     name: str,
-    url: str,
-    token_file: Path | None,
-    basic_auth_file: Path | None,
-    timeout: float,
-    since: str | None,
-    start: str | None,
-    end: str | None,
+    server: Server,
     step: str | None,
     confidence: float,
     fmt: str,
@@ -172,9 +186,9 @@ def report(
     """The experiment's readout: effects with intervals, sample ratio, guardrails, SLOs."""
     from monogen.pipeline import compile_targets, load
     from monogen.readout import report_data, report_text
-    from monogen.readout.window import duration, resolve
+    from monogen.readout.window import duration
 
-    first, last = resolve(since, start, end, time.time())
+    first, last = server.range()
     compiled = compile_targets(load(list(specs)), check_routes=False)
     _experiments(compiled, (name,))
     every = duration(step, "--step") if step else report_data.default_step(first, last)
@@ -182,7 +196,7 @@ def report(
         from monogen.readout import charts
 
         charts._pyplot()  # a missing extra is said before any query is sent
-    api = _connect(url, token_file, basic_auth_file, timeout)
+    api = server.connect()
     readout = report_data.read(compiled, name, api, first, last, every, confidence)
     if fmt == "html":
         from monogen.readout.report_html import html
@@ -200,39 +214,14 @@ def report(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """`text` into `path`, whole or not at all. Through a link, as a shell's `>` writes (the
-    link stays); into a device or a pipe (`-o /dev/stdout`) directly, as nothing can be
-    replaced there; a new file gets the mode the umask gives, a replaced one keeps its own."""
-    import os
-    import stat
-    import tempfile
-
+    """The output stage's single-file writer, its failures said as readout errors."""
+    from monogen.output.write import replace_file
     from monogen.readout.prometheus_api import ReadoutError
 
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReadoutError(f"{folder} is not a directory", "create it, or give another -o")
-    target = Path(os.path.realpath(path))
     try:
-        if target.exists() and not target.is_file():
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            return
-        if target.exists():
-            mode = stat.S_IMODE(target.stat().st_mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(path, text)
+    except NotADirectoryError as exc:  # the folder named in -o is missing
+        raise ReadoutError(f"{exc} is not a directory", "create it, or give another -o") from None
     except OSError as exc:
         raise ReadoutError(
             f"cannot write {path}: {exc.strerror or exc}", "give -o a file you may write"

@@ -69,6 +69,11 @@ class Scope:
         matchers = self.matchers(metric, variants) + list(extra)
         return aggregate(agg, self.grouping(*by), selector(metric.name, matchers))
 
+    def variant_of(self, labels: dict[str, str]) -> str:
+        """The variant a query's result series belongs to: its variant label, or the one
+        variant, whose series carry none."""
+        return labels.get(self.variant_label, self.variants[0])
+
     @property
     def variant_ref(self) -> str:
         """The variant as annotation text. Templates see only the expression's labels, not

@@ -7,6 +7,8 @@ import fcntl
 import os
 import re
 import shutil
+import stat
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -342,3 +344,33 @@ def readable(rel: str, text: str) -> str:
         out += f"data.{key} (pretty-printed for the diff):\n"
         out += json.dumps(value, indent=2, sort_keys=True) + "\n"
     return out
+
+
+def replace_file(path: Path, text: str) -> None:
+    """`text` into one file, whole or not at all (a report, not a tree). Through a link, as
+    a shell's `>` writes (the link stays); into a device or a pipe (`/dev/stdout`) directly,
+    as nothing can be replaced there; a new file gets the mode the umask gives, a replaced
+    one keeps its own. NotADirectoryError when its folder is missing; OSError else."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise NotADirectoryError(str(folder))
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    if target.exists():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -20,11 +20,10 @@ from monogen.model.build import Compiled
 from monogen.model.rules import AlertingRule, RuleFile
 from monogen.output.tree import read_regular
 from monogen.readout.episodes import Episode, episodes
-from monogen.readout.inline import Inliner
+from monogen.readout.inline import DEFAULT_INTERVAL, Inliner
 from monogen.readout.prometheus_api import MAX_POINTS, PrometheusApi, ReadoutError, Series
 from monogen.spec.quantities import parse_duration
 
-DEFAULT_INTERVAL = "1m"  # Prometheus' global evaluation_interval when a group sets none
 MAX_CHUNKS = 50  # range queries a single alert may take
 
 
@@ -155,7 +154,7 @@ def run(
     found = []
     for experiment in sorted(chosen):
         rule_file = compiled.rules[experiment]
-        inliner = Inliner(rule_file.records, rule_file.groups[0].interval or DEFAULT_INTERVAL)
+        inliner = Inliner.of(rule_file)
         for rule in rule_file.alerts:
             out = rule.to_dict()
             if only is not None and rule_key(experiment, out) not in only:

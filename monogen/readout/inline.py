@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from monogen.compile.promql import quote
-from monogen.model.rules import RecordingRule
+from monogen.model.rules import RecordingRule, RuleFile
 
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?')
@@ -76,7 +76,17 @@ def _constant(label: str, values: Iterable[str]) -> str:
     return " or ".join(parts) if len(parts) == 1 else "(" + " or ".join(parts) + ")"
 
 
+DEFAULT_INTERVAL = "1m"  # Prometheus' global evaluation_interval when a group sets none
+
+
 class Inliner:
+    @classmethod
+    def of(cls, rule_file: RuleFile) -> Inliner:
+        """The inliner of one experiment's rule file: its subqueries step at the recording
+        group's interval, as the recorded series were written."""
+        interval = rule_file.groups[0].interval if rule_file.groups else None
+        return cls(rule_file.records, interval or DEFAULT_INTERVAL)
+
     def __init__(self, rules: Iterable[RecordingRule], interval: str = "1m") -> None:
         self.rules: dict[str, list[RecordingRule]] = {}
         for rule in rules:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from monogen import __version__
 from monogen.compile.promql import aggregate, equals, quote, selector
 from monogen.compile.rules import recorded_series
-from monogen.compile.scope import Records, Scope
+from monogen.compile.scope import Records
 from monogen.kinds.base import Guardrail
 from monogen.kinds.comparison import TreatmentComparison
 from monogen.kinds.sample_ratio import SampleRatioMismatch
@@ -115,7 +115,7 @@ def read(
         counted = api.query(
             aggregate("sum", scope.grouping(), f"increase({picked}[{window}])"), end
         )
-        out.requests = {_variant(s.labels, scope): s.value for s in counted}
+        out.requests = {scope.variant_of(dict(s.labels)): s.value for s in counted}
         if not out.requests or sum(out.requests.values()) <= 0:
             raise ReadoutError(
                 f"no requests of experiment {name} between the range's ends "
@@ -130,8 +130,7 @@ def read(
     if out.requests and len(shares) == len(out.variants) >= 2:
         out.srm = effects.sample_ratio(out.requests, shares)
     rule_file = compiled.rules[name]
-    interval = rule_file.groups[0].interval if rule_file.groups else None
-    inliner = Inliner(rule_file.records, interval or "1m")
+    inliner = Inliner.of(rule_file)
     for rail in exp.guardrails:
         if isinstance(rail.kind, TreatmentComparison):
             out.verdicts += compare(rail, exp, scope, api, start, end, step, confidence)
@@ -153,10 +152,6 @@ def read(
     # e.g. Thanos' partial answers: the numbers above may miss part of the data
     out.notes += [f"the server warned: {w}" for w in api.warnings]
     return out
-
-
-def _variant(labels: tuple[tuple[str, str], ...], scope: Scope) -> str:
-    return dict(labels).get(scope.variant_label, scope.variants[0])
 
 
 def _timelines(
@@ -215,7 +210,7 @@ def _slo(
     budget = o["budget"]
     period_ratio = rail.kind.ratio_expr(rail, records, metrics, o["period"])
     got = api.query(f"1 - ({period_ratio}) / {budget}", end)
-    remaining = {_variant(s.labels, records.scope): s.value for s in got}
+    remaining = {records.scope.variant_of(dict(s.labels)): s.value for s in got}
     burn_expr = f"({rail.kind.ratio_expr(rail, records, metrics, BURN_WINDOW)}) / {budget}"
     burn = api.query_range(burn_expr, start, end, step)
     return SloReadout(o["slo"], o["objective"], o["period"], remaining, burn)

@@ -58,10 +58,7 @@ def _per(samples: list, scope: Scope, *extra: str) -> dict:
     out: dict = {}
     for s in samples:
         labels = dict(s.labels)
-        key = tuple(
-            [labels.get(scope.variant_label, scope.variants[0])]
-            + [labels.get(e, "") for e in extra]
-        )
+        key = tuple([scope.variant_of(labels)] + [labels.get(e, "") for e in extra])
         out[key] = s.value
     return out
 
@@ -125,7 +122,7 @@ def compare(
         expr = scope.gauge(gauge, "avg", (control, *o["treatments"]))
         samples: dict[str, list[float]] = {}
         for s in api.query_range(expr, start, end, step):
-            variant = s.label(scope.variant_label, scope.variants[0])
+            variant = scope.variant_of(dict(s.labels))
             samples[variant] = [v for _, v in s.points if math.isfinite(v)]
         for treatment in o["treatments"]:
             c, t = samples.get(control, []), samples.get(treatment, [])
