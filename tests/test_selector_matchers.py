@@ -347,3 +347,16 @@ def test_a_rule_without_its_matcher_fails_the_proof(
 ) -> None:
     failed = _proof_without(write_spec, rule, matcher, RELEASE_ENDS["prometheus"][-1])
     assert caught <= set(failed), failed
+
+
+def test_a_selector_on_instance_or_job_keeps_its_value_in_the_proofs(write_spec) -> None:
+    """The proofs' gauges and `up` series carry an instance (and job) as scrapes add
+    them, unless a selector matches that label: then its value satisfies the matcher."""
+    text = SPEC.replace(
+        'selector: {source: "=~online|shadow"}', 'selector: {instance: "=~pod-.+"}'
+    ).replace('{job: "=~seldon-.*"}', '{job: "=~seldon-.*", instance: "!~.*:8080"}')
+    files = compile_specs(load([write_spec(text)]))
+    tests = files["prometheus/tests/api-ab.test.yaml"]
+    assert 'model_accuracy{env="other", instance="pod-0", model_name="baseline"' in tests
+    assert 'up{env="other", instance="other", job="seldon-", namespace="seldon"}' in tests
+    assert 'instance="model-server-0:8080"' not in tests

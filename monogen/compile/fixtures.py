@@ -238,7 +238,13 @@ class FixtureContext:
         return self.variant_label or DEFAULT_VARIANT_LABEL
 
     def gauge(self, metric: Metric, variant: str, value: float, **extra: str) -> Fixture:
-        labels = {**self.base_labels(metric, variant), **extra, "instance": "model-0"}
+        # an instance as scrapes add it, unless a selector matches it (its value is theirs)
+        own = (
+            {"instance": "model-0"}
+            if all(m[0] != "instance" for m in self.matchers_of(metric))
+            else {}
+        )
+        labels = {**self.base_labels(metric, variant), **extra, **own}
         return Fixture(
             [series(metric.name, labels, constant(value, self.samples))],
             {variant: value},

@@ -80,8 +80,10 @@ class ServerDown(PresenceKind):
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
         own = of_selector(rail.options["selector"])
-        labels = ctx.labels_for(merged(ctx.selector, own), None)
-        labels.setdefault("job", "model-server")
-        labels["instance"] = "model-server-0:8080"
+        matchers = merged(ctx.selector, own)
+        labels = ctx.labels_for(matchers, None)
+        for label, scraped in (("job", "model-server"), ("instance", "model-server-0:8080")):
+            if all(m[0] != label for m in matchers):  # a selector's value is its own
+                labels[label] = scraped
         found = [series(rail.options["metric"], labels, constant(value, ctx.samples))]
         return Fixture(found, {variant: value}, {variant: labels})
