@@ -360,3 +360,59 @@ def test_a_selector_on_instance_or_job_keeps_its_value_in_the_proofs(write_spec)
     assert 'model_accuracy{env="other", instance="pod-0", model_name="baseline"' in tests
     assert 'up{env="other", instance="other", job="seldon-", namespace="seldon"}' in tests
     assert 'instance="model-server-0:8080"' not in tests
+
+
+PLACES = {
+    # place: (old, new with {v}, the rule judged, the selector it must hold with {m})
+    "experiment": (
+        "selector: {namespace: seldon}",
+        "selector: {namespace: seldon, env: {v}}",
+        "experiment_variant:ab_test_requests:rate5m",
+        'ab_test_requests_total{{{m}, namespace="seldon", model_name=~"{variants}"}}',
+    ),
+    "metric": (
+        "requests: {name: ab_test_requests_total,",
+        "requests: {name: ab_test_requests_total, selector: {env: {v}},",
+        "experiment_variant:ab_test_requests:rate5m",
+        'ab_test_requests_total{{namespace="seldon", {m}, model_name=~"{variants}"}}',
+    ),
+    "errorSelector": (
+        "errorSelector: {status: error}",
+        "errorSelector: {env: {v}}",
+        "experiment_variant:ab_test_requests_errors:rate5m",
+        'ab_test_requests_total{{namespace="seldon", model_name=~"{variants}", {m}}}',
+    ),
+    "serverDown": (
+        "trafficSplit: {tolerance: 5}",
+        "trafficSplit: {tolerance: 5}\n    serverDown: {selector: {env: {v}}}",
+        "ModelServerDown",
+        'up{{namespace="seldon", {m}}}',
+    ),
+    "customMetrics": (
+        "trafficSplit: {tolerance: 5}",
+        "trafficSplit: {tolerance: 5}\n    customMetrics: [{alert: X, gauge: {name: g, "
+        "selector: {env: {v}}}, warning: {above: 1}}]",
+        "X",
+        'g{{namespace="seldon", {m}, model_name=~"{variants}"}}',
+    ),
+}
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+@pytest.mark.parametrize(
+    ("written", "matcher"),
+    [('"=~a|b"', 'env=~"a|b"'), ('"!=a"', 'env!="a"'), ('"!~a|b"', 'env!~"a|b"')],
+)
+def test_each_operator_in_each_place(write_spec, place: str, written: str, matcher: str) -> None:
+    old, new, rule, expected = PLACES[place]
+    assert old in MINIMAL_EXPERIMENT
+    specs = write_spec(MINIMAL_EXPERIMENT.replace(old, new.replace("{v}", written), 1))
+    rules = compile_targets(load([specs])).rules["demo-ab"]
+    (expr,) = {
+        r.expr
+        for g in rules.groups
+        for r in g.rules
+        if (getattr(r, "record", None) or getattr(r, "alert", None)) == rule
+    }
+    variants = "baseline-predictor|enhanced-predictor"
+    assert expected.format(m=matcher, variants=variants) in expr
