@@ -12,7 +12,7 @@ another value than the one expected (which is computed from the proof's own seri
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from monogen.compile.fixtures import Fixture, FixtureContext, Unsatisfiable
 from monogen.compile.matchers import Matcher, excludes, of_selector
@@ -42,7 +42,7 @@ def decoy_series(
     weight: int,
     keep: Callable[[Matcher], bool] = lambda m: True,
     interval: int | None = None,
-    among: list[dict[str, str]] = (),  # type: ignore[assignment]
+    among: Sequence[dict[str, str]] = (),
 ) -> list[dict[str, str]]:
     """The series `make` builds with each matcher violated that a series built without
     violating it lacks (the others are the proof's own, or select nothing new) and that
