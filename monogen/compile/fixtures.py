@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from monogen.compile.matchers import Matcher, merged, satisfying
 from monogen.compile.promql import quote
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Scope
@@ -150,11 +151,19 @@ def bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
     return buckets[-1][0]
 
 
+class Unsatisfiable(ValueError):
+    """No label values satisfy a series' matchers (or violate a decoy's): no fixture."""
+
+
 @dataclass(frozen=True)
 class FixtureContext:
-    """An experiment's series layout: selectors, the variant label, the metrics."""
+    """An experiment's series layout: selectors, the variant label, the metrics.
 
-    selector: dict[str, str]
+    With `decoy` set, every series whose selector holds that matcher carries a label value
+    that violates it (and satisfies the rest): a series the rules must leave out, which a
+    rule without the matcher would count (promtests.py adds them to the proofs)."""
+
+    selector: tuple[Matcher, ...]  # the experiment's
     variant_label: str | None  # None: a single variant whose series carry no variant label
     variants: tuple[Variant, ...]
     metrics: Metrics
@@ -162,6 +171,8 @@ class FixtureContext:
     window: float  # seconds of the recording rules' rate()
     scope: Scope | None = None  # how the rules select series, for kinds that query them
     reading: Reading = CLOSED  # the release whose reading the computed values follow
+    decoy: Matcher | None = None
+    weight: int = 1  # counters grow this many times as fast (decoys: more than the proof's)
 
     @property
     def in_metrics(self) -> bool:
@@ -174,11 +185,50 @@ class FixtureContext:
     def rate(self, per_step: float) -> float:
         return rate(per_step, self.window, reading=self.reading)
 
-    def base_labels(self, metric: Metric, variant: str) -> dict[str, str]:
-        labels = {**self.selector, **metric.selector}
-        if self.variant_label is not None:
+    def matchers_of(self, metric: Metric) -> list[Matcher]:
+        """The experiment's matchers and the metric's own, as the rules select it."""
+        return merged(self.selector, metric.matchers())
+
+    def labels_for(
+        self, matchers: list[Matcher], variant: str | None, violate: list[Matcher] | None = None
+    ) -> dict[str, str]:
+        """Labels of a series that `matchers` select and each of `violate` leaves out (a
+        decoy's violating its matcher too), with `variant`'s label where series carry one."""
+        violate = list(violate or [])
+        if self.decoy is not None and self.decoy in matchers:
+            matchers = [m for m in matchers if m != self.decoy]
+            violate.append(self.decoy)
+        labels = satisfying(matchers, violate)
+        if labels is None:
+            raise Unsatisfiable(f"no label values for {matchers} without {violate}")
+        if self.variant_label is not None and variant is not None:
             labels[self.variant_label] = variant
         return labels
+
+    def base_labels(self, metric: Metric, variant: str) -> dict[str, str]:
+        return self.labels_for(self.matchers_of(metric), variant)
+
+    def absent_labels(self, metric: Metric, variant: str) -> dict[str, str]:
+        """The labels `absent(selector)` returns: those its equality matchers set."""
+        found = {k: v for k, op, v in self.matchers_of(metric) if op == "=" and v}
+        return {**found, **self.out_labels(variant)}
+
+    def request_labels(self, variant: str) -> tuple[dict[str, str], dict[str, str] | None]:
+        """Labels of a variant's requests: with an error selector, (the others, the failed);
+        else (all, None). The others violate every error matcher they can (one at least)."""
+        requests = self.metrics.requests
+        assert requests is not None
+        enclosing = self.matchers_of(requests)
+        errors = requests.error_matchers()
+        if not errors:
+            return self.labels_for(enclosing, variant), None
+        failed = self.labels_for([*enclosing, *errors], variant)
+        for violate in (errors, *([e] for e in errors)):
+            try:
+                return self.labels_for(enclosing, variant, violate), failed
+            except Unsatisfiable:
+                continue
+        raise Unsatisfiable("no labels for a request the error selector leaves out")
 
     def out_labels(self, variant: str) -> dict[str, str]:
         return {self.variant_label: variant} if self.variant_label is not None else {}
@@ -188,7 +238,13 @@ class FixtureContext:
         return self.variant_label or DEFAULT_VARIANT_LABEL
 
     def gauge(self, metric: Metric, variant: str, value: float, **extra: str) -> Fixture:
-        labels = {**self.base_labels(metric, variant), **extra, "instance": "model-0"}
+        # an instance as scrapes add it, unless a selector matches it (its value is theirs)
+        own = (
+            {"instance": "model-0"}
+            if all(m[0] != "instance" for m in self.matchers_of(metric))
+            else {}
+        )
+        labels = {**self.base_labels(metric, variant), **extra, **own}
         return Fixture(
             [series(metric.name, labels, constant(value, self.samples))],
             {variant: value},
@@ -199,34 +255,37 @@ class FixtureContext:
         """Counters for one variant: `total` requests a step, `errors` of them failed."""
         m = self.metrics
         assert m.requests is not None
-        labels = self.base_labels(m.requests, variant)
+        ok, failed = self.request_labels(variant)
+        w = self.weight
         out = []
-        if m.requests.error_selector:
-            failed = {**labels, **m.requests.error_selector}
-            ok = {**labels, **{k: f"not-{v}" for k, v in m.requests.error_selector.items()}}
-            out.append(series(m.requests.name, ok, counter(total - errors, self.samples)))
+        if failed is not None:
+            out.append(series(m.requests.name, ok, counter((total - errors) * w, self.samples)))
             if errors:
-                out.append(series(m.requests.name, failed, counter(errors, self.samples)))
+                out.append(series(m.requests.name, failed, counter(errors * w, self.samples)))
         else:
-            out.append(series(m.requests.name, labels, counter(total, self.samples)))
+            out.append(series(m.requests.name, ok, counter(total * w, self.samples)))
             if m.errors is not None and errors:
                 out.append(
                     series(
                         m.errors.name,
                         self.base_labels(m.errors, variant),
-                        counter(errors, self.samples),
+                        counter(errors * w, self.samples),
                     )
                 )
         return out
 
-    def histogram(self, variant: str, buckets: list[tuple[float, float]]) -> list[dict[str, str]]:
-        """Cumulative bucket counters: (upper bound, observations a step)."""
+    def histogram(
+        self, variant: str, buckets: list[tuple[float, float]], inf: float | None = None
+    ) -> list[dict[str, str]]:
+        """Cumulative bucket counters: (upper bound, observations a step); every
+        observation within the last bound unless `inf` counts them all."""
         m = self.metrics.latency
         assert m is not None
         labels = self.base_labels(m, variant)
+        everything = buckets[-1][1] if inf is None else inf
         return [
-            series(f"{m.name}_bucket", {**labels, "le": le}, counter(n, self.samples))
-            for le, n in [(format_number(b), n) for b, n in buckets] + [("+Inf", buckets[-1][1])]
+            series(f"{m.name}_bucket", {**labels, "le": le}, counter(n * self.weight, self.samples))
+            for le, n in [(format_number(b), n) for b, n in buckets] + [("+Inf", everything)]
         ]
 
     def traffic(self, variant: str, share: float) -> Fixture:

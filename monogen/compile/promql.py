@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from monogen.compile.matchers import Matcher
+from monogen.compile.matchers import Matcher, equals, one_of, regex_alternation
 from monogen.spec.quantities import format_number
 
-_RE2_META = set("\\.+*?()|[]{}^$")
+__all__ = ["Matcher", "equals", "one_of", "regex_alternation"]  # the builders, re-exported
 
 
 @lru_cache(maxsize=65536)
@@ -33,23 +33,11 @@ def quote(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def regex_alternation(values: Iterable[str]) -> str:
-    """An RE2 alternation matching exactly these literal values (Go's QuoteMeta)."""
-    return "|".join("".join("\\" + c if c in _RE2_META else c for c in v) for v in values)
-
-
-def equals(labels: dict[str, str]) -> list[Matcher]:
-    return [(k, "=", v) for k, v in sorted(labels.items())]
-
-
-def one_of(label: str, values: Iterable[str]) -> Matcher:
-    values = list(values)
-    if len(values) == 1:
-        return (label, "=", values[0])
-    return (label, "=~", regex_alternation(values))
-
-
 def selector(metric: str, matchers: Iterable[Matcher]) -> str:
+    """`metric{matchers}`. Always named: a selector whose matchers all match the empty
+    string (`{a=""}`, `{a=~".*"}`) is one Prometheus refuses; a metric name is never one."""
+    if not metric:
+        raise ValueError("a selector without a metric name")
     inner = ", ".join(f"{label}{op}{quote(value)}" for label, op, value in matchers)
     return f"{metric}{{{inner}}}" if inner else metric
 

@@ -16,14 +16,16 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from monogen.compile import gotemplate
+from monogen.compile import decoys, gotemplate
 from monogen.compile.fixtures import (
     STEP,
     Fixture,
     FixtureContext,
+    Unsatisfiable,
     bucket_quantile,
     exact_rates,
 )
+from monogen.compile.matchers import of_selector
 from monogen.compile.promql import quote
 from monogen.compile.readings import READINGS
 from monogen.compile.rules import scope_of
@@ -83,7 +85,7 @@ class _Context:
             default=0,
         )
         self.fx = FixtureContext(
-            dict(spec.selector),
+            tuple(of_selector(spec.selector)),
             spec.variant_label,
             tuple(spec.variants),
             spec.metrics,
@@ -92,6 +94,7 @@ class _Context:
             scope_of(exp),
         )
         self.variants = self.fx.names
+        self.decoys = decoys.excluding(exp)  # matchers whose left-out series get decoys
         # the rules each guardrail raises under each alert name, by the variants they are
         # limited to ("" for all): a proof looks at its own variant's, so the expected
         # alerts of N treatments' proofs cost N lookups, not N scans of N rules
@@ -128,16 +131,28 @@ class _Context:
         fx = dataclasses.replace(fx, samples=int((start + for_) // STEP) + 5)
         fires_at = start + for_ + STEP
         groups = []
-        for label, value, at in (
-            ("crosses and holds past `for`: fires", bad, fires_at),
-            ("crosses, but not yet for `for`: silent", bad, start + for_ - STEP),
-            ("stays just inside: silent", inside, fires_at),
+        for label, value, at, case, other in (
+            ("crosses and holds past `for`: fires", bad, fires_at, "fires", inside),
+            ("crosses, but not yet for `for`: silent", bad, start + for_ - STEP, "", None),
+            ("stays just inside: silent", inside, fires_at, "inside", bad),
         ):
             if at < start or (label.startswith("crosses, but") and for_ < STEP):
                 continue
-            fixture = kind.fixture(rail, fx, variant, value)
+            try:
+                fixture = kind.fixture(rail, fx, variant, value)
+            except Unsatisfiable:
+                return []  # no labels satisfy the selectors: unproven, not wrong
             if fixture is None:
                 return []
+            series = fixture.series + decoys.decoy_series(
+                lambda f, value=other: kind.fixture(rail, f, variant, value),
+                fx,
+                self.decoys if other is not None else [],
+                decoys.WEIGHT,
+                lambda m, case=case: kind.decoy(rail, m) == case,
+                fixture.interval,
+                fixture.series,
+            )
             expected = self.expected(rule.alert, rail, fixture, at - start, fx)
             if label.endswith("fires") and not any(
                 e["exp_labels"]["severity"] == rule.labels["severity"] for e in expected
@@ -147,7 +162,7 @@ class _Context:
                 {
                     "name": f"{rule.alert} ({rule.labels['severity']}): {label}",
                     "interval": _duration(fixture.interval),
-                    "input_series": fixture.series,
+                    "input_series": series,
                     "alert_rule_test": [
                         {"eval_time": _minutes(at), "alertname": rule.alert, "exp_alerts": expected}
                     ],
@@ -236,6 +251,7 @@ class _Context:
         if m.latency is not None:
             for v in self.variants:
                 series += fx.histogram(v, list(self.BUCKETS))
+        series += self.healthy_decoys(fx, per_variant, series)
         at = self.recording_eval_time()
         healthy = Healthy(
             {v: total for v, (total, _) in per_variant.items()},
@@ -266,6 +282,29 @@ class _Context:
             )
         group = {"name": "recording rules on healthy traffic", "interval": "1m"}
         return {**group, "input_series": series}, tests
+
+    def healthy_decoys(
+        self, fx: FixtureContext, per_variant: dict[str, tuple[float, float]], among: list
+    ) -> list[dict[str, str]]:
+        """Series the selectors leave out, shaped unlike the healthy ones (half of the
+        requests failed, every observation slower than every bound, one variant's whole
+        share), so that a recording rule counting them records another value than the
+        one expected."""
+        m = fx.metrics
+
+        def make(f: FixtureContext) -> Fixture:
+            found = []
+            if m.requests is not None:
+                for v, (total, _) in per_variant.items():
+                    found += f.requests(v, total, total / 2)
+            elif m.traffic_share is not None and f.in_metrics:
+                found += f.traffic(self.variants[0], 100.0).series
+            if m.latency is not None:
+                for v in self.variants:
+                    found += f.histogram(v, [(bound, 0.0) for bound, _ in self.BUCKETS], 600.0)
+            return Fixture(found)
+
+        return decoys.decoy_series(make, fx, self.decoys, decoys.HEALTHY_WEIGHT, among=among)
 
     def recording_eval_time(self) -> float:
         """Ten steps in, or once the longest window a guardrail records is full."""

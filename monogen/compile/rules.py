@@ -8,6 +8,7 @@ kinds: each guardrail compiles its own, reading the recorded series or the gauge
 from __future__ import annotations
 
 from monogen.compile import naming
+from monogen.compile.matchers import of_selector
 from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Records, RuleContext, Scope
 from monogen.model.rules import RuleFile, RuleGroup
 from monogen.spec.validate import ExperimentDoc
@@ -21,7 +22,7 @@ def scope_of(exp: ExperimentDoc) -> Scope:
         variant_label=spec.variant_label or DEFAULT_VARIANT_LABEL,
         in_metrics=spec.variant_label is not None,
         variants=tuple(v.name for v in spec.variants),
-        selector=dict(spec.selector),
+        selector=tuple(of_selector(spec.selector)),
         window=spec.rate_window,
         namespace=exp.spec.metadata.namespace,
     )

@@ -6,13 +6,15 @@ names alerts and dashboards read them by. Guardrail kinds build their alerts on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from monogen.compile import naming
 from monogen.compile.gotemplate import literal
-from monogen.compile.promql import Matcher, aggregate, equals, number, one_of, selector
+from monogen.compile.matchers import merged
+from monogen.compile.promql import Matcher, aggregate, number, one_of, selector
 from monogen.model.rules import RecordingRule
-from monogen.spec.metrics import Metric, Metrics, Variant
+from monogen.spec.metrics import Metric, Metrics, RequestsMetric, Variant
 
 DEFAULT_VARIANT_LABEL = "variant"
 DASHBOARD_QUANTILES = (0.5, 0.95, 0.99)
@@ -27,7 +29,7 @@ class Scope:
     variant_label: str  # label naming the variant in outputs
     in_metrics: bool  # False: a single variant whose series carry no variant label
     variants: tuple[str, ...]
-    selector: dict[str, str]
+    selector: tuple[Matcher, ...]
     window: str
     # where its PrometheusRule lives: its alerts carry it as `namespace`, as the operator's
     # enforcedNamespaceLabel would, so the team's AlertmanagerConfig (whose routes the
@@ -36,18 +38,24 @@ class Scope:
 
     def base(self, metric: Metric) -> list[Matcher]:
         """The experiment's selector and the metric's own."""
-        return self.base_with(metric.selector)
+        return self.base_with(metric.matchers())
 
-    def base_with(self, own: dict[str, str]) -> list[Matcher]:
-        """The experiment's selector and `own` (validation refuses a label that both set
-        to different values)."""
-        return equals(self.selector) + [m for m in equals(own) if m[0] not in self.selector]
+    def base_with(self, own: Sequence[Matcher]) -> list[Matcher]:
+        """The experiment's selector and `own` (validation refuses a label that both match
+        differently)."""
+        return merged(self.selector, own)
 
     def matchers(self, metric: Metric, variants: tuple[str, ...] = ()) -> list[Matcher]:
         found = self.base(metric)
         if self.in_metrics:
             found.append(one_of(self.variant_label, variants or self.variants))
         return found
+
+    def failed(self, metric: RequestsMetric, variants: tuple[str, ...] = ()) -> list[Matcher]:
+        """The matchers of `metric`'s failed requests: its own and its error selector's (one
+        on a label the others match too narrows it; one that repeats them is left out)."""
+        found = self.matchers(metric, variants)
+        return found + [m for m in metric.error_matchers() if m not in found]
 
     def variant_matchers(self, variants: tuple[str, ...] = ()) -> list[Matcher]:
         """The matcher picking the experiment's variants (or `variants` of them)."""
@@ -144,7 +152,7 @@ class Records:
             )
             errors = None
             if m.requests.error_selector:
-                matchers = s.matchers(m.requests) + equals(m.requests.error_selector)
+                matchers = s.failed(m.requests)
                 errors = self.add(
                     naming.record(level, f"{base}_errors", rate),
                     aggregate("sum", s.grouping(), self.rate(m.requests.name, matchers)),

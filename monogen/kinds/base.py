@@ -174,6 +174,19 @@ class Kind:
             return value < threshold
         return value > threshold
 
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """Which case a decoy belongs to: series that violate `matcher` (and only it) and
+        that would flip the alert's verdict were the rule to lose it. "inside": beside the
+        value just inside the threshold, at the value past it (a min, a max or a per-series
+        comparison picks it; counters weigh more than the proof's, so a rate or a ratio
+        is pulled past too); "fires": beside the value past it, at the value inside (a
+        sum that grows back inside, a series that is there after all); None: no decoy."""
+        return "inside"
+
+    def own_matchers(self, rail: Guardrail) -> list[Matcher]:
+        """Matchers of selectors the guardrail writes itself (beside its metrics')."""
+        return []
+
     # -- dashboards -------------------------------------------------------------------
 
     def panel_note(self, rail: Guardrail) -> str:

@@ -17,7 +17,7 @@ from pydantic.alias_generators import to_camel
 from monogen.compile import naming
 from monogen.compile.gotemplate import literal, query_value
 from monogen.compile.grafana import Panel
-from monogen.compile.promql import aggregate, equals, number, quote, selector
+from monogen.compile.promql import aggregate, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links, threshold_text, value_pipe
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
@@ -186,7 +186,7 @@ class TreatmentComparison(ComparisonProof):
         op = f"increase{window}"
         total = f"increase({selector(req.name, s.matchers(req))}[{window}])"
         if req.error_selector:
-            bad = selector(req.name, s.matchers(req) + equals(req.error_selector))
+            bad = selector(req.name, s.failed(req))
         else:
             assert metrics.errors is not None
             bad = selector(metrics.errors.name, s.matchers(metrics.errors))

@@ -20,6 +20,7 @@ from monogen.compile.fixtures import (
     series,
     window_samples,
 )
+from monogen.compile.matchers import Matcher, matches
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.base import Guardrail, Healthy, Kind
@@ -68,6 +69,11 @@ class ComparisonProof(Kind):
         self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
     ) -> bool:
         return value < threshold if rail.options["worse"] == "below" else value > threshold
+
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """The z-test reads recorded counts only (the recording group checks their rules
+        with decoys); a margin's worse treatment weighs more than the proof's own."""
+        return None if rail.options["mode"] == "significance" else "inside"
 
     def _rule_context(self, rail: Guardrail, ctx: FixtureContext) -> RuleContext:
         """Built once per guardrail and experiment, not once per treatment's proof: the
@@ -245,7 +251,7 @@ class _Bursts:
         ctx = self.ctx
         requests = ctx.metrics.requests
         assert requests is not None
-        labels = ctx.base_labels(requests, name)
+        ok, bad = ctx.request_labels(name)
         total, failed = TOTAL * scale, CONTROL_ERRORS * scale
 
         def values(per_step: int, extra: int) -> list[float]:
@@ -253,9 +259,7 @@ class _Bursts:
             start = per_step * self.in_window
             return burst_values(per_step, extra, self.period, ctx.samples, start)
 
-        if requests.error_selector:
-            ok = {**labels, **{k: f"not-{v}" for k, v in requests.error_selector.items()}}
-            bad = {**labels, **requests.error_selector}
+        if bad is not None:
             made = [
                 (requests.name, ok, values(total - failed, 0)),
                 (requests.name, bad, values(failed, burst)),
@@ -264,7 +268,7 @@ class _Bursts:
         errors = ctx.metrics.errors
         assert errors is not None
         return [
-            (requests.name, labels, values(total, burst)),
+            (requests.name, ok, values(total, burst)),
             (errors.name, ctx.base_labels(errors, name), values(failed, burst)),
         ]
 
@@ -294,9 +298,8 @@ class _Bursts:
                 return None
             found.append((metric, labels, inc))
         if requests.error_selector:
-            failed = [inc for _, labels, inc in found if all(
-                labels.get(k) == v for k, v in requests.error_selector.items()
-            )]  # fmt: skip
+            errors = requests.error_matchers()
+            failed = [inc for _, labels, inc in found if all(matches(e, labels) for e in errors)]
             return summed([inc for *_, inc in found], reading), failed[0]
         return found[0][2], found[1][2]
 

@@ -10,11 +10,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from monogen.compile.fixtures import STEP, Fixture, FixtureContext, constant, counter, series
+from monogen.compile.fixtures import (
+    STEP,
+    Fixture,
+    FixtureContext,
+    Unsatisfiable,
+    constant,
+    counter,
+    series,
+)
 from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import VARIANT_VAR, Panel
+from monogen.compile.matchers import merged, of_selector, satisfying
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
-from monogen.compile.promql import Matcher, aggregate, equals, one_of, selector
+from monogen.compile.promql import Matcher, aggregate, selector
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.levels import ThresholdGuardrail, resolve_levels
@@ -22,7 +31,15 @@ from monogen.kinds.threshold import ThresholdKind
 from monogen.spec.base import SpecModel
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metrics
-from monogen.spec.names import AlertLabelName, LabelName, LabelValue, MetricName, OneLine
+from monogen.spec.names import (
+    AlertLabelName,
+    LabelName,
+    ListedValue,
+    MatcherValue,
+    MetricName,
+    OneLine,
+)
+from monogen.spec.selectors import ONCE, conflict, conflicts
 
 ALERT_NAME = r"^[A-Z][A-Za-z0-9]*$"
 PANEL_UNITS = {"ratio": "percentunit", "percent": "percent", "seconds": "s", "number": "short"}
@@ -42,8 +59,12 @@ class Series(SpecModel):
     """A metric and its label matchers; a list of values matches any of them."""
 
     name: MetricName
-    selector: dict[LabelName, LabelValue | Annotated[list[LabelValue], Field(min_length=1)]] = (
-        Field(default_factory=dict, description="Label matchers; a list matches any value.")
+    selector: dict[LabelName, MatcherValue | Annotated[list[ListedValue], Field(min_length=1)]] = (
+        Field(
+            default_factory=dict,
+            description='Label matchers, e.g. {feedback_type: "!=rating"}; a list matches '
+            "any of its values exactly.",
+        )
     )
 
 
@@ -77,20 +98,9 @@ class CustomGuardrail(ThresholdGuardrail):
         return by
 
 
-def _matchers(selector_: dict[str, Any]) -> list[Matcher]:
-    out = equals({k: v for k, v in selector_.items() if isinstance(v, str)})
-    out += [one_of(k, v) for k, v in sorted(selector_.items()) if not isinstance(v, str)]
-    return sorted(out)
-
-
 def _select(scope: Scope, series_: Series, variants: list[Matcher]) -> list[Matcher]:
     """The experiment's selector, the series' own matchers, the variants."""
-    mine = [m for m in _matchers(series_.selector) if m[0] not in scope.selector]
-    return scope.base_with({}) + mine + variants
-
-
-def _first(value: str | list[str]) -> str:
-    return value if isinstance(value, str) else value[0]
+    return scope.base_with(of_selector(series_.selector)) + variants
 
 
 class CustomMetrics(ThresholdKind):
@@ -115,29 +125,36 @@ class CustomMetrics(ThresholdKind):
                 continue
             names.add(item.alert)
             for j, label in enumerate(item.by):
-                if label == ctx.variant_label or label in ctx.selector:
+                if label == ctx.variant_label or label in {m[0] for m in ctx.selector}:
                     ctx.err(
                         (*path, "by", j),
                         f"{label!r} is the variant label or set by the experiment's selector",
                         "`by` names labels that tell series of one variant apart",
                     )
-            if item.ratio is not None and _covers(item.ratio.numerator, item.ratio.denominator):
+            if item.ratio is not None and _covers(item.ratio, ctx.selector):
                 ctx.err(
                     (*path, "ratio"),
-                    "the numerator counts everything the denominator does: the ratio is "
+                    "the numerator counts everything the denominator does (monogen finds no "
+                    "series the denominator counts and the numerator does not): the ratio is "
                     "always 1 or more",
                     "narrow the numerator's selector, e.g. {feedback_type: [too_high, too_low]}",
                 )
                 continue
-            sides = [item.gauge] if item.gauge else [item.ratio.numerator, item.ratio.denominator]
-            for side in sides:
-                for key, value in side.selector.items():
-                    clash = key in ctx.selector and ctx.selector[key] != value
-                    if clash or key in (ctx.variant_label, *item.by):
+            sides = (
+                [(item.gauge, ("gauge",))]
+                if item.gauge
+                else [(item.ratio.numerator, ("ratio", "numerator")),
+                      (item.ratio.denominator, ("ratio", "denominator"))]
+            )  # fmt: skip
+            for side, at in sides:
+                own = of_selector(side.selector)
+                for m, other in conflicts(ctx.selector, own):
+                    ctx.err((*path, *at, "selector", m[0]), conflict(m, other), ONCE)
+                for key in side.selector:
+                    if key in (ctx.variant_label, *item.by):
                         ctx.err(
                             path,
-                            f"label {key!r} of {side.name} is set by the experiment, its "
-                            "variants or `by`",
+                            f"label {key!r} of {side.name} is set by the variants or `by`",
                             "select it in one place",
                         )
             for j, message, hint in unknown_names(item.variants, ctx.variant_names, "variant"):
@@ -220,69 +237,102 @@ class CustomMetrics(ThresholdKind):
             )
         ]
 
+    def own_matchers(self, rail: Guardrail) -> list[Matcher]:
+        ratio = rail.options["ratio"]
+        sides = [rail.options["gauge"]] if ratio is None else [ratio.numerator, ratio.denominator]
+        return [m for side in sides for m in of_selector(side.selector)]
+
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """A decoy of one side only moves the ratio one way: a numerator's up (unless both
+        sides count one metric: the rest series already shows its matchers count), a
+        denominator's down; one of the experiment's moves both, weighted past the proof's."""
+        ratio = rail.options["ratio"]
+        if ratio is None:
+            return super().decoy(rail, matcher)
+        num, den = of_selector(ratio.numerator.selector), of_selector(ratio.denominator.selector)
+        up = "inside" if rail.direction == "above" else "fires"
+        down = "fires" if rail.direction == "above" else "inside"
+        if matcher in num and matcher not in den:
+            return None if ratio.numerator.name == ratio.denominator.name else up
+        if matcher in den and matcher not in num:
+            return down
+        return super().decoy(rail, matcher)
+
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
         extra = {label: "a" for label in rail.instance_labels}
         out = {variant: {**ctx.out_labels(variant), **extra}}
-        base = {**ctx.selector, **({ctx.variant_label: variant} if ctx.variant_label else {})}
+
+        def labels(matchers: list[Matcher], violate: list[Matcher] | None = None) -> dict:
+            return {**ctx.labels_for(matchers, variant, violate), **extra}
+
         gauge: Series | None = rail.options["gauge"]
         if gauge is not None:
-            labels = {**base, **{k: _first(v) for k, v in gauge.selector.items()}, **extra}
-            found = [series(gauge.name, labels, constant(value, ctx.samples))]
+            found = [series(gauge.name, labels(_all(ctx, gauge)), constant(value, ctx.samples))]
             return Fixture(found, {variant: value}, out)
         ratio = rail.options["ratio"]
         total = 100_000
         hits = round(value * total)
-        same = ratio.numerator.name == ratio.denominator.name
+        num, den = ratio.numerator, ratio.denominator
+        same = num.name == den.name
         if hits < 0 or (same and hits > total):
             return None
-        num, den = ratio.numerator, ratio.denominator
-        num_labels = {**base, **{k: _first(v) for k, v in num.selector.items()}, **extra}
-        found = [series(num.name, num_labels, counter(hits, ctx.samples))]
-        if num.name == den.name:
-            rest = _other_labels(num.selector, den.selector)
+        w = ctx.weight
+        if ctx.decoy is not None and ctx.decoy not in _all(ctx, num):  # the denominator's own
+            return self._denominator_decoy(ratio, ctx, labels, total * w)
+        both = _all(ctx, num) + [m for m in _all(ctx, den) if m not in _all(ctx, num)]
+        found = [
+            series(
+                num.name, labels(both if same else _all(ctx, num)), counter(hits * w, ctx.samples)
+            )
+        ]
+        if same:
+            rest = _rest(ctx, ratio, labels)
             if rest is None:
                 return None
-            rest_labels = {**base, **rest, **extra}
-            found.append(series(den.name, rest_labels, counter(total - hits, ctx.samples)))
+            found.append(series(den.name, rest, counter((total - hits) * w, ctx.samples)))
             seen = ctx.rate(hits) / (ctx.rate(hits) + ctx.rate(total - hits))
         else:
-            den_labels = {**base, **{k: _first(v) for k, v in den.selector.items()}, **extra}
-            found.append(series(den.name, den_labels, counter(total, ctx.samples)))
+            found.append(series(den.name, labels(_all(ctx, den)), counter(total * w, ctx.samples)))
             seen = ctx.rate(hits) / ctx.rate(total)
         return Fixture(found, {variant: seen}, out)
 
+    def _denominator_decoy(
+        self, ratio: Ratio, ctx: FixtureContext, labels: Any, count: float
+    ) -> Fixture | None:
+        """A series only the denominator's matcher leaves out (never one the numerator
+        counts), heavy enough to pull the ratio past the threshold were it counted."""
+        den = ratio.denominator
+        made = _rest(ctx, ratio, labels) if ratio.numerator.name == den.name else None
+        made = made or labels(_all(ctx, den))
+        return Fixture([series(den.name, made, counter(count, ctx.samples))])
 
-def _covers(num: Series, den: Series) -> bool:
-    """Does the numerator select every series the denominator does?"""
+
+def _all(ctx: FixtureContext, side: Series) -> list[Matcher]:
+    """The experiment's matchers and a side's own, as its query selects it."""
+    return merged(ctx.selector, of_selector(side.selector))
+
+
+def _rest(ctx: FixtureContext, ratio: Ratio, labels: Any) -> dict[str, str] | None:
+    """Labels of a series of one metric that the denominator counts and the numerator does
+    not (numerator and denominator count the same metric)."""
+    for n in of_selector(ratio.numerator.selector):
+        try:
+            return labels(_all(ctx, ratio.denominator), [n])
+        except Unsatisfiable:
+            continue
+    return None
+
+
+def _covers(ratio: Ratio, scope: tuple[Matcher, ...]) -> bool:
+    """Does the numerator count every series the denominator does (one metric, and no
+    series found that the denominator selects and the numerator does not)?"""
+    num, den = ratio.numerator, ratio.denominator
     if num.name != den.name:
         return False
-    for key, value in num.selector.items():
-        wanted = {value} if isinstance(value, str) else set(value)
-        given = den.selector.get(key)
-        if given is None or not ({given} if isinstance(given, str) else set(given)) <= wanted:
-            return False
-    return True
-
-
-def _other_labels(num: dict[str, Any], den: dict[str, Any]) -> dict[str, str] | None:
-    """Labels of a series the denominator counts and the numerator does not."""
-    out = {k: _first(v) for k, v in den.items()}
-    for key, value in num.items():
-        taken = {value} if isinstance(value, str) else set(value)
-        if key in den:
-            allowed = [v for v in ([den[key]] if isinstance(den[key], str) else den[key])]
-            free = [v for v in allowed if v not in taken]
-            if free:
-                out[key] = free[0]
-                return out
-        else:
-            out[key] = "other"
-            while out[key] in taken:
-                out[key] += "-x"
-            return out
-    return None
+    enclosing = merged(scope, of_selector(den.selector))
+    return all(satisfying(enclosing, [n]) is None for n in of_selector(num.selector))
 
 
 def _words(alert: str) -> str:

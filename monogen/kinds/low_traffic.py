@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext
+from monogen.compile.matchers import Matcher
 from monogen.compile.scope import RuleContext
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.threshold import ThresholdKind
@@ -41,6 +42,10 @@ class LowTraffic(ThresholdKind):
                     f"write `for: {ctx.rate_window}` or more",
                 )
         return rail
+
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """Requests the selector leaves out would lift a low rate back above the minimum."""
+        return "fires"
 
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
         return ctx.scope.recorded(ctx.records.request_rate or "", rail.variants)

@@ -11,7 +11,7 @@ from pydantic import Field
 from pydantic.alias_generators import to_camel
 
 from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
-from monogen.compile.promql import selector
+from monogen.compile.promql import Matcher, selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
@@ -117,6 +117,10 @@ class MissingData(PresenceKind):
             )
         ]
 
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """A series the selector leaves out would be there after all for absent()."""
+        return "fires"
+
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
@@ -130,4 +134,4 @@ class MissingData(PresenceKind):
                     continue
                 found.append(series(name, ctx.base_labels(metric, v), constant(1, ctx.samples)))
         metric = getattr(ctx.metrics, field_of(rail.options["metric"]))
-        return Fixture(found, {variant: value}, {variant: ctx.base_labels(metric, variant)})
+        return Fixture(found, {variant: value}, {variant: ctx.absent_labels(metric, variant)})

@@ -29,7 +29,7 @@ from monogen.compile.fixtures import (
 )
 from monogen.compile.gotemplate import humanize, literal
 from monogen.compile.grafana import Panel
-from monogen.compile.promql import aggregate, number, selector
+from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds.annotate import labels, links
@@ -167,6 +167,11 @@ class SampleRatioMismatch(Kind):
         self, rail: Guardrail, threshold: float, ctx: FixtureContext
     ) -> tuple[float | None, float | None]:
         return threshold * 1.02, threshold * 0.98
+
+    def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
+        """None: the alert reads recorded counts only, whose rules the recording group
+        checks with decoys beside the healthy traffic."""
+        return None
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float

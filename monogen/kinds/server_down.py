@@ -7,19 +7,22 @@ from typing import Any
 from pydantic import Field
 
 from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
+from monogen.compile.matchers import Matcher, merged, of_selector
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.spec.base import Duration, HttpUrl, SpecModel
-from monogen.spec.names import Labels, MetricName
+from monogen.spec.names import MetricName, Selector
+from monogen.spec.selectors import ONCE, conflict, conflicts
 
 
 class ServerDownGuardrail(SpecModel):
     metric: MetricName = "up"
-    selector: Labels = Field(
-        default_factory=dict, description="Matchers picking the model servers' `up` series."
+    selector: Selector = Field(
+        default_factory=dict,
+        description='Matchers picking the model servers\' `up` series, e.g. {job: "=~seldon-.*"}.',
     )
     severity: Severity = "critical"
     for_: Duration = Field("1m", alias="for")
@@ -36,14 +39,8 @@ class ServerDown(PresenceKind):
     per_variant = False
 
     def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
-        for key, value in spec.selector.items():
-            if ctx.selector.get(key, value) != value:
-                ctx.err(
-                    (*ctx.path, "selector", key),
-                    f"label {key!r} is selected as {value!r} here but as "
-                    f"{ctx.selector[key]!r} by the experiment's selector",
-                    "set each label once",
-                )
+        for m, other in conflicts(ctx.selector, of_selector(spec.selector)):
+            ctx.err((*ctx.path, "selector", m[0]), conflict(m, other), ONCE)
         level = AlertLevel(spec.severity, 0, spec.for_)
         return Guardrail(
             self,
@@ -55,7 +52,7 @@ class ServerDown(PresenceKind):
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         level = rail.levels[0]
         scope = ctx.scope
-        matchers = scope.base_with(rail.options["selector"])
+        matchers = scope.base_with(of_selector(rail.options["selector"]))
         metric = rail.options["metric"]
         judged = selector(metric, matchers)
         return [
@@ -76,11 +73,17 @@ class ServerDown(PresenceKind):
             )
         ]
 
+    def own_matchers(self, rail: Guardrail) -> list[Matcher]:
+        return of_selector(rail.options["selector"])
+
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
-        labels = {**ctx.selector, **rail.options["selector"]}
-        labels.setdefault("job", "model-server")
-        labels["instance"] = "model-server-0:8080"
+        own = of_selector(rail.options["selector"])
+        matchers = merged(ctx.selector, own)
+        labels = ctx.labels_for(matchers, None)
+        for label, scraped in (("job", "model-server"), ("instance", "model-server-0:8080")):
+            if all(m[0] != label for m in matchers):  # a selector's value is its own
+                labels[label] = scraped
         found = [series(rail.options["metric"], labels, constant(value, ctx.samples))]
         return Fixture(found, {variant: value}, {variant: labels})

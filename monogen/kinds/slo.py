@@ -273,7 +273,7 @@ class ServiceLevelObjectives(SloProof):
             assert m.requests is not None
             requests = total(m.requests.name, s.matchers(m.requests))
             if m.requests.error_selector:
-                errors = total(m.requests.name, s.matchers(m.requests) + _eq(m.requests))
+                errors = total(m.requests.name, s.failed(m.requests))
             else:
                 assert m.errors is not None
                 errors = total(m.errors.name, s.matchers(m.errors))
@@ -388,7 +388,3 @@ class ServiceLevelObjectives(SloProof):
                 width=16,
             ),
         ]
-
-
-def _eq(metric: Any) -> list:
-    return [(k, "=", v) for k, v in sorted(metric.error_selector.items())]

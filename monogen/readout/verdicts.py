@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from monogen.compile.promql import aggregate, equals, selector
+from monogen.compile.promql import aggregate, selector
 from monogen.compile.scope import Scope
 from monogen.kinds.base import Guardrail
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY
@@ -90,7 +90,7 @@ def compare(
         assert req is not None
         totals = counts(req.name, scope.matchers(req))
         if req.error_selector:
-            bad = counts(req.name, scope.matchers(req) + equals(req.error_selector))
+            bad = counts(req.name, scope.failed(req))
         else:
             assert metrics.errors is not None
             bad = counts(metrics.errors.name, scope.matchers(metrics.errors))

@@ -13,9 +13,9 @@ from monogen.spec.names import (
     AlertLabelName,
     ExperimentName,
     KubernetesLabels,
-    Labels,
     Name,
     OneLine,
+    Selector,
     TeamName,
 )
 from monogen.spec.quantities import parse_duration
@@ -114,8 +114,10 @@ class ExperimentSpec(SpecModel):
     """What is compared, how its series are found, and what is guarded."""
 
     description: str = Field("", description="What the experiment tests, for people.")
-    selector: Labels = Field(
-        default_factory=dict, description="Label matchers that scope every query."
+    selector: Selector = Field(
+        default_factory=dict,
+        description="Label matchers that scope every query, e.g. {namespace: seldon, "
+        'env: "!~dev|test"}.',
     )
     variant_label: AlertLabelName | None = Field(
         None, description="Label naming the variant; may be omitted with a single variant."

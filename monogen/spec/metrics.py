@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from monogen.compile.matchers import Matcher, of_selector
 from monogen.spec.base import SpecModel
-from monogen.spec.names import AlertLabelName, Labels, LabelValue, MetricName
+from monogen.spec.names import AlertLabelName, LabelValue, MetricName, Selector
 from monogen.spec.quantities import format_number, parse_seconds
 
 
@@ -30,17 +31,27 @@ class Variant(SpecModel):
 
 class Metric(SpecModel):
     name: MetricName
-    selector: Labels = Field(
-        default_factory=dict, description="Extra label matchers for this metric only."
+    selector: Selector = Field(
+        default_factory=dict,
+        description='Extra label matchers for this metric only, e.g. {verb: "!=WATCH"}.',
     )
+
+    def matchers(self) -> list[Matcher]:
+        """Its own selector's matchers (the experiment's come first in queries)."""
+        return of_selector(self.selector)
 
 
 class RequestsMetric(Metric):
     """A counter of all requests; `errorSelector` picks out the failed ones."""
 
-    error_selector: Labels | None = Field(
-        None, description="Matchers picking the failed requests, e.g. {status: error}."
+    error_selector: Selector | None = Field(
+        None,
+        description="Matchers picking the failed requests among them, e.g. {status: error} "
+        'or {code: "=~5..|429"}.',
     )
+
+    def error_matchers(self) -> list[Matcher]:
+        return of_selector(self.error_selector or {})
 
 
 class GaugeMetric(Metric):

@@ -9,6 +9,7 @@ import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from monogen.compile.naming import OVERVIEW, secret_of
 
@@ -186,6 +187,28 @@ AlertLabelName = Annotated[LabelName, AfterValidator(_usable_label)]
 LabelValue = Annotated[str, AfterValidator(_label_value_text)]
 # Label values may hold any printable text: the compilers escape them.
 Labels = dict[LabelName, LabelValue]
+
+
+def _matcher(text: str, *, in_list: bool = False) -> str:
+    from monogen.compile.matchers import value_problem
+
+    _label_value_text(text)
+    problem = value_problem(text, in_list=in_list)
+    if problem:
+        message, hint = problem
+        raise PydanticCustomError("matcher", "{message}", {"message": message, "hint": hint})
+    return text
+
+
+MATCHER_HELP = (
+    'A value to match, or an operator first: "=~5..|429" (regex), "!=WATCH", '
+    '"!~dev|test"; "==x" matches the text "=x".'
+)
+# A value of a selector: `value` (equality) or an operator and its operand (matchers.py).
+MatcherValue = Annotated[str, AfterValidator(_matcher), Field(description=MATCHER_HELP)]
+# One of a list's values, each matched exactly (`=x` is x; an operator is refused).
+ListedValue = Annotated[str, AfterValidator(lambda text: _matcher(text, in_list=True))]
+Selector = dict[LabelName, MatcherValue]
 OneLine = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*"
@@ -203,19 +226,15 @@ SecretPath = Annotated[
 KubernetesLabels = Annotated[dict[str, str], AfterValidator(_k8s_labels)]
 
 
-# What RE2 (Prometheus, Alertmanager) cannot do that Python's re can.
-_NOT_RE2 = re.compile(r"\(\?[=!]|\(\?<[=!]|\(\?>|\(\?P=|\\[1-9]|[*+?}]\+")
-
-
 def _re2(pattern: str) -> str:
-    found = _NOT_RE2.search(pattern)
+    from monogen.compile import re2
+
+    found = re2.NOT_RE2.search(pattern)
     if found:
         raise ValueError(
             f"{found.group(0)!r} in {pattern!r} is not RE2 syntax (Prometheus and "
             "Alertmanager have no lookaround, backreferences or possessive repeats)"
         )
-    from monogen.compile import re2
-
     refused = re2.problem(pattern)
     if refused:
         raise ValueError(f"invalid regular expression {pattern!r} (RE2): {refused}")

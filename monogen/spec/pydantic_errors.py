@@ -61,7 +61,14 @@ def convert(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list
         for p, e in errors.items()
         if e.message.startswith("unknown key") and e.hint.startswith("did you mean")
     }
-    return [e for p, e in errors.items() if p not in suggested]
+    # a value one branch of a union reads (a selector's text or list) and another refuses
+    # deeper down: the deeper error says what is wrong with it
+    deeper = {p for p in errors for q in errors if len(q) > len(p) and q[: len(p)] == p}
+    return [
+        e
+        for p, e in errors.items()
+        if p not in suggested and not (p in deeper and e.message.startswith("expected "))
+    ]
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | None]:
@@ -152,6 +159,8 @@ def _message(err: dict[str, Any]) -> str:
     field = next((p for p in reversed(err.get("loc", ())) if isinstance(p, str)), "")
     if field.lower().endswith(("file", "password", "key", "token", "smarthost")):
         shown = "a value not shown (this field names or holds a secret)"
+    if kind == "matcher":  # a selector's value: the message says what, the hint how
+        return str(ctx.get("message", err["msg"]))
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
         return f"expected {words}, got {shown}"
@@ -176,6 +185,8 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def _hint(err: dict[str, Any]) -> str:
+    if err["type"] == "matcher":
+        return str((err.get("ctx") or {}).get("hint", ""))
     if err["type"] == "string_pattern_mismatch" and "ms))+$" in err["ctx"].get("pattern", ""):
         return "Prometheus durations combine a number and a unit: ms, s, m, h, d, w, y"
     return ""

@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from monogen.compile.matchers import of_selector
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
 from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
-from monogen.spec.experiment import Experiment, ExperimentSpec
+from monogen.spec.experiment import Experiment
 from monogen.spec.loader import Document, PathKey
 from monogen.spec.names import look_alike
 from monogen.spec.project import Project
@@ -25,6 +26,7 @@ from monogen.spec.pydantic_errors import convert
 from monogen.spec.quantities import parse_duration
 from monogen.spec.runbook_templates import builtin_templates
 from monogen.spec.secrets import HINT, find_secrets, locatable
+from monogen.spec.selectors import check_selectors
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {"Experiment": Experiment, "Alerting": Alerting}
 
@@ -214,7 +216,7 @@ def _check_experiment(
             "errors are given twice: by `requests.errorSelector` and by `errors`",
             "keep one of them",
         )
-    _check_selectors(spec, err)
+    check_selectors(spec, err)
 
     guardrails: list[Guardrail] = []
     for kind in KINDS:
@@ -224,7 +226,7 @@ def _check_experiment(
         path = ("spec", "guardrails", kind.key)
         reserved = frozenset(k.alert for k in KINDS if k is not kind)
         ctx = RailContext(
-            metrics, tuple(spec.variants), path, err, dict(spec.selector), reserved,
+            metrics, tuple(spec.variants), path, err, tuple(of_selector(spec.selector)), reserved,
             spec.variant_label, spec.rate_window,
         )  # fmt: skip
         resolved = kind.resolve(written, ctx)
@@ -233,52 +235,6 @@ def _check_experiment(
         elif resolved is not None:
             guardrails.append(resolved)
     return tuple(guardrails)
-
-
-def _check_selectors(spec: ExperimentSpec, err: Any) -> None:
-    """Matchers from the experiment, a metric and its error selector all apply together:
-    a label set twice to different values, or the variant label, selects nothing."""
-    scope = dict(spec.selector)
-    variant = spec.variant_label
-    for key in scope:
-        if key == variant:
-            err(
-                ("spec", "selector", key),
-                f"the selector sets the variant label {key!r}",
-                "variants are selected by `variants`; remove this key",
-            )
-    for field, metric in spec.metrics:
-        if metric is None:
-            continue
-        name = to_camel(field)
-        own = dict(getattr(metric, "selector", {}))
-        layers = [("selector", own)]
-        if getattr(metric, "error_selector", None):
-            layers.append(("errorSelector", dict(metric.error_selector)))
-        seen = dict(scope)
-        errors = getattr(metric, "error_selector", None)
-        enclosing = {**scope, **own}
-        if errors is not None and all(enclosing.get(k) == v for k, v in errors.items()):
-            err(
-                ("spec", "metrics", name, "errorSelector"),
-                "the error selector picks every request the metric counts (its matchers "
-                "are all in the enclosing selectors): the error rate would be 100% for ever",
-                "select what tells failed requests apart, e.g. {status: error}",
-            )
-        for key_name, selector in layers:
-            for key, value in selector.items():
-                path = ("spec", "metrics", name, key_name, key)
-                if key == variant:
-                    err(path, f"{key_name} sets the variant label {key!r}", "remove this key")
-                elif key in seen and seen[key] != value:
-                    err(
-                        path,
-                        f"label {key!r} is selected as {value!r} here but as {seen[key]!r} "
-                        "by an enclosing selector: no series can match both",
-                        "set each label once: in the experiment's `selector` for every metric, "
-                        "or in one metric's `selector`",
-                    )
-            seen.update(selector)
 
 
 def _check_known(
