@@ -17,7 +17,8 @@ from tests.conftest import GENERATED, ROOT
 
 DASHBOARDS = sorted((GENERATED / "grafana/dashboards").glob("*.json"))
 BY_NAME = {p.stem: json.loads(p.read_text()) for p in DASHBOARDS}
-EXPERIMENTS = [name for name in BY_NAME if not name.startswith("_")]
+EXPERIMENTS = [name for name in BY_NAME if not name.startswith("_") and "." not in name]
+EXTRA = [name for name in BY_NAME if "." in name]  # <experiment>.<name>: a team's own
 
 
 def panels(dashboard: dict) -> list[dict]:
@@ -36,6 +37,7 @@ def test_one_dashboard_per_experiment_and_an_overview() -> None:
         "price-predictor-ab",
     ]
     assert "_overview" in BY_NAME
+    assert sorted(EXTRA) == ["fraud-pipeline.data-quality", "fraud-pipeline.performance"]
 
 
 @pytest.mark.parametrize("name", sorted(BY_NAME))
@@ -98,11 +100,10 @@ def alert_thresholds(experiment: str) -> dict[str, set[float]]:
     return found
 
 
-@pytest.mark.parametrize("experiment", EXPERIMENTS)
-def test_panel_thresholds_equal_alert_thresholds(experiment: str) -> None:
-    thresholds = alert_thresholds(experiment)
+def drawn_thresholds(dashboard: str, thresholds: dict[str, set[float]]) -> int:
+    """Check each panel's thresholds against its alert's; how many were checked."""
     checked = 0
-    for p in panels(BY_NAME[experiment]):
+    for p in panels(BY_NAME[dashboard]):
         for alert in re.findall(r"Thresholds of alert (\w+)", p.get("description", "")):
             if alert == "ExperimentTrafficImbalance":
                 continue
@@ -117,6 +118,18 @@ def test_panel_thresholds_equal_alert_thresholds(experiment: str) -> None:
                 alert = f"{alert}/{p['title'].split(': ', 1)[1].split(' (')[0]}"
             assert thresholds[alert] in values, (p["title"], alert, values)
             checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("dashboard", EXTRA)
+def test_a_teams_panels_draw_the_thresholds_of_the_guardrail_they_name(dashboard: str) -> None:
+    assert drawn_thresholds(dashboard, alert_thresholds(dashboard.split(".")[0])) == 1
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_panel_thresholds_equal_alert_thresholds(experiment: str) -> None:
+    thresholds = alert_thresholds(experiment)
+    checked = drawn_thresholds(experiment, thresholds)
     guarded = {a for a in thresholds if a not in ("ModelServerDown",)}
     assert checked >= len(guarded)
     drawn = {

@@ -22,7 +22,7 @@ VARIANT_VAR = "${variant:regex}"
 class Panel:
     """What a panel shows, before grafanalib turns it into JSON."""
 
-    kind: str  # timeseries | stat | piechart | heatmap | table
+    kind: str  # timeseries | stat | piechart | heatmap | table | gauge | bargauge | xychart
     title: str
     targets: list[tuple[str, str]]  # (expr, legend)
     unit: str
@@ -34,6 +34,7 @@ class Panel:
     height: int = 8
     instant: bool = False
     legend_format: str = "time_series"
+    transformations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def datasource_variable() -> dict[str, Any]:
@@ -149,7 +150,11 @@ def _panel(g: Any, p: Panel, panel_id: int, pos: Any) -> Any:
         "description": p.description,
         "links": p.links,
     }
+    if p.transformations:
+        common["transformations"] = p.transformations
     steps = p.thresholds or [{"color": "green", "value": None}]
+    if p.kind in _CURRENT:
+        return _current(g, p, common, steps)
     if p.kind == "timeseries":
         return g.TimeSeries(
             **common,
@@ -191,11 +196,36 @@ def _panel(g: Any, p: Panel, panel_id: int, pos: Any) -> Any:
                 "options": {"calculate": False, "yAxis": {"unit": p.unit}},
             },
         )
+    common.pop("transformations", None)
     return g.Table(
         **common,
         unit=p.unit,
         overrides=p.overrides,
-        transformations=[{"id": "merge", "options": {}}],
+        transformations=p.transformations or [{"id": "merge", "options": {}}],
+    )
+
+
+_REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
+# Panels whose grafanalib classes write a dated layout (or that it lacks): their options as
+# current Grafana reads them, on grafanalib's common panel fields.
+_CURRENT: dict[str, dict[str, Any]] = {
+    "gauge": {"reduceOptions": _REDUCE, "orientation": "auto", "showThresholdMarkers": True},
+    "bargauge": {
+        "reduceOptions": _REDUCE, "orientation": "horizontal", "displayMode": "gradient",
+        "showUnfilled": True,
+    },
+    # x is the first query's value, y the others', one point per series (merged by labels)
+    "xychart": {
+        "seriesMapping": "auto", "dims": {"frame": 0, "x": "Value #A"},
+        "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"},
+    },
+}  # fmt: skip
+
+
+def _current(g: Any, p: Panel, common: dict[str, Any], steps: list[dict[str, Any]]) -> Any:
+    defaults = {"unit": p.unit, "thresholds": {"mode": "absolute", "steps": steps}}
+    return g.Panel(**common).panel_json(
+        {"type": p.kind, "fieldConfig": {"defaults": defaults}, "options": _CURRENT[p.kind]}
     )
 
 

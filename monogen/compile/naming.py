@@ -39,6 +39,16 @@ def dashboard_uid(experiment: str) -> str:
     return f"{uid[:31]}-{digest}"
 
 
+def extra_dashboard(experiment: str, name: str) -> str:
+    """The file and object name of an experiment's extra dashboard: experiment names hold
+    no '.', so no two experiments' dashboards share one."""
+    return f"{experiment}.{name}"
+
+
+def extra_dashboard_uid(experiment: str, name: str) -> str:
+    return dashboard_uid(f"{experiment}_{name}")  # Grafana uids take no '.'
+
+
 def dashboard_url(grafana_url: str, experiment: str) -> str:
     return f"{grafana_url.rstrip('/')}/d/{dashboard_uid(experiment)}/{experiment}"
 

@@ -68,7 +68,8 @@ class PanelBuilder:
 
     # -- rows -------------------------------------------------------------------------
 
-    def rows(self) -> dict[str, list[Panel]]:
+    def rows(self, wanted: list[str] | None = None) -> dict[str, list[Panel]]:
+        """Built-in rows with data: `wanted` ones (default: the dashboard's choice, or all)."""
         rows = {
             "traffic": self.traffic(),
             "quality": self.quality(),
@@ -83,7 +84,7 @@ class PanelBuilder:
         for rail in self.exp.guardrails:  # analyses that bring panels of their own
             kind = rail.kind
             rows[kind.row_of(rail)].extend(kind.panels(rail, self.scope, self.spec.metrics))
-        wanted = self.spec.dashboard.rows or list(rows)
+        wanted = self.spec.dashboard.rows or list(rows) if wanted is None else wanted
         return {name: rows[name] for name in wanted if rows[name]}
 
     def traffic(self) -> list[Panel]:

@@ -8,13 +8,13 @@ from pydantic import AfterValidator, Field, create_model, field_validator
 
 from monogen.kinds.registry import KINDS
 from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
+from monogen.spec.dashboards import DashboardOptions
 from monogen.spec.metrics import Metrics, Variant
 from monogen.spec.names import (
     AlertLabelName,
     ExperimentName,
     KubernetesLabels,
     Name,
-    OneLine,
     Selector,
     TeamName,
 )
@@ -64,41 +64,6 @@ Guardrails = create_model(  # type: ignore[call-overload]
         for kind in KINDS
     },
 )
-
-
-DashboardRow = Literal[
-    "traffic",
-    "quality",
-    "latency",
-    "errors",
-    "business",
-    "drift",
-    "infrastructure",
-    "summary",
-    "slo",
-]
-
-
-class DashboardLink(SpecModel):
-    """A link in the dashboard's header."""
-
-    title: OneLine = Field(description="The link's text.")
-    url: HttpUrl
-
-
-class DashboardOptions(SpecModel):
-    """How the experiment's Grafana dashboard looks; every field has a default."""
-
-    folder: OneLine = Field("ML Experiments", description="Grafana folder.")
-    tags: list[OneLine] = Field(default_factory=list, description="Dashboard tags.")
-    refresh: Duration = "1m"
-    time_from: Annotated[str, Field(pattern=r"^now-([0-9]+(s|m|h|d|w|y))+$")] = Field(
-        "now-6h", description="Default time range, e.g. now-6h."
-    )
-    links: list[DashboardLink] = Field(default_factory=list, description="Header links.")
-    rows: list[DashboardRow] | None = Field(
-        None, description="Rows to include, in this order (default: all that have data)."
-    )
 
 
 def _at_least_a_minute(text: str) -> str:

@@ -17,6 +17,7 @@ from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
+from monogen.spec.dashboard_checks import check_dashboards, dashboard_titles
 from monogen.spec.errors import SpecError, SpecErrors, dotted, unknown_names
 from monogen.spec.experiment import Experiment
 from monogen.spec.loader import Document, PathKey
@@ -88,6 +89,7 @@ def validate(documents: list[Document]) -> Specs:
         "Alerting spec for team",
         errors,
     )
+    _check_unique(dashboard_titles(experiments), "dashboard (folder / title)", errors)
     _check_receivers_unique(alertings, errors)
     _check_smtp(alertings, errors)
     if errors:
@@ -234,6 +236,8 @@ def _check_experiment(
             guardrails.extend(resolved)
         elif resolved is not None:
             guardrails.append(resolved)
+    keys = [g.kind.key for g in guardrails]
+    check_dashboards(spec, [k for k in keys if keys.count(k) == 1], err)
     return tuple(guardrails)
 
 

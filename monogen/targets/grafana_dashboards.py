@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from monogen.compile import naming
-from monogen.compile.dashboards import compile_dashboard, compile_overview
+from monogen.compile.dashboards import (
+    compile_dashboard,
+    compile_extra_dashboards,
+    compile_overview,
+)
 from monogen.model.build import Compiled
 from monogen.model.rules import RuleFile
 from monogen.output.render import to_compact_json
@@ -64,11 +68,14 @@ class GrafanaDashboards(Target):
         dashboard = compile_dashboard(exp)
         meta = exp.spec.metadata
         folder = exp.spec.spec.dashboard.folder
-        configmap = dashboard_configmap(exp.name, meta.namespace, folder, dashboard)
-        return [
-            Artifact(naming.dashboard_path(exp.name), dashboard, "json", lint=True),
-            Artifact(naming.dashboard_configmap_path(exp.name), configmap, "yaml", exp.source),
-        ]
+        found = []
+        for name, data in [(exp.name, dashboard), *compile_extra_dashboards(exp)]:
+            configmap = dashboard_configmap(name, meta.namespace, folder, data)
+            found += [
+                Artifact(naming.dashboard_path(name), data, "json", lint=True),
+                Artifact(naming.dashboard_configmap_path(name), configmap, "yaml", exp.source),
+            ]
+        return found
 
     def shared(self, compiled: Compiled) -> list[Artifact]:
         experiments = compiled.specs.experiments

@@ -1,0 +1,73 @@
+"""A team's own panels: their PromQL scoped to the experiment, in rows of their own, with
+the thresholds of the guardrail they name."""
+
+from __future__ import annotations
+
+from monogen.compile.grafana import VARIANT_VAR, Panel
+from monogen.compile.matchers import Matcher, of_selector
+from monogen.compile.panel_thresholds import alert_note, threshold_steps
+from monogen.compile.promql_scope import scoped
+from monogen.kinds.base import Guardrail
+from monogen.spec.dashboards import TeamPanel
+from monogen.spec.validate import ExperimentDoc
+
+# Panels whose queries read one value per series (instant), as a table of labels.
+_INSTANT = {"stat", "gauge", "barGauge", "table", "pieChart", "xy"}
+
+
+def scope_matchers(exp: ExperimentDoc) -> tuple[Matcher, ...]:
+    """The experiment's selector, added to every selector of a scoped panel."""
+    return tuple(of_selector(exp.spec.spec.selector))
+
+
+def variant_matchers(exp: ExperimentDoc, variants: str = VARIANT_VAR) -> tuple[Matcher, ...]:
+    """The dashboard's variant choice, added where a selector does not match the label."""
+    label = exp.spec.spec.variant_label
+    return ((label, "=~", variants),) if label else ()
+
+
+def rails_by_key(exp: ExperimentDoc) -> dict[str, Guardrail]:
+    """Guardrails a panel can draw thresholds from: kinds written once."""
+    found: dict[str, list[Guardrail]] = {}
+    for rail in exp.guardrails:
+        found.setdefault(rail.kind.key, []).append(rail)
+    return {key: rails[0] for key, rails in found.items() if len(rails) == 1}
+
+
+def team_rows(exp: ExperimentDoc, panels: list[TeamPanel]) -> list[tuple[str, list[Panel]]]:
+    """The panels in rows of their titles, in the order each row first appears."""
+    rails = rails_by_key(exp)
+    fixed, optional = scope_matchers(exp), variant_matchers(exp)
+    rows: dict[str, list[Panel]] = {}
+    for spec in panels:
+        rows.setdefault(spec.row, []).append(_panel(spec, fixed, optional, rails))
+    return list(rows.items())
+
+
+def _panel(
+    spec: TeamPanel,
+    fixed: tuple[Matcher, ...],
+    optional: tuple[Matcher, ...],
+    rails: dict[str, Guardrail],
+) -> Panel:
+    targets = [
+        (scoped(q.expr, fixed, optional) if spec.scope else q.expr, q.legend) for q in spec.queries
+    ]
+    instant = spec.type in _INSTANT
+    panel = Panel(
+        spec.panel_type(),
+        spec.title,
+        targets,
+        spec.unit,
+        spec.description or "",
+        width=spec.width,
+        height=spec.height,
+        instant=instant,
+        legend_format="table" if spec.type in ("table", "xy") else "time_series",
+        transformations=[{"id": "merge", "options": {}}] if spec.type == "xy" else [],
+    )
+    rail = rails.get(spec.thresholds_from or "")
+    if rail is not None:
+        panel.thresholds = threshold_steps(rail)
+        panel.description = (panel.description + " " + alert_note(rail)).strip()
+    return panel

@@ -1,0 +1,85 @@
+"""A team's panels, checked where they stand: PromQL that parses and can be scoped, and
+thresholds taken from a guardrail the experiment has once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from monogen.compile.matchers import Matcher, of_selector
+from monogen.compile.promql_scope import ScopeError, scoped
+from monogen.lint import promql
+from monogen.spec.dashboards import TeamPanel
+from monogen.spec.loader import PathKey
+
+Err = Callable[[PathKey, str, str], None]
+# Stands for the dashboard's variant variable while checking (scoping is the same text).
+_ANY_VARIANT = ".*"
+
+
+def check_dashboards(spec: Any, rail_keys: Sequence[str], err: Err) -> None:
+    """Every team panel of the experiment's dashboard and of its extra dashboards."""
+    fixed = tuple(of_selector(spec.selector))
+    optional: tuple[Matcher, ...] = (
+        ((spec.variant_label, "=~", _ANY_VARIANT),) if spec.variant_label else ()
+    )
+    at = ("spec", "dashboard")
+    places = [((*at, "panels"), spec.dashboard.panels)] + [
+        ((*at, "extra", i, "panels"), extra.panels) for i, extra in enumerate(spec.dashboard.extra)
+    ]
+    for path, panels in places:
+        for i, panel in enumerate(panels):
+            _check_panel(panel, (*path, i), fixed, optional, rail_keys, err)
+
+
+def dashboard_titles(experiments: Sequence[Any]) -> list[tuple[str, Any, PathKey]]:
+    """(folder / title, document, path) of every dashboard: Grafana refuses a second
+    dashboard of one title (compared without case) in a folder."""
+    found = []
+    for exp in experiments:
+        options = exp.spec.spec.dashboard
+        title = options.title or f"Experiment {exp.name}"
+        at = ("spec", "dashboard", "title") if options.title else ("metadata", "name")
+        found.append((f"{options.folder} / {title}".casefold(), exp.doc, at))
+        found += [
+            (
+                f"{options.folder} / {d.title}".casefold(),
+                exp.doc,
+                ("spec", "dashboard", "extra", i, "title"),
+            )
+            for i, d in enumerate(options.extra)
+        ]
+    return found
+
+
+def _check_panel(
+    panel: TeamPanel,
+    path: PathKey,
+    fixed: tuple[Matcher, ...],
+    optional: tuple[Matcher, ...],
+    rail_keys: Sequence[str],
+    err: Err,
+) -> None:
+    for j, query in enumerate(panel.queries):
+        where = (*path, "queries", j, "expr")
+        if panel.scope:
+            try:
+                scoped(query.expr, fixed, optional)
+            except ScopeError as exc:
+                err(where, str(exc), exc.hint)
+            continue
+        tree, error = promql.parse(query.expr)
+        if tree is None:
+            err(where, f"not valid PromQL: {error}", "check the expression with promtool")
+    key = panel.thresholds_from
+    if key is None or key in rail_keys:
+        return
+    close = difflib.get_close_matches(key, rail_keys, n=1)
+    err(
+        (*path, "thresholdsFrom"),
+        f"the experiment has no guardrail {key!r} written once to draw thresholds from",
+        f"did you mean {close[0]!r}?"
+        if close
+        else "name one of: " + (", ".join(sorted(rail_keys)) or "(no guardrails)"),
+    )

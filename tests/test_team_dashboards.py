@@ -1,0 +1,307 @@
+"""A team's own dashboards: title, panels of its PromQL scoped to the experiment, every panel
+type, thresholds from a guardrail, more than one dashboard per experiment, and each mistake
+refused where it stands."""
+
+from __future__ import annotations
+
+import json
+
+import promql_parser
+import pytest
+import yaml
+from grafana_foundation_sdk.models.dashboard import Dashboard
+
+from monogen.compile.promql_scope import ScopeError, scoped
+from monogen.spec.errors import SpecErrors
+from monogen.spec.loader import load_text
+from monogen.spec.validate import validate
+from tests.conftest import MINIMAL_EXPERIMENT, invoke
+
+NS = (("namespace", "=", "seldon"),)
+VARIANT = (("model_name", "=~", "${variant:regex}"),)
+V = 'model_name=~"${variant:regex}"'
+
+# (written, scoped): every selector gets the experiment's matchers and the variant's where
+# it does not match the variant label itself; label lists, strings, ranges, functions and
+# keywords are left alone.
+SCOPED = [
+    ("rate(x_total[5m])", f'rate(x_total{{namespace="seldon", {V}}}[5m])'),
+    ("x{}", f'x{{namespace="seldon", {V}}}'),
+    ('x{a="b",}', f'x{{namespace="seldon", {V}, a="b",}}'),
+    ('{__name__="up"}', f'{{namespace="seldon", {V}, __name__="up"}}'),
+    (
+        'sum by (model_name, le) (rate(d_bucket{code=~"5.."}[5m]))',
+        f'sum by (model_name, le) (rate(d_bucket{{namespace="seldon", {V}, code=~"5.."}}[5m]))',
+    ),
+    (
+        "a / on(model_name) group_left(x) b offset 1w",
+        f'a{{namespace="seldon", {V}}} / on(model_name) group_left(x) '
+        f'b{{namespace="seldon", {V}}} offset 1w',
+    ),
+    (
+        'topk(3, x{model_name="b"}) > bool 1',
+        'topk(3, x{namespace="seldon", model_name="b"}) > bool 1',
+    ),
+    (
+        "histogram_quantile(0.9, SUM without(pod)(rate(x:rec:rate5m[1h:5m])))",
+        f'histogram_quantile(0.9, SUM without(pod)(rate(x:rec:rate5m{{namespace="seldon", {V}}}'
+        "[1h:5m])))",
+    ),
+    (
+        'label_replace(up, "a", "$1", "b", "(.*)") # up{x}',
+        f'label_replace(up{{namespace="seldon", {V}}}, "a", "$1", "b", "(.*)") # up{{x}}',
+    ),
+    ("vector(1) + time()", "vector(1) + time()"),
+    ("x @ start()", f'x{{namespace="seldon", {V}}} @ start()'),
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), SCOPED)
+def test_scoping_adds_the_matchers_to_every_selector(written: str, expected: str) -> None:
+    assert scoped(written, NS, VARIANT) == expected
+    promql_parser.parse(expected.replace("${variant:regex}", ".*"))
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ('x{namespace="other"}', "a selector matches label 'namespace'"),
+        ("sum(x", "not valid PromQL"),
+        ("x > bool", "not valid PromQL"),
+    ],
+)
+def test_what_cannot_be_scoped_is_refused(written: str, message: str) -> None:
+    with pytest.raises(ScopeError) as caught:
+        scoped(written, NS, VARIANT)
+    assert str(caught.value).startswith(message)
+    assert caught.value.hint
+
+
+DASHBOARD = """\
+  dashboard:
+    title: "Fraud models: A/B"
+    panels:
+      - title: Accuracy now
+        type: gauge
+        unit: percent
+        thresholdsFrom: accuracy
+        queries:
+          - {expr: "max by (model_name) (ab_test_model_accuracy)", legend: "{{model_name}}"}
+      - title: Errors by type
+        type: barGauge
+        row: Errors in detail
+        queries:
+          - expr: sum by (error_type) (rate(ab_test_requests_total{status="error"}[5m]))
+      - title: Raw
+        type: timeSeries
+        scope: false
+        queries:
+          - {expr: 'up{job="seldon"}'}
+    extra:
+      - name: business
+        title: Fraud models, business view
+        rows: [traffic]
+        panels:
+          - title: Precision against recall
+            type: xy
+            queries:
+              - {expr: "avg by (model_name) (model_recall)"}
+              - {expr: "avg by (model_name) (model_precision)"}
+          - {title: Split, type: pieChart, queries: [{expr: "sum by (model_name) (ab_test_traffic)"}]}
+          - {title: Share, type: stat, unit: percentunit, queries: [{expr: "avg(share)"}]}
+          - {title: Table, type: table, queries: [{expr: "count by (model_name) (up)"}]}
+          - {title: Heat, type: heatmap, queries: [{expr: "sum by (le) (rate(h_bucket[5m]))"}]}
+"""
+SPEC = MINIMAL_EXPERIMENT.replace("  runbookUrl:", DASHBOARD + "  runbookUrl:")
+
+
+def _build(write_spec, tmp_path, text: str = SPEC):
+    specs = write_spec(text)
+    out = tmp_path / "generated"
+    return invoke("build", str(specs), "-o", str(out)), out
+
+
+def _panels(dashboard: dict) -> dict[str, dict]:
+    return {p["title"]: p for p in dashboard["panels"] if p["type"] != "row"}
+
+
+def test_title_panels_and_an_extra_dashboard_are_built(write_spec, tmp_path) -> None:
+    result, out = _build(write_spec, tmp_path)
+    assert result.exit_code == 0, result.output + result.stderr
+    main = json.loads((out / "grafana/dashboards/demo-ab.json").read_text())
+    extra = json.loads((out / "grafana/dashboards/demo-ab.business.json").read_text())
+    assert main["title"] == "Fraud models: A/B"
+    assert extra["title"] == "Fraud models, business view"
+    assert extra["uid"] == "monogen-demo-ab_business"
+    # each links to the other
+    assert {"title": "Fraud models, business view", "url": "/d/monogen-demo-ab_business"} in [
+        {k: link[k] for k in ("title", "url")} for link in main["links"]
+    ]
+    assert "/d/monogen-demo-ab" in [link["url"] for link in extra["links"]]
+    rows = [p["title"] for p in main["panels"] if p["type"] == "row"]
+    assert rows[-2:] == ["Team panels", "Errors in detail"]
+    # the extra dashboard has only the built-in row it asked for, then its panels
+    assert [p["title"] for p in extra["panels"] if p["type"] == "row"] == [
+        "Traffic",
+        "Team panels",
+    ]
+    for d in (main, extra):
+        assert len(Dashboard.from_json(d).panels) == len(d["panels"])
+    configmap = yaml.safe_load(
+        (out / "kubernetes/grafana-dashboards/demo-ab.business.yaml").read_text()
+    )
+    assert configmap["metadata"]["name"] == "monogen-dashboard-demo-ab.business"
+    assert json.loads(configmap["data"]["demo-ab.business.json"]) == extra
+
+
+def test_every_panel_type_is_the_grafana_type_asked_for(write_spec, tmp_path) -> None:
+    result, out = _build(write_spec, tmp_path)
+    assert result.exit_code == 0, result.output + result.stderr
+    main = _panels(json.loads((out / "grafana/dashboards/demo-ab.json").read_text()))
+    extra = _panels(json.loads((out / "grafana/dashboards/demo-ab.business.json").read_text()))
+    types = {t: p["type"] for t, p in {**main, **extra}.items()}
+    assert {t: types[t] for t in ("Accuracy now", "Errors by type", "Raw")} == {
+        "Accuracy now": "gauge",
+        "Errors by type": "bargauge",
+        "Raw": "timeseries",
+    }
+    assert {
+        t: types[t] for t in ("Precision against recall", "Split", "Share", "Table", "Heat")
+    } == {
+        "Precision against recall": "xychart",
+        "Split": "piechart",
+        "Share": "stat",
+        "Table": "table",
+        "Heat": "heatmap",
+    }
+    xy = extra["Precision against recall"]
+    assert xy["options"]["dims"]["x"] == "Value #A"
+    assert [t["refId"] for t in xy["targets"]] == ["A", "B"]
+    assert all(t["instant"] and t["format"] == "table" for t in xy["targets"])
+    assert xy["transformations"] == [{"id": "merge", "options": {}}]
+
+
+def test_queries_are_scoped_unless_asked_not_to(write_spec, tmp_path) -> None:
+    result, out = _build(write_spec, tmp_path)
+    assert result.exit_code == 0, result.output + result.stderr
+    main = _panels(json.loads((out / "grafana/dashboards/demo-ab.json").read_text()))
+    assert main["Accuracy now"]["targets"][0]["expr"] == (
+        f'max by (model_name) (ab_test_model_accuracy{{namespace="seldon", {V}}})'
+    )
+    assert main["Accuracy now"]["targets"][0]["legendFormat"] == "{{model_name}}"
+    assert main["Errors by type"]["targets"][0]["expr"] == (
+        "sum by (error_type) (rate(ab_test_requests_total"
+        f'{{namespace="seldon", {V}, status="error"}}[5m]))'
+    )
+    assert main["Raw"]["targets"][0]["expr"] == 'up{job="seldon"}'
+
+
+def test_thresholds_are_the_named_guardrails_levels(write_spec, tmp_path) -> None:
+    # accuracy's defaults on a percent gauge, written out by hand: warning below 80,
+    # critical below 70 (see docs/guardrails): red under 70, orange to 80, green above
+    spec = SPEC.replace(
+        "    accuracy: {}\n",
+        "    accuracy:\n      warning: {below: 80}\n      critical: {below: 70}\n",
+    )
+    result, out = _build(write_spec, tmp_path, spec)
+    assert result.exit_code == 0, result.output + result.stderr
+    gauge = _panels(json.loads((out / "grafana/dashboards/demo-ab.json").read_text()))[
+        "Accuracy now"
+    ]
+    assert gauge["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
+        {"color": "red", "value": None},
+        {"color": "orange", "value": 70},
+        {"color": "green", "value": 80},
+    ]
+    assert gauge["description"].startswith("Thresholds of alert ")
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(SpecErrors) as caught:
+        validate(load_text(text, "f.yaml"))
+    return [e.render() for e in caught.value.errors]
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            'max by (model_name) (ab_test_model_accuracy)"',
+            'max by (model_name) (ab_test_model_accuracy{namespace=\\"x\\"})"',
+            "ab_test_model_accuracy{",
+            "a selector matches label 'namespace', which the experiment's selector sets",
+        ),
+        (
+            "- expr: sum by (error_type) (rate(",
+            "- expr: sum by (error_type) (rate((",
+            "rate((",
+            "not valid PromQL",
+        ),
+        ("- {expr: 'up{job=\"seldon\"}'}", "- {expr: 'up{job=}'}", "up{job=}", "not valid PromQL"),
+        (
+            "thresholdsFrom: accuracy",
+            "thresholdsFrom: acuracy",
+            "acuracy",
+            "no guardrail 'acuracy'",
+        ),
+        (
+            '"avg by (model_name) (model_recall)"',
+            '"avg by (model_name) (model_recall{namespace=\\"q\\"})"',
+            "model_recall{",
+            "a selector matches label 'namespace'",
+        ),
+    ],
+)
+def test_mistakes_are_refused_where_they_stand(old, new, needle, message) -> None:
+    assert old in SPEC
+    text = SPEC.replace(old, new)
+    found = _errors(text)
+    line = _line_of(text, needle)
+    assert any(f"f.yaml:{line}:" in e and message in e for e in found), found
+
+
+def test_a_wrong_guardrail_name_suggests_the_close_one() -> None:
+    found = _errors(SPEC.replace("thresholdsFrom: accuracy", "thresholdsFrom: acuracy"))
+    assert any("did you mean 'accuracy'?" in e for e in found), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("title: Raw\n        type: timeSeries", "title: Raw\n        type: pie", "pie"),
+        ("unit: percentunit", 'unit: "percent<b>"', "percent<b>"),
+        ("name: business", "name: Business", "Business"),
+    ],
+)
+def test_schema_mistakes_are_positioned(old, new, message) -> None:
+    text = SPEC.replace(old, new)
+    found = _errors(text)
+    assert any(message in e and "f.yaml:" in e for e in found), found
+
+
+def test_an_xy_panel_needs_two_queries() -> None:
+    text = SPEC.replace('              - {expr: "avg by (model_name) (model_precision)"}\n', "")
+    found = _errors(text)
+    assert any("an xy panel plots its first query (x) against the others (y)" in e for e in found)
+
+
+def test_two_extra_dashboards_of_one_name_are_refused() -> None:
+    twice = "    extra:\n      - {name: business, title: A}\n      - {name: business, title: B}\n"
+    text = MINIMAL_EXPERIMENT.replace("  runbookUrl:", "  dashboard:\n" + twice + "  runbookUrl:")
+    found = _errors(text)
+    assert any("two extra dashboards are named 'business'" in e for e in found), found
+
+
+def test_two_dashboards_of_one_title_in_a_folder_are_refused() -> None:
+    text = SPEC.replace("title: Fraud models, business view", "title: \"fraud MODELS: a/b\"")
+    found = _errors(text)
+    line = _line_of(text, "fraud MODELS: a/b")
+    assert any(
+        e.startswith(f"f.yaml:{line}:")
+        and "duplicate dashboard (folder / title) 'ml experiments / fraud models: a/b'" in e
+        for e in found
+    ), found
