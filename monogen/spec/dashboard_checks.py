@@ -37,7 +37,11 @@ def dashboard_titles(experiments: Sequence[Any]) -> list[tuple[str, Any, PathKey
     """(folder / title, document, path) of every dashboard: Grafana refuses a second
     dashboard of one title (compared without case) in a folder."""
     found = []
+    named = set()
     for exp in experiments:
+        if exp.name in named:  # a duplicate experiment, refused as such
+            continue
+        named.add(exp.name)
         options = exp.spec.spec.dashboard
         title = options.title or f"Experiment {exp.name}"
         at = ("spec", "dashboard", "title") if options.title else ("metadata", "name")

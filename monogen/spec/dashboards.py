@@ -52,7 +52,7 @@ class PanelQuery(SpecModel):
 class TeamPanel(SpecModel):
     """A panel of the team's own PromQL."""
 
-    title: OneLine
+    title: OneLine = Field(description="The panel's title.")
     type: PanelType = Field("timeSeries", description="How the panel draws its queries.")
     queries: Annotated[list[PanelQuery], Field(min_length=1, max_length=8)]
     unit: GrafanaUnit = "short"
@@ -67,9 +67,9 @@ class TeamPanel(SpecModel):
         "the panel draws as thresholds: it should show what that guardrail judges.",
     )
     row: OneLine = Field(TEAM_ROW, description="The title of the row the panel goes in.")
-    description: OneLine | None = None
+    description: OneLine | None = Field(None, description="Shown in the panel's (i) tip.")
     width: Annotated[int, Field(ge=1, le=24)] = Field(12, description="Of 24 columns.")
-    height: Annotated[int, Field(ge=2, le=32)] = 8
+    height: Annotated[int, Field(ge=2, le=32)] = Field(8, description="In grid rows.")
 
     @model_validator(mode="after")
     def _xy_has_two(self) -> TeamPanel:
@@ -105,7 +105,7 @@ class ExtraDashboard(SpecModel):
     """Another dashboard of the experiment: built-in rows of its choice and its panels."""
 
     name: DashboardName
-    title: OneLine
+    title: OneLine = Field(description="Its title, unique in its folder.")
     rows: list[DashboardRow] = Field(
         default_factory=list, description="Built-in rows to include, in this order."
     )
