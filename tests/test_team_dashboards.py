@@ -297,7 +297,7 @@ def test_two_extra_dashboards_of_one_name_are_refused() -> None:
 
 
 def test_two_dashboards_of_one_title_in_a_folder_are_refused() -> None:
-    text = SPEC.replace("title: Fraud models, business view", "title: \"fraud MODELS: a/b\"")
+    text = SPEC.replace("title: Fraud models, business view", 'title: "fraud MODELS: a/b"')
     found = _errors(text)
     line = _line_of(text, "fraud MODELS: a/b")
     assert any(
