@@ -97,13 +97,14 @@ def build(
 
 def _watch(specs: list[Path], output: Path, force: bool, check: bool) -> None:
     from monogen.pipeline import load
-    from monogen.watch import watch
+    from monogen.watch import MemoryCache, watch
 
     if check:
         raise click.UsageError("--watch writes the tree; --check never does")
 
-    def once(cache: Cache, inputs: str) -> None:
-        guarded("build", lambda: _build_into(output, load(specs), inputs, force, cache))
+    def once(cache: MemoryCache, inputs: str) -> None:
+        loaded = guarded("build", lambda: load(specs, cache.validated))
+        guarded("build", lambda: _build_into(output, loaded, inputs, force, cache))
 
     watch(specs, once, lambda message: click.echo(message, err=True))
 

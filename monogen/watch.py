@@ -19,14 +19,39 @@ from monogen.output.cache import RenderCache
 POLL = 0.25  # seconds between looks at the inputs
 
 
+class Kept(dict[str, Any]):
+    """A memo whose entries not read or written since `start()` are dropped by `prune()`."""
+
+    def start(self) -> None:
+        self.read: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        if found and isinstance(key, str):
+            self.read.add(key)
+        return found
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.read.add(key)
+        super().__setitem__(key, value)
+
+    def prune(self) -> None:
+        for key in [k for k in self if k not in self.read]:
+            del self[key]
+
+
 class MemoryCache(RenderCache):
     """RenderCache's keys and entries, kept in this process only: nothing is written
     outside `-o`, and an entry lives as long as the watch."""
+
+    in_process = True
 
     def __init__(self) -> None:
         super().__init__(Path("/nonexistent"))
         self.entries: dict[tuple[str, str], Any] = {}
         self.rendered = 0  # experiments rendered (not reused) in this build
+        self.validated = Kept()  # each document's own validation, by its digest
+        self.validated.start()
         self.used: set[str] = set()  # render keys of this build
 
     def key(self, *args: Any, **kwargs: Any) -> str:
@@ -34,9 +59,23 @@ class MemoryCache(RenderCache):
         self.used.add(found)
         return found
 
+    def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]:
+        self.used.add(key)
+        return super().memo(key, produce)
+
+    def rules(self, exp: Any, project: Any, produce: Callable[[Any], Any]) -> Any:
+        """The experiment's compiled rules, kept while its document and the project's
+        configuration are unchanged (the render key says so)."""
+        key = RenderCache.key(self, exp, project, False)
+        self.used.add(key)
+        if ("rules", key) not in self.entries:
+            self.entries[("rules", key)] = produce(exp)
+        return self.entries[("rules", key)]
+
     def start(self) -> None:
         self.rendered = 0
         self.used = set()
+        self.validated.start()
 
     def _read(self, kind: str, key: str) -> Any:
         try:
@@ -52,9 +91,8 @@ class MemoryCache(RenderCache):
     def forget_unused(self) -> None:
         """Drop renders no build of the current inputs reads: memory stays bounded however
         long the watch runs."""
-        self.entries = {
-            k: v for k, v in self.entries.items() if k[0] != "renders" or k[1] in self.used
-        }
+        self.entries = {k: v for k, v in self.entries.items() if k[1] in self.used}
+        self.validated.prune()
 
 
 def watch(
