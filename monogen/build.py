@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from monogen.lint.finding import Finding
 from monogen.model.build import Compiled
+from monogen.model.rules import RuleFile
 from monogen.output.render import serialise
 from monogen.output.write import Files, with_marker
 from monogen.spec.project import Project
@@ -33,6 +34,8 @@ class Output:
 class PartCache(Protocol):
     """Experiments' renders from an earlier build (output/cache.py)."""
 
+    in_process: bool  # kept in this process's memory: only it may put (and keep rules)
+
     def key(self, exp: ExperimentDoc, project: Project, lint: bool) -> str: ...
 
     def get(self, key: str) -> tuple[Files, list[Finding]] | None: ...
@@ -40,6 +43,10 @@ class PartCache(Protocol):
     def put(self, key: str, part: tuple[Files, list[Finding]]) -> None: ...
 
     def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]: ...
+
+    def rules(
+        self, exp: ExperimentDoc, project: Project, produce: Callable[[ExperimentDoc], RuleFile]
+    ) -> RuleFile: ...
 
 
 def render(compiled: Compiled, *, lint: bool = True, cache: PartCache | None = None) -> Output:
@@ -70,7 +77,13 @@ def render_parts(
     rendered = _rendered(todo)
     try:
         for index in range(len(experiments)):
-            yield Output(*reused[index]) if index in reused else next(rendered)
+            if index in reused:
+                yield Output(*reused[index])
+                continue
+            part = next(rendered)
+            if cache is not None and cache.in_process:  # a worker's copy would be lost
+                cache.put(keys[index], (part.files, part.findings))
+            yield part
         yield next(rendered)  # the shared files
     finally:
         rendered.close()
@@ -90,9 +103,12 @@ def _rendered(todo: list[int]) -> Generator[Output, None, None]:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 # the files of all experiments together (the overview dashboard is the
                 # largest) go first, so they are done by the time the last chunk is
-                common = pool.apply_async(_shared)
+                # (an in-process cache keeps the texts the shared files memoise only
+                # when they are rendered here)
+                local = _JOB is not None and _JOB[2] is not None and _JOB[2].in_process
+                common = None if local else pool.apply_async(_shared)
                 yield from pool.imap(_experiment, todo, chunksize=16)
-                yield common.get()
+                yield _shared() if common is None else common.get()
         finally:
             gc.unfreeze()
     else:
@@ -117,7 +133,7 @@ def _experiment(index: int) -> Output:
     rules = compiled.rules[exp.name]
     artifacts = [a for target in _targets(compiled) for a in target.experiment(exp, rules)]
     output = _finish(artifacts, lint)
-    if cache is not None:  # by the worker that rendered it: writes in parallel too
+    if cache is not None and not cache.in_process:  # by the worker: writes in parallel
         cache.put(keys[index], (output.files, output.findings))
     return output
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monogen import __version__
-from monogen.cli_exits import EXIT_FINDINGS, reports_errors
+from monogen.cli_exits import EXIT_FINDINGS, guarded, reports_errors
 from monogen.cli_readout import backtest, report
 
 if TYPE_CHECKING:
@@ -44,9 +44,19 @@ def main() -> None:
     "--force", is_flag=True, help="Replace OUTPUT even if files were added to it by hand."
 )
 @click.option("--no-cache", is_flag=True, help="Render every experiment (as MONOGEN_CACHE=0).")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay running: build again whenever a spec changes (only what changed is rendered).",
+)
 @reports_errors
-def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool, no_cache: bool) -> None:
+def build(
+    specs: tuple[Path, ...], output: Path, check: bool, force: bool, no_cache: bool, watch: bool
+) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
+    if watch:
+        _watch(list(specs), output, force, check)
+        return
     from monogen.output.cache import open_cache
     from monogen.output.stamp import inputs_digest
     from monogen.output.write import diff_files, is_current, leftovers, read_tree, stamped
@@ -83,6 +93,20 @@ def build(specs: tuple[Path, ...], output: Path, check: bool, force: bool, no_ca
         )
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{output}: up to date ({len(files)} files).", err=True)
+
+
+def _watch(specs: list[Path], output: Path, force: bool, check: bool) -> None:
+    from monogen.pipeline import load
+    from monogen.watch import MemoryCache, watch
+
+    if check:
+        raise click.UsageError("--watch writes the tree; --check never does")
+
+    def once(cache: MemoryCache, inputs: str) -> None:
+        loaded = guarded("build", lambda: load(specs, cache.validated))
+        guarded("build", lambda: _build_into(output, loaded, inputs, force, cache))
+
+    watch(specs, once, lambda message: click.echo(message, err=True))
 
 
 def _build_into(output: Path, specs: Specs, inputs: str, force: bool, cache: Cache | None) -> None:

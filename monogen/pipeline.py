@@ -19,12 +19,12 @@ from monogen.spec import config_file, project
 from monogen.spec.errors import SpecErrors
 from monogen.spec.loader import load_paths
 from monogen.spec.runbook_templates import load_templates
-from monogen.spec.validate import Specs, validate
+from monogen.spec.validate import Specs, Validated, validate
 
 
-def load(paths: list[Path]) -> Specs:
+def load(paths: list[Path], memo: dict[str, Validated] | None = None) -> Specs:
     """The validated specs with the project's configuration and runbook templates (every
-    error of all three at once)."""
+    error of all three at once); `memo` keeps documents' validation (build --watch)."""
     errors = []
     try:
         config = project.load(config_file.find_for_specs(paths))
@@ -35,7 +35,7 @@ def load(paths: list[Path]) -> Specs:
     except SpecErrors as exc:
         errors, templates = [*errors, *exc.errors], {}
     try:
-        specs = validate(load_paths(paths))
+        specs = validate(load_paths(paths), memo)
     except SpecErrors as exc:
         raise SpecErrors([*errors, *exc.errors]) from None
     errors += project.labels_in_use(config_file.find_for_specs(paths), config, _used(specs))
@@ -59,10 +59,17 @@ def _used(specs: Specs) -> dict[str, str]:
     return used
 
 
-def compile_targets(specs: Specs, *, check_routes: bool = True) -> Compiled:
+def compile_targets(
+    specs: Specs, *, check_routes: bool = True, cache: PartCache | None = None
+) -> Compiled:
     """Compile every target; raise SpecErrors when an alert would reach no intended receiver
-    (unless `check_routes` is off, for printing the table that shows why)."""
-    rules = {exp.name: compile_rules(exp) for exp in specs.experiments}
+    (unless `check_routes` is off, for printing the table that shows why). An in-process
+    cache (`build --watch`) keeps each experiment's rules while its document is unchanged."""
+    keep = cache.rules if cache is not None and cache.in_process else None
+    rules = {
+        exp.name: keep(exp, specs.project, compile_rules) if keep else compile_rules(exp)
+        for exp in specs.experiments
+    }
     if not specs.alertings:
         return Compiled(specs, rules, None, [])
     config = compile_alertmanager(specs.alertings, specs.experiments)
@@ -91,4 +98,4 @@ def build_parts(
     specs: Specs, *, lint: bool = True, cache: PartCache | None = None
 ) -> Generator[Output, None, None]:
     """The same files (without the marker) and findings, part by part as they render."""
-    return render_parts(compile_targets(specs), lint=lint, cache=cache)
+    return render_parts(compile_targets(specs, cache=cache), lint=lint, cache=cache)

@@ -51,6 +51,12 @@ def open_cache(env: Mapping[str, str] = os.environ) -> RenderCache | None:
 class RenderCache:
     """Renders by key under `root`; reading and writing are best effort."""
 
+    in_process = False  # on disk: render workers put their own renders
+
+    def rules(self, exp: ExperimentDoc, project: Project, produce: Callable[..., Any]) -> Any:
+        """Rules are compiled afresh: only an in-process cache keeps them."""
+        return produce(exp)
+
     def __init__(self, root: Path) -> None:
         from monogen.output.stamp import code_digest
 
@@ -58,13 +64,9 @@ class RenderCache:
         self.salt = f"{FORMAT}\0{code_digest()}\0{sys.version}\0".encode()
 
     def key(self, exp: ExperimentDoc, project: Project, lint: bool) -> str:
-        doc = exp.doc
         digest = hashlib.sha256(self.salt)
         digest.update(project.model_dump_json().encode() + b"\0")
-        what = [lint, doc.source, doc.display, doc.index, doc.data]
-        digest.update(json.dumps(what, default=repr, ensure_ascii=False).encode() + b"\0")
-        for marks in (doc.key_marks, doc.value_marks):
-            digest.update(repr(sorted(marks.items(), key=repr)).encode() + b"\0")
+        digest.update(f"{lint}\0{exp.doc.digest()}".encode())
         return digest.hexdigest()
 
     def get(self, key: str) -> Part | None:

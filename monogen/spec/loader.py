@@ -7,6 +7,8 @@ non-scalar keys, deep nesting and oversized files.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,14 @@ class Document:
     data: dict[str, Any]
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     value_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """Everything read of the document downstream: its place, data and positions."""
+        what = [self.source, self.display, self.index, self.data]
+        digest = hashlib.sha256(json.dumps(what, default=repr, ensure_ascii=False).encode())
+        for marks in (self.key_marks, self.value_marks):
+            digest.update(b"\0" + repr(sorted(marks.items(), key=repr)).encode())
+        return digest.hexdigest()
 
     def where(self, path: PathKey, *, key: bool = False) -> Position:
         """Position of the value (or key) at `path`, else of its nearest written ancestor."""

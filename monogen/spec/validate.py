@@ -62,25 +62,28 @@ class Specs:
     )
 
 
-def validate(documents: list[Document]) -> Specs:
+Validated = tuple[list[SpecError], "ExperimentDoc | AlertingDoc | None"]
+
+
+def validate(documents: list[Document], memo: dict[str, Validated] | None = None) -> Specs:
+    """The documents validated, each on its own and then together; `memo` (build --watch)
+    keeps each document's own result while the document is unchanged."""
     errors: list[SpecError] = []
     experiments: list[ExperimentDoc] = []
     alertings: list[AlertingDoc] = []
     for doc in documents:
-        model = _kind_model(doc, errors)
-        if model is None or _refuse_secrets(doc, errors):
-            continue
-        try:
-            spec = model.model_validate(doc.data)
-        except ValidationError as exc:
-            errors.extend(convert(exc, doc, model))
-            continue
-        if isinstance(spec, Experiment):
-            guardrails = _check_experiment(spec, doc, errors)
-            experiments.append(ExperimentDoc(spec, doc.display, doc, guardrails))
-        elif isinstance(spec, Alerting):
-            _check_alerting(spec, doc, errors)
-            alertings.append(AlertingDoc(spec, doc.display, doc))
+        if memo is None:
+            own, found = _validate_one(doc)
+        else:
+            key = doc.digest()
+            if key not in memo:
+                memo[key] = _validate_one(doc)
+            own, found = memo[key]
+        errors += own
+        if isinstance(found, ExperimentDoc):
+            experiments.append(found)
+        elif isinstance(found, AlertingDoc):
+            alertings.append(found)
     _check_unique(
         [(e.name, e.doc, ("metadata", "name")) for e in experiments], "experiment", errors
     )
@@ -98,6 +101,25 @@ def validate(documents: list[Document]) -> Specs:
         tuple(sorted(experiments, key=lambda e: e.name)),
         tuple(sorted(alertings, key=lambda a: a.spec.metadata.team)),
     )
+
+
+def _validate_one(doc: Document) -> Validated:
+    """One document's own errors, and what it validated to."""
+    errors: list[SpecError] = []
+    model = _kind_model(doc, errors)
+    if model is None or _refuse_secrets(doc, errors):
+        return errors, None
+    try:
+        spec = model.model_validate(doc.data)
+    except ValidationError as exc:
+        return [*errors, *convert(exc, doc, model)], None
+    if isinstance(spec, Experiment):
+        guardrails = _check_experiment(spec, doc, errors)
+        return errors, ExperimentDoc(spec, doc.display, doc, guardrails)
+    if isinstance(spec, Alerting):
+        _check_alerting(spec, doc, errors)
+        return errors, AlertingDoc(spec, doc.display, doc)
+    return errors, None
 
 
 def _refuse_secrets(doc: Document, errors: list[SpecError]) -> bool:
