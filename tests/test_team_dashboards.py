@@ -62,6 +62,26 @@ def test_scoping_adds_the_matchers_to_every_selector(written: str, expected: str
     promql_parser.parse(expected.replace("${variant:regex}", ".*"))
 
 
+# Grafana's variables: durations in ranges, subqueries and offsets, numbers elsewhere, text
+# in label values; they are never taken for selectors.
+WITH_VARIABLES = [
+    ("rate(x[$__rate_interval])", f'rate(x{{namespace="seldon", {V}}}[$__rate_interval])'),
+    (
+        'topk($k, x{pod=~"$pod"} offset ${shift})',
+        f'topk($k, x{{namespace="seldon", {V}, pod=~"$pod"}} offset ${{shift}})',
+    ),
+    (
+        "max_over_time(x[$__interval:$__interval]) / $scale",
+        f'max_over_time(x{{namespace="seldon", {V}}}[$__interval:$__interval]) / $scale',
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), WITH_VARIABLES)
+def test_grafanas_variables_are_read_as_grafana_fills_them(written: str, expected: str) -> None:
+    assert scoped(written, NS, VARIANT) == expected
+
+
 @pytest.mark.parametrize(
     ("written", "message"),
     [

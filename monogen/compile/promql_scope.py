@@ -23,6 +23,7 @@ _TOKEN = re.compile(
    |(?P<str>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)
    |(?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?[a-zA-Z0-9_]*)
    |(?P<id>[a-zA-Z_:][a-zA-Z0-9_:]*)
+   |(?P<var>\$\{[^}\n]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\[\[[A-Za-z0-9_]+\]\])
    |(?P<op>=~|!~|!=|==|<=|>=|[-+*/%^<>=(){}\[\],@:])
     """,
     re.X,
@@ -67,6 +68,25 @@ def _tokens(expr: str) -> list[_Token]:
             out.append(_Token(m.lastgroup or "", m.group(), m.start(), m.end()))
         pos = m.end()
     return out
+
+
+def parse(expr: str) -> tuple[object, str]:
+    """promql.parse of a dashboard query: Grafana's variables outside strings stand for a
+    duration in a range, subquery or offset (`[$__rate_interval]`), else for a number."""
+    try:
+        tokens = _tokens(expr)
+    except ScopeError as exc:
+        return None, str(exc)
+    if not any(t.kind == "var" for t in tokens):
+        return promql.parse(expr)
+    out, last, previous = [], 0, ""
+    for t in tokens:
+        if t.kind == "var":
+            duration = previous in ("[", ":") or previous.lower() == "offset"
+            out += [expr[last : t.start], "5m" if duration else "1"]
+            last = t.end
+        previous = t.text
+    return promql.parse("".join(out) + expr[last:])
 
 
 def _closing(tokens: list[_Token], i: int, opening: str, closing: str) -> int:
@@ -131,7 +151,7 @@ def scoped(expr: str, matchers: tuple[Matcher, ...], optional: tuple[Matcher, ..
     """`expr` with `matchers` added to every selector (a selector matching one of their
     labels itself is refused) and `optional` added where the selector does not match the
     label already (e.g. the dashboard's variant variable)."""
-    tree, error = promql.parse(expr)
+    tree, error = parse(expr)
     if tree is None:
         raise ScopeError(f"not valid PromQL: {error}", "check the expression with promtool")
     tokens = _tokens(expr)
@@ -167,7 +187,7 @@ _OPS = {"=": "MatchOp.Equal", "!=": "MatchOp.NotEqual", "=~": "MatchOp.Re", "!~"
 
 def _check(before: object, text: str, matchers: tuple[Matcher, ...]) -> None:
     """The parser's reading of the result: as many selectors, each with every matcher."""
-    after, error = promql.parse(text)
+    after, error = parse(text)
     want = {(label, _OPS[op], value) for label, op, value in matchers}
     old = list(promql.selectors(before))
     new = list(promql.selectors(after)) if after is not None else []

@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from monogen.compile.matchers import Matcher, of_selector
-from monogen.compile.promql_scope import ScopeError, scoped
-from monogen.lint import promql
+from monogen.compile.promql_scope import ScopeError, parse, scoped
 from monogen.spec.dashboards import TeamPanel
 from monogen.spec.loader import PathKey
 
@@ -73,7 +72,7 @@ def _check_panel(
             except ScopeError as exc:
                 err(where, str(exc), exc.hint)
             continue
-        tree, error = promql.parse(query.expr)
+        tree, error = parse(query.expr)
         if tree is None:
             err(where, f"not valid PromQL: {error}", "check the expression with promtool")
     key = panel.thresholds_from
