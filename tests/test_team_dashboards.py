@@ -325,3 +325,83 @@ def test_two_dashboards_of_one_title_in_a_folder_are_refused() -> None:
         and "duplicate dashboard (folder / title) 'ml experiments / fraud models: a/b'" in e
         for e in found
     ), found
+
+
+# -- any query of the grammar below scopes, and the parser finds every matcher ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_METRIC = st.sampled_from(["x", "up", "job:rate5m", "sum_total", "offset_x", "by_x", "bool_y"])
+_LABEL = st.sampled_from(["a", "le", "pod", "code"])
+_VALUE = st.sampled_from(["v", "5..", "a|b", "{x}", "by (y)", 'q"t'])
+_OP = st.sampled_from(["=", "!=", "=~", "!~"])
+
+
+_MODIFIER = st.sampled_from(["", " offset 5m", " @ 100", " offset -1h"])
+
+
+@st.composite
+def _selector(draw, modifier: bool = True) -> str:
+    metric = draw(_METRIC)
+    matchers = draw(st.lists(st.tuples(_LABEL, _OP, _VALUE), max_size=2, unique_by=lambda m: m[0]))
+    inner = ", ".join(f"{k}{op}{json.dumps(v)}" for k, op, v in matchers)
+    text = f"{metric}{{{inner}}}" if matchers or draw(st.booleans()) else metric
+    return text + (draw(_MODIFIER) if modifier else "")
+
+
+def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    ranged = st.builds(lambda s, m: f"rate({s}[5m]{m})", _selector(modifier=False), _MODIFIER)
+    return st.one_of(
+        ranged,
+        st.builds(lambda e, b: f"sum by ({b}) ({e})", inner, _LABEL),
+        st.builds(lambda e, b: f"max without({b})({e})", inner, _LABEL),
+        st.builds(lambda e: f"histogram_quantile(0.9, {e})", inner),
+        st.builds(
+            lambda e, f: f"{f}(({e})[1h:5m])",
+            inner,
+            st.sampled_from(["max_over_time", "avg_over_time"]),
+        ),
+        st.builds(
+            lambda a, b, op: f"{a} {op} {b}",
+            inner,
+            inner,
+            st.sampled_from(
+                ["/", "+", "and", "or", "unless", "> bool", "/ on(pod) group_left(le)"]
+            ),
+        ),
+        st.builds(lambda e: f'label_replace({e}, "d", "$1", "s", "(.*)")', inner),
+        st.builds(lambda e: f"topk(3, {e})", inner),
+        st.builds(lambda e: f"-({e})", inner),
+    )
+
+
+_QUERY = st.recursive(_selector(), _grow, max_leaves=6)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(_QUERY)
+def test_any_query_scopes_with_every_matcher_on_every_selector(query: str) -> None:
+    parsed = promql_parser.parse(query)  # the grammar makes PromQL only
+    out = scoped(query, NS, ())
+    tree = promql_parser.parse(out)
+
+    def selectors(node) -> list:
+        found, stack = [], [node]
+        while stack:
+            n = stack.pop()
+            name = type(n).__name__
+            if name == "VectorSelector":
+                found.append(n)
+            for attr in ("lhs", "rhs", "expr", "vector_selector", "param"):
+                child = getattr(n, attr, None)
+                if child is not None and not isinstance(child, (str, int, float)):
+                    stack.append(child)
+            stack.extend(getattr(n, "args", None) or [])
+        return found
+
+    before, after = selectors(parsed), selectors(tree)
+    assert len(after) == len(before) > 0
+    for s in after:
+        assert ("namespace", "seldon") in {(m.name, m.value) for m in s.matchers.matchers}
+    assert [s.name for s in after] == [s.name for s in before]
