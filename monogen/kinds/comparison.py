@@ -15,7 +15,6 @@ from pydantic import Field
 from pydantic.alias_generators import to_camel
 
 from monogen.compile import naming
-from monogen.compile.gotemplate import literal, query_value
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
@@ -25,6 +24,7 @@ from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText, Query, Value
 from monogen.spec.base import Duration, HttpUrl, Quantile, SpecModel
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import parse_duration, parse_percent
@@ -346,39 +346,42 @@ class TreatmentComparison(ComparisonProof):
 
     def _texts(
         self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
-    ) -> dict[str, str]:
+    ) -> dict[str, AlertText]:
         o = rail.options
         pipe = value_pipe(o["unit"], rail.scale)
-        treated, control = (query_value(q, pipe) for q in shown)
-        who = f"treatment {literal(t)}"
-        against = f"control {literal(o['control'])}"
+        treated, control = (Query(q, pipe) for q in shown)
+        who = f"treatment {t}"
+        against = f"control {o['control']}"
         experiment = ctx.scope.experiment
         noun = o["noun"]
-        summary = f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
+        text = AlertText.of
+        summary = text(
+            f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
+        )
         level = rail.levels[0]
+        compared = (" is ", treated, " against ", control, f" for {against}: ")
         if o["mode"] == "significance":
-            description = (
-                f"Over the last {o['window']} the error rate of {who} is {treated} against "
-                f'{control} for {against}: z = {{{{ $value | printf "%.2f" }}}}, above '
-                f"{number(level.threshold)} (one-sided two-proportion test at "
-                f"{number(o['confidence'] * 100)}% confidence; both variants have at least "
-                f"{o['min']} requests)."
-            )
+            description = text(
+                f"Over the last {o['window']} the error rate of {who}", *compared, "z = ",
+                Value('printf "%.2f"'), f", above {number(level.threshold)} (one-sided "
+                f"two-proportion test at {number(o['confidence'] * 100)}% confidence; both "
+                f"variants have at least {o['min']} requests).",
+            )  # fmt: skip
         elif o["mode"] == "relative":
             share = abs(level.threshold - 1)
-            description = (
-                f"The {noun} of {who} is {treated} against {control} for {against}: "
-                f'{{{{ $value | printf "%.2f" }}}} times the control\'s, '
+            description = text(
+                f"The {noun} of {who}", *compared, Value('printf "%.2f"'),
+                " times the control's, "
                 f"{'more' if o['higher_worse'] else 'less'} than the limit of "
                 f"{number(level.threshold)} ({number(round(share * 100, 10))}% worse), for "
-                f"more than {level.for_}."
-            )
+                f"more than {level.for_}.",
+            )  # fmt: skip
         else:
             margin = threshold_text(o["unit"], level.threshold, rail.scale)
-            description = (
-                f"The {noun} of {who} is {treated} against {control} for {against}: worse by "
-                f"{{{{ $value | {pipe} }}}}, more than {margin}, for more than {level.for_}."
-            )
+            description = text(
+                f"The {noun} of {who}", *compared, "worse by ", Value(pipe),
+                f", more than {margin}, for more than {level.for_}.",
+            )  # fmt: skip
         return {"summary": summary, "description": description}
 
 

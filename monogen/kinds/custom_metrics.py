@@ -19,7 +19,6 @@ from monogen.compile.fixtures import (
     counter,
     series,
 )
-from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.matchers import merged, of_selector, satisfying
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
@@ -28,6 +27,7 @@ from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.levels import ThresholdGuardrail, resolve_levels
 from monogen.kinds.threshold import ThresholdKind
+from monogen.model.text import AlertText, Label
 from monogen.spec.base import SpecModel
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metrics
@@ -207,12 +207,12 @@ class CustomMetrics(ThresholdKind):
         return f"{parts[0]} / {parts[1]}"
 
     def subject(self, rail: Guardrail) -> str:
-        return literal(rail.noun)  # the spec's words, shown as text in annotations
+        return rail.noun  # the spec's words, escaped where the text is rendered
 
-    def who(self, rail: Guardrail, ctx: RuleContext) -> str:
-        who = f"variant {ctx.scope.variant_ref}"
+    def who(self, rail: Guardrail, ctx: RuleContext) -> AlertText:
+        who = AlertText.of("variant ", ctx.scope.variant_ref)
         for label in rail.instance_labels:
-            who = f"{label} {{{{ $labels.{label} }}}} of {who}"
+            who = AlertText.of(f"{label} ", Label(label), " of ", who)
         return who
 
     def warmup(self, rail: Guardrail) -> float:

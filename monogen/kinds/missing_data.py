@@ -17,6 +17,7 @@ from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.metrics import Metrics, field_of
 
@@ -98,7 +99,7 @@ class MissingData(PresenceKind):
             for v in scope.variants
         ]
         expr = " or ".join(parts)
-        who = f"variant {scope.variant_ref}"
+        who = AlertText.of("variant ", scope.variant_ref)
         return [
             AlertingRule(
                 alert=self.alert,
@@ -106,11 +107,16 @@ class MissingData(PresenceKind):
                 for_=level.for_,
                 labels={**labels(scope, rail, level), "metric": key},
                 annotations={
-                    "summary": f"Metric {key} of {who} is missing in experiment {scope.experiment}",
-                    "description": f"No series of {rail.options['series']} for {who} in "
-                    f"experiment {scope.experiment} for more than {level.for_}: every "
-                    "guardrail that reads it is blind. Check the model server and its "
-                    "scrape target.",
+                    "summary": AlertText.of(
+                        f"Metric {key} of ", who, f" is missing in experiment {scope.experiment}"
+                    ),
+                    "description": AlertText.of(
+                        f"No series of {rail.options['series']} for ",
+                        who,
+                        f" in experiment {scope.experiment} for more than {level.for_}: every "
+                        "guardrail that reads it is blind. Check the model server and its "
+                        "scrape target.",
+                    ),
                     **links(ctx, rail),
                 },
                 intent=AlertIntent(rail, expr, "below", 1, ()),

@@ -27,7 +27,7 @@ from monogen.compile.fixtures import (
     series,
     window_samples,
 )
-from monogen.compile.gotemplate import humanize, literal
+from monogen.compile.gotemplate import humanize
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
@@ -36,6 +36,7 @@ from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
 from monogen.kinds.stats import chi2_critical
 from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
+from monogen.model.text import AlertText, Value
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import parse_duration
@@ -136,14 +137,17 @@ class SampleRatioMismatch(Kind):
             " or vector(0)"
         )
         dof = len(ctx.variants) - 1
-        split = ", ".join(f"{literal(v.name)} {number(v.traffic or 0)}%" for v in ctx.variants)
-        summary = f"Traffic split of experiment {scope.experiment} does not match its design"
-        description = (
+        split = ", ".join(f"{v.name} {number(v.traffic or 0)}%" for v in ctx.variants)
+        summary = AlertText.of(
+            f"Traffic split of experiment {scope.experiment} does not match its design"
+        )
+        description = AlertText.of(
             f"Over the last {rail.options['window']} the request counts of the variants "
-            f"differ from the declared split ({split}): chi-square {{{{ $value | humanize }}}} "
-            f"is above {number(level.threshold)}, the critical value at p < "
+            f"differ from the declared split ({split}): chi-square ",
+            Value("humanize"),
+            f" is above {number(level.threshold)}, the critical value at p < "
             f"{number(rail.options['p'])} with {dof} degree{'s' if dof > 1 else ''} of "
-            "freedom. The experiment's results cannot be trusted until assignment is fixed."
+            "freedom. The experiment's results cannot be trusted until assignment is fixed.",
         )
         return [
             AlertingRule(

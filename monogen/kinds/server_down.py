@@ -13,6 +13,7 @@ from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText, Label
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.names import MetricName, Selector
 from monogen.spec.selectors import ONCE, conflict, conflicts
@@ -62,11 +63,18 @@ class ServerDown(PresenceKind):
                 for_=level.for_,
                 labels=labels(scope, rail, level),
                 annotations={
-                    "summary": f"Model server {{{{ $labels.instance }}}} of experiment "
-                    f"{scope.experiment} is down",
-                    "description": f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job "
-                    f"{{{{ $labels.job }}}}) of experiment {scope.experiment} for more than "
-                    f"{level.for_}.",
+                    "summary": AlertText.of(
+                        "Model server ",
+                        Label("instance"),
+                        f" of experiment {scope.experiment} is down",
+                    ),
+                    "description": AlertText.of(
+                        "Prometheus cannot scrape ",
+                        Label("instance"),
+                        " (job ",
+                        Label("job"),
+                        f") of experiment {scope.experiment} for more than {level.for_}.",
+                    ),
                     **links(ctx, rail),
                 },
                 intent=AlertIntent(rail, judged, "below", 1, (), per_variant=False),

@@ -33,6 +33,7 @@ from monogen.kinds.slo_buckets import latency_bound, le_pattern
 from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
 from monogen.kinds.slo_windows import BURN_WINDOWS, WINDOWS, burn_factors
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText, Value
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration, parse_number
@@ -295,7 +296,7 @@ class ServiceLevelObjectives(SloProof):
             if o["bound"] is not None
             else "succeed"
         )
-        who = f"variant {scope.variant_ref}"
+        who = AlertText.of("variant ", scope.variant_ref)
         found = []
         for (long, short, *_), level in zip(BURN_WINDOWS, rail.levels, strict=True):
             factor = level.threshold
@@ -318,14 +319,22 @@ class ServiceLevelObjectives(SloProof):
                         "burn_window": f"{long}/{short}",
                     },
                     annotations={
-                        "summary": f"SLO {o['slo']} of {who} burns its error budget "
-                        f"{number(factor)}x too fast in experiment {scope.experiment}",
-                        "description": f"Objective {o['slo']}: {objective} of requests "
-                        f"{good} over {o['period']}. Over the last {long} (and the last "
-                        f"{short}) {who} burned its error budget {{{{ $value | humanize }}}} "
-                        f"times as fast as the objective allows (alert from "
-                        f"{number(factor)}x): at {number(factor)}x the {o['period']} budget "
-                        f"is spent in {spent}.",
+                        "summary": AlertText.of(
+                            f"SLO {o['slo']} of ",
+                            who,
+                            " burns its error budget "
+                            f"{number(factor)}x too fast in experiment {scope.experiment}",
+                        ),
+                        "description": AlertText.of(
+                            f"Objective {o['slo']}: {objective} of requests {good} over "
+                            f"{o['period']}. Over the last {long} (and the last {short}) ",
+                            who,
+                            " burned its error budget ",
+                            Value("humanize"),
+                            " times as fast as the objective allows (alert from "
+                            f"{number(factor)}x): at {number(factor)}x the {o['period']} "
+                            f"budget is spent in {spent}.",
+                        ),
                         **links(ctx, rail),
                     },
                     intent=AlertIntent(rail, slower, "above", factor, rail.variants),

@@ -15,6 +15,7 @@ from monogen.kinds.annotate import labels, threshold_annotations
 from monogen.kinds.base import Guardrail, Kind, RailContext
 from monogen.kinds.levels import Default, ThresholdGuardrail, Unit, resolve_levels
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metric
 
@@ -73,8 +74,8 @@ class ThresholdKind(Kind):
         agg = "min" if rail.direction == "below" else "max"
         return ctx.scope.gauge(metric, agg, rail.variants, extra=rail.matchers)
 
-    def who(self, rail: Guardrail, ctx: RuleContext) -> str:
-        return f"variant {ctx.scope.variant_ref}"
+    def who(self, rail: Guardrail, ctx: RuleContext) -> AlertText:
+        return AlertText.of("variant ", ctx.scope.variant_ref)
 
     def subject(self, rail: Guardrail) -> str:
         return rail.noun

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from monogen.compile.fixtures import Fixture, FixtureContext
-from monogen.compile.gotemplate import literal
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText, Label, Value
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 
 
@@ -70,17 +70,18 @@ class TrafficSplit(Kind):
             low, high = _band(target, tolerance)
             parts.append(f"({series} < {number(low)} or {series} > {number(high)})")
             deviations.append(f"abs({series} - {number(target)})")
-            targets.append(f"{literal(variant.name)} {number(target)}%")
+            targets.append(f"{variant.name} {number(target)}%")
         v = scope.variant_label
-        summary = (
-            f"Traffic share of variant {{{{ $labels.{v} }}}} is off its target in experiment "
-            f"{scope.experiment}"
-        )
-        description = (
-            f'Variant {{{{ $labels.{v} }}}} receives {{{{ $value | printf "%.1f" }}}}% of the '
-            f"traffic of experiment {scope.experiment}, more than {number(tolerance)} points "
-            f"from the declared split ({', '.join(targets)}) for more than {level.for_}."
-        )
+        summary = AlertText.of(
+            "Traffic share of variant ", Label(v),
+            f" is off its target in experiment {scope.experiment}",
+        )  # fmt: skip
+        description = AlertText.of(
+            "Variant ", Label(v), " receives ", Value('printf "%.1f"'),
+            f"% of the traffic of experiment {scope.experiment}, more than "
+            f"{number(tolerance)} points from the declared split ({', '.join(targets)}) "
+            f"for more than {level.for_}.",
+        )  # fmt: skip
         return [
             AlertingRule(
                 alert=self.alert,
