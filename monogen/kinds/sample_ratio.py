@@ -32,12 +32,14 @@ from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
 from monogen.kinds.stats import chi2_critical
 from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
 from monogen.model.text import AlertText, Value
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import parse_duration
 
@@ -45,7 +47,7 @@ PER_STEP = 100_000  # requests a step in the synthetic proof: fine-grained devia
 MAX_WINDOW = 86_400  # a day: longer windows answer late, and cost proofs a day of samples
 
 
-class SampleRatioMismatchGuardrail(SpecModel):
+class SampleRatioMismatchGuardrail(AlertIdentity):
     window: Duration = Field("1h", description="Requests counted over this window.")
     p_value: Annotated[float, Field(gt=0, lt=0.5)] = Field(
         0.001, description="Fire when the split is this unlikely under the declared one."
@@ -91,7 +93,10 @@ class SampleRatioMismatch(Kind):
             # as the rule writes them: the proof computes with the same floats
             "shares": tuple((v.name, float(number((v.traffic or 0) / 100))) for v in ctx.variants),
         }
-        return Guardrail(self, (level,), runbook_url=spec.runbook_url, options=options)
+        text = identity.resolve(self, spec, ctx, ctx.path)
+        return Guardrail(
+            self, (level,), runbook_url=spec.runbook_url, options=options, text=text, at=ctx.path
+        )
 
     # -- rules ------------------------------------------------------------------------
 

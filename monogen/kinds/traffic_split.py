@@ -10,14 +10,16 @@ from pydantic import Field
 from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText, Label, Value
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 
 
-class TrafficSplitGuardrail(SpecModel):
+class TrafficSplitGuardrail(AlertIdentity):
     tolerance: Annotated[float, Field(gt=0, lt=100)] = Field(
         5, description="Allowed deviation from the declared split, in percentage points."
     )
@@ -39,6 +41,7 @@ class TrafficSplit(Kind):
     direction = "above"
     noun = "traffic share"
     rate_based = True
+    placeholders = ("value", "threshold")
 
     def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
         if ctx.metrics.requests is None and ctx.metrics.traffic_share is None:
@@ -56,7 +59,16 @@ class TrafficSplit(Kind):
             )
             return None
         level = AlertLevel(spec.severity, spec.tolerance, spec.for_)
-        return Guardrail(self, (level,), runbook_url=spec.runbook_url)
+        text = identity.resolve(self, spec, ctx, ctx.path)
+        return Guardrail(self, (level,), runbook_url=spec.runbook_url, text=text, at=ctx.path)
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The variant's share of traffic, and the points it may stray from its target."""
+        tolerance = number(rail.levels[0].threshold)
+        return {
+            "value": AlertText.of(Value('printf "%.1f"'), "%"),
+            "threshold": AlertText.of(f"{tolerance} points"),
+        }
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         level = rail.levels[0]

@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 
 from monogen.compile.matchers import of_selector
 from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.identity import check_alert_names
 from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
@@ -61,7 +62,8 @@ class Specs:
     )
 
 
-def validate(documents: list[Document]) -> Specs:
+def validate(documents: list[Document], alert_defaults: tuple[Any, ...] = ()) -> Specs:
+    """The validated documents; `alert_defaults`: the project's (AlertDefaults)."""
     errors: list[SpecError] = []
     experiments: list[ExperimentDoc] = []
     alertings: list[AlertingDoc] = []
@@ -75,7 +77,7 @@ def validate(documents: list[Document]) -> Specs:
             errors.extend(convert(exc, doc, model))
             continue
         if isinstance(spec, Experiment):
-            guardrails = _check_experiment(spec, doc, errors)
+            guardrails = _check_experiment(spec, doc, errors, alert_defaults)
             experiments.append(ExperimentDoc(spec, doc.display, doc, guardrails))
         elif isinstance(spec, Alerting):
             _check_alerting(spec, doc, errors)
@@ -163,7 +165,7 @@ def _check_unique(
 
 
 def _check_experiment(
-    exp: Experiment, doc: Document, errors: list[SpecError]
+    exp: Experiment, doc: Document, errors: list[SpecError], project_defaults: tuple[Any, ...]
 ) -> tuple[Guardrail, ...]:
     spec = exp.spec
 
@@ -219,6 +221,10 @@ def _check_experiment(
     check_selectors(spec, err)
 
     guardrails: list[Guardrail] = []
+    defaults: tuple[tuple[PathKey | None, Any], ...] = (
+        *((("spec", "alertDefaults"), spec.alert_defaults),) * bool(spec.alert_defaults),
+        *((None, d) for d in project_defaults),
+    )
     for kind in KINDS:
         written = getattr(spec.guardrails, kind.field)
         if written is None:
@@ -227,13 +233,14 @@ def _check_experiment(
         reserved = frozenset(k.alert for k in KINDS if k is not kind)
         ctx = RailContext(
             metrics, tuple(spec.variants), path, err, tuple(of_selector(spec.selector)), reserved,
-            spec.variant_label, spec.rate_window,
+            spec.variant_label, spec.rate_window, defaults,
         )  # fmt: skip
         resolved = kind.resolve(written, ctx)
         if isinstance(resolved, list):  # a kind written as a list of guardrails
             guardrails.extend(resolved)
         elif resolved is not None:
             guardrails.append(resolved)
+    check_alert_names(guardrails, doc, err)
     return tuple(guardrails)
 
 
