@@ -63,6 +63,10 @@ class Guardrail:
     def alert(self) -> str:
         return self.options.get("alert", self.kind.alert)
 
+    def alert_of(self, severity: str) -> str:
+        """The name of its alerts of `severity`: the team's (kinds/identity.py), or `alert`."""
+        return getattr(self.text.get(severity), "alert", None) or self.alert
+
     @property
     def category(self) -> str:
         return self.options.get("category", self.kind.category)

@@ -147,7 +147,7 @@ def check_alert_names(rails: Sequence[Guardrail], doc: Any, err: Any) -> None:
         owner = rail.at or rail.kind.key
         for level in rail.levels:
             own = rail.text.get(level.severity)
-            name = (own.alert if own else None) or rail.alert
+            name = rail.alert_of(level.severity)
             named = (own.alert_at if own else None) or rail.at
             first = owners.setdefault(name, (owner, named))
             if first[0] != owner:
