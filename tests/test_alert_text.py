@@ -305,3 +305,50 @@ def test_each_named_level_is_a_rollout_gate_of_its_own() -> None:
         ("ModelCompleteFailure", "critical", 50.0),
         ("ModelAccuracyDegraded", "warning", 75.0),
     ]
+
+
+LISTS = edit(
+    "    trafficSplit: {tolerance: 5}\n",
+    """\
+    trafficSplit: {tolerance: 5}
+    comparisons:
+      - metric: errorRate
+        significance: {}
+        alert: ErrorRateWorseThanControl
+        annotations: {summary: "{variant} errs more: z = {value} > {threshold}"}
+    slos:
+      - name: availability
+        objective: 99.5%
+        alert: AvailabilityBudgetBurn
+        labels: {tier: "1"}
+        annotations: {summary: "{variant} burns its budget at {value} (alert from {threshold})"}
+""",
+)
+
+
+def test_comparisons_and_slos_take_names_and_text_of_their_own() -> None:
+    (exp,) = validate(load_text(LISTS, "f0.yaml")).experiments
+    summaries = {
+        (r.alert, r.labels["severity"]): r.annotations["summary"].go_template()
+        for r in compile_rules(exp).alerts
+        if r.alert in ("ErrorRateWorseThanControl", "AvailabilityBudgetBurn")
+    }
+    assert summaries == {
+        ("ErrorRateWorseThanControl", "warning"): (
+            'enhanced-predictor errs more: z = {{ $value | printf "%.2f" }} > 2.32635'
+        ),
+        ("AvailabilityBudgetBurn", "critical"): (
+            "{{ $labels.model_name }} burns its budget at {{ $value | humanize }}x (alert from 6x)"
+        ),
+        ("AvailabilityBudgetBurn", "warning"): (
+            "{{ $labels.model_name }} burns its budget at {{ $value | humanize }}x (alert from 1x)"
+        ),
+    }
+
+
+@pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
+def test_promtool_proves_the_text_of_comparisons_and_slos(write_spec, version: str) -> None:
+    (proof,) = prove(compile_targets(load([write_spec(LISTS)])), tool("promtool", version))
+    assert proof.ok, proof.output
+    cases = {f.case for f in proof.failures}
+    assert not cases

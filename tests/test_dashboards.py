@@ -18,6 +18,8 @@ from tests.conftest import GENERATED, ROOT
 DASHBOARDS = sorted((GENERATED / "grafana/dashboards").glob("*.json"))
 BY_NAME = {p.stem: json.loads(p.read_text()) for p in DASHBOARDS}
 EXPERIMENTS = [name for name in BY_NAME if not name.startswith("_")]
+# the traffic split's alert, as monogen and specs/alert-text name it: a band, not a threshold
+TRAFFIC_SPLIT = ("ExperimentTrafficImbalance", "ABTestTrafficImbalance")
 
 
 def panels(dashboard: dict) -> list[dict]:
@@ -88,7 +90,7 @@ def alert_thresholds(experiment: str) -> dict[str, set[float]]:
     for group in rules["groups"]:
         for rule in group["rules"]:
             # a band per variant, and comparisons whose panels draw one line each
-            skipped = ("ExperimentTrafficImbalance", "TreatmentWorseThanControl")
+            skipped = (*TRAFFIC_SPLIT, "TreatmentWorseThanControl")
             if "alert" in rule and rule["alert"] not in skipped:
                 match = re.search(r"[<>] (-?[0-9.e+-]+)$", rule["expr"])
                 if match:
@@ -105,7 +107,7 @@ def test_panel_thresholds_equal_alert_thresholds(experiment: str) -> None:
     checked = 0
     for p in panels(BY_NAME[experiment]):
         named = re.findall(r"Thresholds of alert (\w+)", p.get("description", ""))
-        named = [a for a in named if a != "ExperimentTrafficImbalance"]
+        named = [a for a in named if a not in TRAFFIC_SPLIT]
         if named == ["SLOErrorBudgetBurn"]:  # "Burn rate: <slo> (…)"
             named = [f"{named[0]}/{p['title'].split(': ', 1)[1].split(' (')[0]}"]
         steps = [p["fieldConfig"]["defaults"]["thresholds"]["steps"]] + [
@@ -115,10 +117,11 @@ def test_panel_thresholds_equal_alert_thresholds(experiment: str) -> None:
             if prop["id"] == "thresholds"
         ]
         values = [{s["value"] for s in group if s["value"] is not None} for group in steps]
-        # the levels of one guardrail, whatever their alerts are called, are one panel's steps
+        # an alert's levels are one group of steps; a guardrail whose levels have names
+        # of their own draws them together (the note names each)
         drawn = set().union(*(thresholds[alert] for alert in named))
         for alert in named:
-            assert drawn in values, (p["title"], alert, values)
+            assert thresholds[alert] in values or drawn in values, (p["title"], alert, values)
             checked += 1
     guarded = {a for a in thresholds if a not in ("ModelServerDown",)}
     assert checked >= len(guarded)

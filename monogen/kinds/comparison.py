@@ -18,6 +18,7 @@ from monogen.compile import naming
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links, threshold_text, value_pipe
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
@@ -25,6 +26,7 @@ from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText, Query, Value
+from monogen.spec.alert_text import AlertIdentity
 from monogen.spec.base import Duration, HttpUrl, Quantile, SpecModel
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import parse_duration, parse_percent
@@ -57,7 +59,7 @@ class Significance(SpecModel):
     )
 
 
-class Comparison(SpecModel):
+class Comparison(AlertIdentity):
     """Each treatment against the control on one metric."""
 
     metric: Literal[*tuple(SUBJECTS)] = Field(  # type: ignore[valid-type]
@@ -73,6 +75,7 @@ class Comparison(SpecModel):
 
 class TreatmentComparison(ComparisonProof):
     key = "comparisons"
+    placeholders = ("value", "threshold")
     model = list[Comparison]
     alert = "TreatmentWorseThanControl"
     category = "model_performance"
@@ -167,8 +170,26 @@ class TreatmentComparison(ComparisonProof):
         level = AlertLevel(item.severity, float(number(threshold)), item.for_)  # as written
         quantile = item.quantile if item.metric == LATENCY else None
         return Guardrail(
-            self, (level,), treatments, item.runbook_url, scale, quantile=quantile, options=options
-        )
+            self, (level,), treatments, item.runbook_url, scale, quantile=quantile,
+            options=options, text=identity.resolve(self, item, ctx, path), at=path,
+        )  # fmt: skip
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The treatment (a label of the rule, not of its series), the statistic compared
+        (z, the ratio to the control, or the difference) and its limit."""
+        o = rail.options
+        threshold = rail.levels[0].threshold
+        if o["mode"] == "absolute":
+            pipe = value_pipe(o["unit"], rail.scale)
+            value, limit = Value(pipe), threshold_text(o["unit"], threshold, rail.scale)
+        else:
+            value, limit = Value('printf "%.2f"'), number(threshold)
+        treatment = rule.intent.variants[0] if rule.intent else ""
+        return {
+            "variant": AlertText.of(treatment),
+            "value": AlertText.of(value),
+            "threshold": AlertText.of(limit),
+        }
 
     def quantiles(self, rail: Guardrail) -> tuple[float, ...]:
         return (rail.quantile,) if rail.quantile is not None else ()

@@ -144,11 +144,13 @@ def check_alert_names(rails: Sequence[Guardrail], doc: Any, err: Any) -> None:
     one name would read as one alert (one rollout gate, one runbook, one inhibition)."""
     owners: dict[str, tuple[object, PathKey]] = {}
     for rail in rails:
-        owner = rail.at or rail.kind.key
         for level in rail.levels:
             own = rail.text.get(level.severity)
             name = rail.alert_of(level.severity)
             named = (own.alert_at if own else None) or rail.at
+            # a kind's own name is shared by its guardrails (told apart by labels: a
+            # comparison's metric, an SLO's name); a name the team gives is one guardrail's
+            owner = rail.at if own and own.alert_at else rail.kind.key
             first = owners.setdefault(name, (owner, named))
             if first[0] != owner:
                 err(

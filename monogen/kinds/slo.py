@@ -26,6 +26,7 @@ from monogen.compile.grafana import Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import aggregate, number, one_of, selector
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
 from monogen.kinds.levels import ThresholdValue
@@ -34,7 +35,8 @@ from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
 from monogen.kinds.slo_windows import BURN_WINDOWS, WINDOWS, burn_factors
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText, Value
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration, parse_number
 
@@ -48,7 +50,7 @@ SloName = Annotated[
 ]
 
 
-class Slo(SpecModel):
+class Slo(AlertIdentity):
     """One objective: the share of good requests over a period."""
 
     name: SloName
@@ -81,6 +83,7 @@ def objective_of(value: float | str) -> Decimal:
 
 class ServiceLevelObjectives(SloProof):
     key = "slos"
+    placeholders = ("value", "threshold")
     model = list[Slo]
     alert = "SLOErrorBudgetBurn"
     category = "reliability"
@@ -186,6 +189,8 @@ class ServiceLevelObjectives(SloProof):
             variants=tuple(item.variants or ()),
             runbook_url=item.runbook_url,
             instance_labels=("slo",),
+            text=identity.resolve(self, item, ctx, path),
+            at=path,
             options={
                 "slo": item.name,
                 "objective": float(objective),
@@ -285,6 +290,14 @@ class ServiceLevelObjectives(SloProof):
         everything = total(bucket, [*s.matchers(m.latency), ("le", "=", "+Inf")])
         fast = total(bucket, [*s.matchers(m.latency), ("le", "=~", le_pattern(bound))])
         return f"{everything} - {fast}", everything
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The burn rate (times the pace the objective allows) and the factor it fires at."""
+        factor = number(rule.intent.threshold) if rule.intent else ""
+        return {
+            "value": AlertText.of(Value("humanize"), "x"),
+            "threshold": AlertText.of(f"{factor}x"),
+        }
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
