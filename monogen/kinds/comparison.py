@@ -175,21 +175,14 @@ class TreatmentComparison(ComparisonProof):
         )  # fmt: skip
 
     def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
-        """The treatment (a label of the rule, not of its series), the statistic compared
-        (z, the ratio to the control, or the difference) and its limit."""
-        o = rail.options
-        threshold = rail.levels[0].threshold
-        if o["mode"] == "absolute":
-            pipe = value_pipe(o["unit"], rail.scale)
-            value, limit = Value(pipe), threshold_text(o["unit"], threshold, rail.scale)
-        else:
-            value, limit = Value('printf "%.2f"'), number(threshold)
+        """The treatment (a label of the rule, not of its series), the statistic (z, the
+        ratio to the control or the difference) and its limit."""
+        o, limit, text = rail.options, rail.levels[0].threshold, AlertText.of
+        absolute = o["mode"] == "absolute"
+        pipe = value_pipe(o["unit"], rail.scale) if absolute else 'printf "%.2f"'
+        shown = threshold_text(o["unit"], limit, rail.scale) if absolute else number(limit)
         treatment = rule.intent.variants[0] if rule.intent else ""
-        return {
-            "variant": AlertText.of(treatment),
-            "value": AlertText.of(value),
-            "threshold": AlertText.of(limit),
-        }
+        return {"variant": text(treatment), "value": text(Value(pipe)), "threshold": text(shown)}
 
     def quantiles(self, rail: Guardrail) -> tuple[float, ...]:
         return (rail.quantile,) if rail.quantile is not None else ()

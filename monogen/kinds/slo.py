@@ -293,11 +293,8 @@ class ServiceLevelObjectives(SloProof):
 
     def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
         """The burn rate (times the pace the objective allows) and the factor it fires at."""
-        factor = number(rule.intent.threshold) if rule.intent else ""
-        return {
-            "value": AlertText.of(Value("humanize"), "x"),
-            "threshold": AlertText.of(f"{factor}x"),
-        }
+        factor, text = number(rule.intent.threshold) if rule.intent else "", AlertText.of
+        return {"value": text(Value("humanize"), "x"), "threshold": text(f"{factor}x")}
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
