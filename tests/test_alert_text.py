@@ -3,6 +3,8 @@ they compile to, the errors bad input gets, and promtool proving the rendered te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from monogen.compile.gates import gates
@@ -352,3 +354,25 @@ def test_promtool_proves_the_text_of_comparisons_and_slos(write_spec, version: s
     assert proof.ok, proof.output
     cases = {f.case for f in proof.failures}
     assert not cases
+
+
+def test_a_project_default_must_fit_every_alert_it_reaches(write_spec) -> None:
+    specs = write_spec(edit("  guardrails:\n", "  guardrails:\n    serverDown: {}\n"))
+    (specs / ".monogen.yaml").write_text("alertDefaults:\n  annotations: {summary: '{value}'}\n")
+    result = invoke("validate", str(specs))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{specs}/spec.yaml:17:17: error: placeholder {{value}} has no value in this alert "
+        "(the project's alertDefaults): serverDown alerts have none (at spec.guardrails.serverDown)"
+    )
+
+
+def test_a_team_s_category_is_the_guardrail_s_everywhere() -> None:
+    (exp,) = load([Path("specs/alert-text")]).experiments
+    categories = {rail.kind.key: rail.category for rail in exp.guardrails}
+    assert categories == {
+        "accuracy": "model_performance",
+        "errorRate": "operational",
+        "latency": "latency",
+        "trafficSplit": "traffic",
+    }

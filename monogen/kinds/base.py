@@ -69,7 +69,9 @@ class Guardrail:
 
     @property
     def category(self) -> str:
-        return self.options.get("category", self.kind.category)
+        """The team's category (kinds/identity.py), a custom guardrail's, or the kind's."""
+        own = next((t.category for t in self.text.values() if t.category), None)
+        return own or self.options.get("category", self.kind.category)
 
     @property
     def direction(self) -> str:
