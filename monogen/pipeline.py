@@ -35,7 +35,8 @@ def load(paths: list[Path], memo: dict[str, Validated] | None = None) -> Specs:
     except SpecErrors as exc:
         errors, templates = [*errors, *exc.errors], {}
     try:
-        specs = validate(load_paths(paths), memo)
+        defaults = (config.alert_defaults,) if config.alert_defaults else ()
+        specs = validate(load_paths(paths), defaults, memo)
     except SpecErrors as exc:
         raise SpecErrors([*errors, *exc.errors]) from None
     errors += project.labels_in_use(config_file.find_for_specs(paths), config, _used(specs))

@@ -16,7 +16,7 @@ PROMTOOL_TESTS = sorted((ROOT / "tests/promtool").glob("*.test.yaml"))
 
 
 def test_examples_have_rule_files() -> None:
-    assert len(RULE_FILES) == 4
+    assert len(RULE_FILES) == 5
 
 
 @pytest.mark.parametrize("version", PROMETHEUS)

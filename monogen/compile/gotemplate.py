@@ -70,7 +70,7 @@ def humanize_duration(v: float) -> str:
     return f"{go_g4(v)}{prefix}s"
 
 
-_PIPES = {
+PIPES = {
     "humanize": humanize,
     "humanizePercentage": humanize_percentage,
     "humanizeDuration": humanize_duration,
@@ -108,7 +108,7 @@ def render(
         text = re.sub(r"\\(.)", r"\1", match.group(1))
         if queries is None or text not in queries:
             raise ValueError(f"no value for the template query {text!r}")
-        pipe = _PIPES.get(match.group(2))
+        pipe = PIPES.get(match.group(2))
         if pipe is None:
             raise ValueError(f"cannot render the pipe {match.group(2)!r}")
         return pipe(queries[text])
@@ -122,7 +122,7 @@ def render(
         if body.startswith("$labels."):
             return labels.get(body[len("$labels.") :], "<no value>")
         if body.startswith("$value | "):
-            pipe = _PIPES.get(body[len("$value | ") :])
+            pipe = PIPES.get(body[len("$value | ") :])
             if pipe is not None:
                 return pipe(value)
         raise ValueError(f"cannot render template action {{{{ {body} }}}}")

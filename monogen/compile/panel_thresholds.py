@@ -25,9 +25,13 @@ def threshold_steps(rail: Guardrail) -> list[dict[str, Any]]:
 
 
 def alert_note(rail: Guardrail) -> str:
+    """ "Thresholds of alert A: warning < 75 for 5m, ...", a sentence per alert name."""
     cmp = "<" if rail.direction == "below" else ">"
-    levels = ", ".join(f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}" for lv in rail.levels)
-    return f"Thresholds of alert {rail.alert}: {levels}."
+    named: dict[str, list[str]] = {}
+    for lv in rail.levels:
+        shown = f"{lv.severity} {cmp} {lv.threshold:g} for {lv.for_}"
+        named.setdefault(rail.alert_of(lv.severity), []).append(shown)
+    return " ".join(f"Thresholds of alert {a}: {', '.join(ls)}." for a, ls in named.items())
 
 
 def ref_thresholds(ref: str, steps: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from monogen.compile import decoys, gotemplate
+from monogen.compile import decoys
 from monogen.compile.fixtures import (
     STEP,
     Fixture,
@@ -198,7 +198,7 @@ class _Context:
                     {
                         "exp_labels": dict(sorted(labels.items())),
                         "exp_annotations": {
-                            k: gotemplate.render(v, expr_labels, value, fixture.queries)
+                            k: v.shown(expr_labels, value, fixture.queries)
                             for k, v in rule.annotations.items()
                         },
                     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from monogen.compile import naming
 from monogen.compile.matchers import of_selector
 from monogen.compile.scope import DEFAULT_VARIANT_LABEL, Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.model.rules import RuleFile, RuleGroup
 from monogen.spec.validate import ExperimentDoc
 
@@ -55,7 +56,10 @@ def compile_rules(exp: ExperimentDoc) -> RuleFile:
     spec = exp.spec.spec
     records = recorded_series(exp)
     ctx = rule_context(exp, records)
-    alerts = [rule for rail in exp.guardrails for rule in rail.kind.alerts(rail, ctx)]
+    alerts = [
+        identity.apply(rule, rail, ctx) for rail in exp.guardrails
+        for rule in rail.kind.alerts(rail, ctx)
+    ]  # fmt: skip
     groups = []
     if records.rules:
         groups.append(

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from monogen.compile import naming
-from monogen.compile.gotemplate import literal
 from monogen.compile.matchers import merged
 from monogen.compile.promql import Matcher, aggregate, number, one_of, selector
 from monogen.model.rules import RecordingRule
+from monogen.model.text import Label
 from monogen.spec.metrics import Metric, Metrics, RequestsMetric, Variant
 
 DEFAULT_VARIANT_LABEL = "variant"
@@ -83,12 +83,12 @@ class Scope:
         return labels.get(self.variant_label, self.variants[0])
 
     @property
-    def variant_ref(self) -> str:
-        """The variant as annotation text. Templates see only the expression's labels, not
+    def variant_ref(self) -> Label | str:
+        """The variant in alert text. Templates see only the expression's labels, not
         the rule's, so a variant stamped by the rule is written out literally."""
         if self.in_metrics:
-            return f"{{{{ $labels.{self.variant_label} }}}}"
-        return literal(self.variants[0])
+            return Label(self.variant_label)
+        return self.variants[0]
 
     @property
     def static_labels(self) -> dict[str, str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from monogen.compile import naming
-from monogen.compile.gotemplate import literal
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import AlertLevel, Guardrail
+from monogen.model.text import AlertText, Value
 from monogen.spec.quantities import format_duration
 
 
@@ -24,12 +24,12 @@ def labels(scope: Scope, rail: Guardrail, level: AlertLevel) -> dict[str, str]:
     return out
 
 
-def links(ctx: RuleContext, rail: Guardrail) -> dict[str, str]:
+def links(ctx: RuleContext, rail: Guardrail) -> dict[str, AlertText]:
     """The runbook and dashboard annotations (spec text, so written as literal text)."""
     base = ctx.runbook_base.rstrip("/")
     runbook = rail.runbook_url or f"{base}/{naming.runbook_anchor(rail.alert)}"
     dashboard = naming.dashboard_url(ctx.grafana_url, ctx.scope.experiment)
-    return {"runbook_url": literal(runbook), "dashboard_url": literal(dashboard)}
+    return {"runbook_url": AlertText.of(runbook), "dashboard_url": AlertText.of(dashboard)}
 
 
 def value_pipe(unit: str, scale: str) -> str:
@@ -43,9 +43,10 @@ def value_pipe(unit: str, scale: str) -> str:
     return "humanize"
 
 
-def humanized_value(unit: str, scale: str) -> str:
+def humanized_value(unit: str, scale: str) -> AlertText:
+    """The alert's value as a reader sees it: in its unit, a percentage signed as one."""
     pipe = value_pipe(unit, scale)
-    return f"{{{{ $value | {pipe} }}}}" + ("%" if pipe.startswith("printf") else "")
+    return AlertText.of(Value(pipe), "%" if pipe.startswith("printf") else "")
 
 
 def threshold_text(unit: str, threshold: float, scale: str) -> str:
@@ -59,8 +60,8 @@ def threshold_text(unit: str, threshold: float, scale: str) -> str:
 
 
 def threshold_annotations(
-    ctx: RuleContext, rail: Guardrail, level: AlertLevel, *, noun: str, who: str, unit: str
-) -> dict[str, str]:
+    ctx: RuleContext, rail: Guardrail, level: AlertLevel, *, noun: str, who: AlertText, unit: str
+) -> dict[str, AlertText]:
     """Summary and description of a threshold alert, then its links."""
     direction = rail.direction
     value = humanized_value(unit, rail.scale)
@@ -68,9 +69,15 @@ def threshold_annotations(
     noun = noun[0].upper() + noun[1:]
     experiment = ctx.scope.experiment
     return {
-        "summary": f"{noun} of {who} is {direction} {limit} in experiment {experiment}",
-        "description": f"{noun} of {who} in experiment {experiment} is {value}, "
-        f"{direction} the {level.severity} threshold of {limit} "
-        f"for more than {level.for_}.",
+        "summary": AlertText.of(
+            f"{noun} of ", who, f" is {direction} {limit} in experiment {experiment}"
+        ),
+        "description": AlertText.of(
+            f"{noun} of ",
+            who,
+            f" in experiment {experiment} is ",
+            value,
+            f", {direction} the {level.severity} threshold of {limit} for more than {level.for_}.",
+        ),
         **links(ctx, rail),
     }

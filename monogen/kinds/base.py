@@ -9,7 +9,7 @@ these methods and never branch on a kind's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -21,6 +21,7 @@ from monogen.compile.promql import Matcher
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, RecordingRule
+from monogen.model.text import AlertText
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import Metrics, Variant, field_of
 
@@ -52,15 +53,25 @@ class Guardrail:
     instance_labels: tuple[str, ...] = ()  # labels beside the variant telling alerts apart
     quantile: float | None = None  # the latency quantile judged, where one is
     options: dict[str, Any] = field(default_factory=dict, compare=False)
+    # a team's own name, labels and text per severity (kinds/identity.py), and where the
+    # guardrail is written
+    text: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    at: PathKey = field(default=(), compare=False)
 
     # A kind's identity, unless the guardrail sets its own (custom guardrails do).
     @property
     def alert(self) -> str:
         return self.options.get("alert", self.kind.alert)
 
+    def alert_of(self, severity: str) -> str:
+        """The name of its alerts of `severity`: the team's (kinds/identity.py), or `alert`."""
+        return getattr(self.text.get(severity), "alert", None) or self.alert
+
     @property
     def category(self) -> str:
-        return self.options.get("category", self.kind.category)
+        """The team's category (kinds/identity.py), a custom guardrail's, or the kind's."""
+        own = next((t.category for t in self.text.values() if t.category), None)
+        return own or self.options.get("category", self.kind.category)
 
     @property
     def direction(self) -> str:
@@ -90,6 +101,8 @@ class RailContext:
     reserved_alerts: frozenset[str] = frozenset()  # the alert names of other kinds
     variant_label: str | None = None
     rate_window: str = "5m"  # of the recording rules' rate()
+    # (where, AlertDefaults) of the experiment, then of the project (where: None)
+    alert_defaults: tuple[tuple[PathKey | None, Any], ...] = ()
 
     @property
     def variant_names(self) -> list[str]:
@@ -114,6 +127,7 @@ class Kind:
     row: ClassVar[str] = "traffic"  # dashboard row of the panels it adds itself
     rate_based: ClassVar[bool] = False  # judges a rate: its first sample is a step late
     per_variant: ClassVar[bool] = True  # its alerts carry the variant label
+    placeholders: ClassVar[tuple[str, ...]] = ()  # of its own in alert text (`text_values`)
 
     @property
     def field(self) -> str:
@@ -132,6 +146,10 @@ class Kind:
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         raise NotImplementedError
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """What each of `placeholders` shows in the text of `rule`, one of its alerts."""
+        return {}
 
     def inhibitions(self, rail: Guardrail, variant_label: str) -> list[InhibitRule]:
         """Inhibit rules its alerts need in the team's Alertmanager subtree."""

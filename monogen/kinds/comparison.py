@@ -15,16 +15,18 @@ from pydantic import Field
 from pydantic.alias_generators import to_camel
 
 from monogen.compile import naming
-from monogen.compile.gotemplate import literal, query_value
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import aggregate, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links, threshold_text, value_pipe
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
 from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText, Query, Value
+from monogen.spec.alert_text import AlertIdentity
 from monogen.spec.base import Duration, HttpUrl, Quantile, SpecModel
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import parse_duration, parse_percent
@@ -57,7 +59,7 @@ class Significance(SpecModel):
     )
 
 
-class Comparison(SpecModel):
+class Comparison(AlertIdentity):
     """Each treatment against the control on one metric."""
 
     metric: Literal[*tuple(SUBJECTS)] = Field(  # type: ignore[valid-type]
@@ -73,6 +75,7 @@ class Comparison(SpecModel):
 
 class TreatmentComparison(ComparisonProof):
     key = "comparisons"
+    placeholders = ("value", "threshold")
     model = list[Comparison]
     alert = "TreatmentWorseThanControl"
     category = "model_performance"
@@ -167,8 +170,19 @@ class TreatmentComparison(ComparisonProof):
         level = AlertLevel(item.severity, float(number(threshold)), item.for_)  # as written
         quantile = item.quantile if item.metric == LATENCY else None
         return Guardrail(
-            self, (level,), treatments, item.runbook_url, scale, quantile=quantile, options=options
-        )
+            self, (level,), treatments, item.runbook_url, scale, quantile=quantile,
+            options=options, text=identity.resolve(self, item, ctx, path), at=path,
+        )  # fmt: skip
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The treatment (a label of the rule, not of its series), the statistic (z, the
+        ratio to the control or the difference) and its limit."""
+        o, limit, text = rail.options, rail.levels[0].threshold, AlertText.of
+        absolute = o["mode"] == "absolute"
+        pipe = value_pipe(o["unit"], rail.scale) if absolute else 'printf "%.2f"'
+        shown = threshold_text(o["unit"], limit, rail.scale) if absolute else number(limit)
+        treatment = rule.intent.variants[0] if rule.intent else ""
+        return {"variant": text(treatment), "value": text(Value(pipe)), "threshold": text(shown)}
 
     def quantiles(self, rail: Guardrail) -> tuple[float, ...]:
         return (rail.quantile,) if rail.quantile is not None else ()
@@ -346,39 +360,42 @@ class TreatmentComparison(ComparisonProof):
 
     def _texts(
         self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
-    ) -> dict[str, str]:
+    ) -> dict[str, AlertText]:
         o = rail.options
         pipe = value_pipe(o["unit"], rail.scale)
-        treated, control = (query_value(q, pipe) for q in shown)
-        who = f"treatment {literal(t)}"
-        against = f"control {literal(o['control'])}"
+        treated, control = (Query(q, pipe) for q in shown)
+        who = f"treatment {t}"
+        against = f"control {o['control']}"
         experiment = ctx.scope.experiment
         noun = o["noun"]
-        summary = f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
+        text = AlertText.of
+        summary = text(
+            f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
+        )
         level = rail.levels[0]
+        compared = (" is ", treated, " against ", control, f" for {against}: ")
         if o["mode"] == "significance":
-            description = (
-                f"Over the last {o['window']} the error rate of {who} is {treated} against "
-                f'{control} for {against}: z = {{{{ $value | printf "%.2f" }}}}, above '
-                f"{number(level.threshold)} (one-sided two-proportion test at "
-                f"{number(o['confidence'] * 100)}% confidence; both variants have at least "
-                f"{o['min']} requests)."
-            )
+            description = text(
+                f"Over the last {o['window']} the error rate of {who}", *compared, "z = ",
+                Value('printf "%.2f"'), f", above {number(level.threshold)} (one-sided "
+                f"two-proportion test at {number(o['confidence'] * 100)}% confidence; both "
+                f"variants have at least {o['min']} requests).",
+            )  # fmt: skip
         elif o["mode"] == "relative":
             share = abs(level.threshold - 1)
-            description = (
-                f"The {noun} of {who} is {treated} against {control} for {against}: "
-                f'{{{{ $value | printf "%.2f" }}}} times the control\'s, '
+            description = text(
+                f"The {noun} of {who}", *compared, Value('printf "%.2f"'),
+                " times the control's, "
                 f"{'more' if o['higher_worse'] else 'less'} than the limit of "
                 f"{number(level.threshold)} ({number(round(share * 100, 10))}% worse), for "
-                f"more than {level.for_}."
-            )
+                f"more than {level.for_}.",
+            )  # fmt: skip
         else:
             margin = threshold_text(o["unit"], level.threshold, rail.scale)
-            description = (
-                f"The {noun} of {who} is {treated} against {control} for {against}: worse by "
-                f"{{{{ $value | {pipe} }}}}, more than {margin}, for more than {level.for_}."
-            )
+            description = text(
+                f"The {noun} of {who}", *compared, "worse by ", Value(pipe),
+                f", more than {margin}, for more than {level.for_}.",
+            )  # fmt: skip
         return {"summary": summary, "description": description}
 
 

@@ -19,15 +19,17 @@ from monogen.compile.fixtures import (
     counter,
     series,
 )
-from monogen.compile.gotemplate import literal
 from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.matchers import merged, of_selector, satisfying
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, selector
 from monogen.compile.scope import RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.base import Guardrail, RailContext
 from monogen.kinds.levels import ThresholdGuardrail, resolve_levels
 from monogen.kinds.threshold import ThresholdKind
+from monogen.model.text import AlertText, Label
+from monogen.spec.alert_text import ALERT_NAME
 from monogen.spec.base import SpecModel
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metrics
@@ -41,7 +43,6 @@ from monogen.spec.names import (
 )
 from monogen.spec.selectors import ONCE, conflict, conflicts
 
-ALERT_NAME = r"^[A-Z][A-Za-z0-9]*$"
 PANEL_UNITS = {"ratio": "percentunit", "percent": "percent", "seconds": "s", "number": "short"}
 ROWS = {
     "model_performance": "quality", "latency": "latency", "reliability": "errors",
@@ -49,10 +50,6 @@ ROWS = {
     "infrastructure": "infrastructure",
 }  # fmt: skip
 UNITS = {"ratio": "ratio", "percent": "percent", "seconds": "seconds", "number": "number"}
-CATEGORIES = (
-    "model_performance", "latency", "reliability", "traffic", "data_quality",
-    "business_impact", "infrastructure",
-)  # fmt: skip
 
 
 class Series(SpecModel):
@@ -84,9 +81,6 @@ class CustomGuardrail(ThresholdGuardrail):
     )
     unit: Literal["ratio", "percent", "seconds", "number"] = Field(
         "number", description="What the value is: thresholds and annotations follow it."
-    )
-    category: Literal[CATEGORIES] = Field(  # type: ignore[valid-type]
-        "model_performance", description="The alert's category label."
     )
     description: OneLine | None = Field(None, description="What is judged, in a few words.")
 
@@ -169,7 +163,8 @@ class CustomMetrics(ThresholdKind):
                 base=path, err=ctx.err,
             )  # fmt: skip
             options = {
-                "alert": item.alert, "category": item.category, "direction": direction,
+                "alert": item.alert, "category": item.category or self.category,
+                "direction": direction,
                 "unit": UNITS[item.unit], "noun": item.description or _words(item.alert),
                 "gauge": item.gauge, "ratio": item.ratio,
             }  # fmt: skip
@@ -181,6 +176,8 @@ class CustomMetrics(ThresholdKind):
                     item.runbook_url,
                     instance_labels=tuple(item.by),
                     options=options,
+                    text=identity.resolve(self, item, ctx, path),
+                    at=path,
                 )
             )
         return rails
@@ -207,19 +204,19 @@ class CustomMetrics(ThresholdKind):
         return f"{parts[0]} / {parts[1]}"
 
     def subject(self, rail: Guardrail) -> str:
-        return literal(rail.noun)  # the spec's words, shown as text in annotations
+        return rail.noun  # the spec's words, escaped where the text is rendered
 
-    def who(self, rail: Guardrail, ctx: RuleContext) -> str:
-        who = f"variant {ctx.scope.variant_ref}"
+    def who(self, rail: Guardrail, ctx: RuleContext) -> AlertText:
+        who = AlertText.of("variant ", ctx.scope.variant_ref)
         for label in rail.instance_labels:
-            who = f"{label} {{{{ $labels.{label} }}}} of {who}"
+            who = AlertText.of(f"{label} ", Label(label), " of ", who)
         return who
 
     def warmup(self, rail: Guardrail) -> float:
         return STEP if rail.options["ratio"] is not None else 0
 
     def row_of(self, rail: Guardrail) -> str:
-        return ROWS[rail.category]
+        return ROWS.get(rail.category, "quality")
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
         picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []

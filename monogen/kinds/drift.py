@@ -12,6 +12,7 @@ from monogen.compile.scope import RuleContext
 from monogen.kinds.base import Guardrail
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import GaugeKind
+from monogen.model.text import AlertText, Label
 from monogen.spec.metrics import Metric
 
 
@@ -44,10 +45,9 @@ class Drift(GaugeKind):
             metric, "max", rail.variants, metric.feature_label, extra=rail.matchers
         )
 
-    def who(self, rail: Guardrail, ctx: RuleContext) -> str:
-        return f"feature {{{{ $labels.{rail.instance_labels[0]} }}}} of variant " + (
-            ctx.scope.variant_ref
-        )
+    def who(self, rail: Guardrail, ctx: RuleContext) -> AlertText:
+        feature = Label(rail.instance_labels[0])
+        return AlertText.of("feature ", feature, " of variant ", ctx.scope.variant_ref)
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float

@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from monogen.kinds.base import SEVERITIES, AlertLevel, Direction, Err
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.spec.alert_text import AlertIdentity, LevelAlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.loader import PathKey
 from monogen.spec.quantities import (
     format_duration,
@@ -33,15 +34,16 @@ Unit = Literal["scaled", "ratio", "seconds", "percent", "number"]
 Default = tuple[str, float | str, str]  # (severity, threshold, for)
 
 
-class Level(SpecModel):
-    """When one severity fires: a threshold crossed for a while."""
+class Level(LevelAlertIdentity):
+    """When one severity fires: a threshold crossed for a while (and, if the team names
+    them, its alert's own name, labels and text)."""
 
     below: ThresholdValue | None = None
     above: ThresholdValue | None = None
     for_: Duration | None = Field(None, alias="for")
 
 
-class ThresholdGuardrail(SpecModel):
+class ThresholdGuardrail(AlertIdentity):
     """Severities with their thresholds; with none given, the kind's documented defaults."""
 
     warning: Level | None = None

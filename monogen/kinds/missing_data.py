@@ -13,17 +13,20 @@ from pydantic.alias_generators import to_camel
 from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.promql import Matcher, selector
 from monogen.compile.scope import RuleContext
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, AlertIntent
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.model.text import AlertText
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.metrics import Metrics, field_of
 
 HISTOGRAMS = {"latency"}  # exposed as <name>_bucket, _sum and _count
 
 
-class MissingDataGuardrail(SpecModel):
+class MissingDataGuardrail(AlertIdentity):
     metrics: list[str] | None = Field(
         None, description="Only these of the declared metrics (default: all of them)."
     )
@@ -64,12 +67,15 @@ class MissingData(PresenceKind):
             if key not in names:
                 ctx.err((*ctx.path, "metrics", i), f"{key!r} is not a declared metric", "")
         wanted = [(k, s) for k, s in known if spec.metrics is None or k in spec.metrics]
+        text = identity.resolve(self, spec, ctx, ctx.path)
         level = AlertLevel(spec.severity, 1, spec.for_)
         return [
             Guardrail(
                 self,
                 (level,),
                 runbook_url=spec.runbook_url,
+                text=text,
+                at=ctx.path,
                 instance_labels=("metric",),
                 options={"metric": key, "series": name},
             )
@@ -98,7 +104,7 @@ class MissingData(PresenceKind):
             for v in scope.variants
         ]
         expr = " or ".join(parts)
-        who = f"variant {scope.variant_ref}"
+        who = AlertText.of("variant ", scope.variant_ref)
         return [
             AlertingRule(
                 alert=self.alert,
@@ -106,11 +112,16 @@ class MissingData(PresenceKind):
                 for_=level.for_,
                 labels={**labels(scope, rail, level), "metric": key},
                 annotations={
-                    "summary": f"Metric {key} of {who} is missing in experiment {scope.experiment}",
-                    "description": f"No series of {rail.options['series']} for {who} in "
-                    f"experiment {scope.experiment} for more than {level.for_}: every "
-                    "guardrail that reads it is blind. Check the model server and its "
-                    "scrape target.",
+                    "summary": AlertText.of(
+                        f"Metric {key} of ", who, f" is missing in experiment {scope.experiment}"
+                    ),
+                    "description": AlertText.of(
+                        f"No series of {rail.options['series']} for ",
+                        who,
+                        f" in experiment {scope.experiment} for more than {level.for_}: every "
+                        "guardrail that reads it is blind. Check the model server and its "
+                        "scrape target.",
+                    ),
                     **links(ctx, rail),
                 },
                 intent=AlertIntent(rail, expr, "below", 1, ()),

@@ -27,16 +27,19 @@ from monogen.compile.fixtures import (
     series,
     window_samples,
 )
-from monogen.compile.gotemplate import humanize, literal
+from monogen.compile.gotemplate import humanize
 from monogen.compile.grafana import Panel
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
 from monogen.kinds.stats import chi2_critical
 from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.model.text import AlertText, Value
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import parse_duration
 
@@ -44,7 +47,7 @@ PER_STEP = 100_000  # requests a step in the synthetic proof: fine-grained devia
 MAX_WINDOW = 86_400  # a day: longer windows answer late, and cost proofs a day of samples
 
 
-class SampleRatioMismatchGuardrail(SpecModel):
+class SampleRatioMismatchGuardrail(AlertIdentity):
     window: Duration = Field("1h", description="Requests counted over this window.")
     p_value: Annotated[float, Field(gt=0, lt=0.5)] = Field(
         0.001, description="Fire when the split is this unlikely under the declared one."
@@ -90,7 +93,10 @@ class SampleRatioMismatch(Kind):
             # as the rule writes them: the proof computes with the same floats
             "shares": tuple((v.name, float(number((v.traffic or 0) / 100))) for v in ctx.variants),
         }
-        return Guardrail(self, (level,), runbook_url=spec.runbook_url, options=options)
+        text = identity.resolve(self, spec, ctx, ctx.path)
+        return Guardrail(
+            self, (level,), runbook_url=spec.runbook_url, options=options, text=text, at=ctx.path
+        )
 
     # -- rules ------------------------------------------------------------------------
 
@@ -136,14 +142,17 @@ class SampleRatioMismatch(Kind):
             " or vector(0)"
         )
         dof = len(ctx.variants) - 1
-        split = ", ".join(f"{literal(v.name)} {number(v.traffic or 0)}%" for v in ctx.variants)
-        summary = f"Traffic split of experiment {scope.experiment} does not match its design"
-        description = (
+        split = ", ".join(f"{v.name} {number(v.traffic or 0)}%" for v in ctx.variants)
+        summary = AlertText.of(
+            f"Traffic split of experiment {scope.experiment} does not match its design"
+        )
+        description = AlertText.of(
             f"Over the last {rail.options['window']} the request counts of the variants "
-            f"differ from the declared split ({split}): chi-square {{{{ $value | humanize }}}} "
-            f"is above {number(level.threshold)}, the critical value at p < "
+            f"differ from the declared split ({split}): chi-square ",
+            Value("humanize"),
+            f" is above {number(level.threshold)}, the critical value at p < "
             f"{number(rail.options['p'])} with {dof} degree{'s' if dof > 1 else ''} of "
-            "freedom. The experiment's results cannot be trusted until assignment is fixed."
+            "freedom. The experiment's results cannot be trusted until assignment is fixed.",
         )
         return [
             AlertingRule(

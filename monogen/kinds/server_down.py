@@ -10,15 +10,18 @@ from monogen.compile.fixtures import Fixture, FixtureContext, constant, series
 from monogen.compile.matchers import Matcher, merged, of_selector
 from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.model.text import AlertText, Label
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.names import MetricName, Selector
 from monogen.spec.selectors import ONCE, conflict, conflicts
 
 
-class ServerDownGuardrail(SpecModel):
+class ServerDownGuardrail(AlertIdentity):
     metric: MetricName = "up"
     selector: Selector = Field(
         default_factory=dict,
@@ -46,6 +49,8 @@ class ServerDown(PresenceKind):
             self,
             (level,),
             runbook_url=spec.runbook_url,
+            text=identity.resolve(self, spec, ctx, ctx.path),
+            at=ctx.path,
             options={"metric": spec.metric, "selector": dict(spec.selector)},
         )
 
@@ -62,11 +67,18 @@ class ServerDown(PresenceKind):
                 for_=level.for_,
                 labels=labels(scope, rail, level),
                 annotations={
-                    "summary": f"Model server {{{{ $labels.instance }}}} of experiment "
-                    f"{scope.experiment} is down",
-                    "description": f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job "
-                    f"{{{{ $labels.job }}}}) of experiment {scope.experiment} for more than "
-                    f"{level.for_}.",
+                    "summary": AlertText.of(
+                        "Model server ",
+                        Label("instance"),
+                        f" of experiment {scope.experiment} is down",
+                    ),
+                    "description": AlertText.of(
+                        "Prometheus cannot scrape ",
+                        Label("instance"),
+                        " (job ",
+                        Label("job"),
+                        f") of experiment {scope.experiment} for more than {level.for_}.",
+                    ),
                     **links(ctx, rail),
                 },
                 intent=AlertIntent(rail, judged, "below", 1, (), per_variant=False),

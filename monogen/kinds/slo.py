@@ -26,6 +26,7 @@ from monogen.compile.grafana import Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import aggregate, number, one_of, selector
 from monogen.compile.scope import Records, RuleContext, Scope
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
 from monogen.kinds.levels import ThresholdValue
@@ -33,7 +34,9 @@ from monogen.kinds.slo_buckets import latency_bound, le_pattern
 from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
 from monogen.kinds.slo_windows import BURN_WINDOWS, WINDOWS, burn_factors
 from monogen.model.rules import AlertingRule, AlertIntent
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.model.text import AlertText, Value
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 from monogen.spec.metrics import Metrics
 from monogen.spec.quantities import format_duration, parse_duration, parse_number
 
@@ -47,7 +50,7 @@ SloName = Annotated[
 ]
 
 
-class Slo(SpecModel):
+class Slo(AlertIdentity):
     """One objective: the share of good requests over a period."""
 
     name: SloName
@@ -80,6 +83,7 @@ def objective_of(value: float | str) -> Decimal:
 
 class ServiceLevelObjectives(SloProof):
     key = "slos"
+    placeholders = ("value", "threshold")
     model = list[Slo]
     alert = "SLOErrorBudgetBurn"
     category = "reliability"
@@ -185,6 +189,8 @@ class ServiceLevelObjectives(SloProof):
             variants=tuple(item.variants or ()),
             runbook_url=item.runbook_url,
             instance_labels=("slo",),
+            text=identity.resolve(self, item, ctx, path),
+            at=path,
             options={
                 "slo": item.name,
                 "objective": float(objective),
@@ -285,6 +291,11 @@ class ServiceLevelObjectives(SloProof):
         fast = total(bucket, [*s.matchers(m.latency), ("le", "=~", le_pattern(bound))])
         return f"{everything} - {fast}", everything
 
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The burn rate (times the pace the objective allows) and the factor it fires at."""
+        factor, text = number(rule.intent.threshold) if rule.intent else "", AlertText.of
+        return {"value": text(Value("humanize"), "x"), "threshold": text(f"{factor}x")}
+
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
         o = rail.options
@@ -295,7 +306,7 @@ class ServiceLevelObjectives(SloProof):
             if o["bound"] is not None
             else "succeed"
         )
-        who = f"variant {scope.variant_ref}"
+        who = AlertText.of("variant ", scope.variant_ref)
         found = []
         for (long, short, *_), level in zip(BURN_WINDOWS, rail.levels, strict=True):
             factor = level.threshold
@@ -318,14 +329,22 @@ class ServiceLevelObjectives(SloProof):
                         "burn_window": f"{long}/{short}",
                     },
                     annotations={
-                        "summary": f"SLO {o['slo']} of {who} burns its error budget "
-                        f"{number(factor)}x too fast in experiment {scope.experiment}",
-                        "description": f"Objective {o['slo']}: {objective} of requests "
-                        f"{good} over {o['period']}. Over the last {long} (and the last "
-                        f"{short}) {who} burned its error budget {{{{ $value | humanize }}}} "
-                        f"times as fast as the objective allows (alert from "
-                        f"{number(factor)}x): at {number(factor)}x the {o['period']} budget "
-                        f"is spent in {spent}.",
+                        "summary": AlertText.of(
+                            f"SLO {o['slo']} of ",
+                            who,
+                            " burns its error budget "
+                            f"{number(factor)}x too fast in experiment {scope.experiment}",
+                        ),
+                        "description": AlertText.of(
+                            f"Objective {o['slo']}: {objective} of requests {good} over "
+                            f"{o['period']}. Over the last {long} (and the last {short}) ",
+                            who,
+                            " burned its error budget ",
+                            Value("humanize"),
+                            " times as fast as the objective allows (alert from "
+                            f"{number(factor)}x): at {number(factor)}x the {o['period']} "
+                            f"budget is spent in {spent}.",
+                        ),
                         **links(ctx, rail),
                     },
                     intent=AlertIntent(rail, slower, "above", factor, rail.variants),

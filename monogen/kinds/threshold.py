@@ -11,10 +11,12 @@ from pydantic.alias_generators import to_camel
 from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
-from monogen.kinds.annotate import labels, threshold_annotations
+from monogen.kinds import identity
+from monogen.kinds.annotate import humanized_value, labels, threshold_annotations, threshold_text
 from monogen.kinds.base import Guardrail, Kind, RailContext
 from monogen.kinds.levels import Default, ThresholdGuardrail, Unit, resolve_levels
 from monogen.model.rules import AlertingRule, AlertIntent
+from monogen.model.text import AlertText
 from monogen.spec.errors import unknown_names
 from monogen.spec.metrics import Metric
 
@@ -23,6 +25,7 @@ class ThresholdKind(Kind):
     model: ClassVar[type[ThresholdGuardrail]] = ThresholdGuardrail
     metric: ClassVar[str]  # field of Metrics holding the judged metric
     unit: ClassVar[Unit]
+    placeholders = ("value", "threshold")
     defaults: ClassVar[tuple[Default, ...]] = ()
 
     # -- validation -------------------------------------------------------------------
@@ -54,6 +57,7 @@ class ThresholdKind(Kind):
         )
         return Guardrail(
             self, levels, tuple(spec.variants or ()), spec.runbook_url, scale,
+            text=identity.resolve(self, spec, ctx, ctx.path), at=ctx.path,
             **self.extras(spec, metric),
         )  # fmt: skip
 
@@ -73,8 +77,15 @@ class ThresholdKind(Kind):
         agg = "min" if rail.direction == "below" else "max"
         return ctx.scope.gauge(metric, agg, rail.variants, extra=rail.matchers)
 
-    def who(self, rail: Guardrail, ctx: RuleContext) -> str:
-        return f"variant {ctx.scope.variant_ref}"
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        threshold = rule.intent.threshold if rule.intent else 0.0
+        return {
+            "value": humanized_value(rail.unit, rail.scale),
+            "threshold": AlertText.of(threshold_text(rail.unit, threshold, rail.scale)),
+        }
+
+    def who(self, rail: Guardrail, ctx: RuleContext) -> AlertText:
+        return AlertText.of("variant ", ctx.scope.variant_ref)
 
     def subject(self, rail: Guardrail) -> str:
         return rail.noun

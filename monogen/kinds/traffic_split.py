@@ -8,16 +8,18 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from monogen.compile.fixtures import Fixture, FixtureContext
-from monogen.compile.gotemplate import literal
 from monogen.compile.promql import number
 from monogen.compile.scope import RuleContext
+from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, Kind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
-from monogen.spec.base import Duration, HttpUrl, SpecModel
+from monogen.model.text import AlertText, Label, Value
+from monogen.spec.alert_text import AlertIdentity
+from monogen.spec.base import Duration, HttpUrl
 
 
-class TrafficSplitGuardrail(SpecModel):
+class TrafficSplitGuardrail(AlertIdentity):
     tolerance: Annotated[float, Field(gt=0, lt=100)] = Field(
         5, description="Allowed deviation from the declared split, in percentage points."
     )
@@ -39,6 +41,7 @@ class TrafficSplit(Kind):
     direction = "above"
     noun = "traffic share"
     rate_based = True
+    placeholders = ("value", "threshold")
 
     def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
         if ctx.metrics.requests is None and ctx.metrics.traffic_share is None:
@@ -56,7 +59,16 @@ class TrafficSplit(Kind):
             )
             return None
         level = AlertLevel(spec.severity, spec.tolerance, spec.for_)
-        return Guardrail(self, (level,), runbook_url=spec.runbook_url)
+        text = identity.resolve(self, spec, ctx, ctx.path)
+        return Guardrail(self, (level,), runbook_url=spec.runbook_url, text=text, at=ctx.path)
+
+    def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
+        """The variant's share of traffic, and the points it may stray from its target."""
+        tolerance = number(rail.levels[0].threshold)
+        return {
+            "value": AlertText.of(Value('printf "%.1f"'), "%"),
+            "threshold": AlertText.of(f"{tolerance} points"),
+        }
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         level = rail.levels[0]
@@ -70,17 +82,18 @@ class TrafficSplit(Kind):
             low, high = _band(target, tolerance)
             parts.append(f"({series} < {number(low)} or {series} > {number(high)})")
             deviations.append(f"abs({series} - {number(target)})")
-            targets.append(f"{literal(variant.name)} {number(target)}%")
+            targets.append(f"{variant.name} {number(target)}%")
         v = scope.variant_label
-        summary = (
-            f"Traffic share of variant {{{{ $labels.{v} }}}} is off its target in experiment "
-            f"{scope.experiment}"
-        )
-        description = (
-            f'Variant {{{{ $labels.{v} }}}} receives {{{{ $value | printf "%.1f" }}}}% of the '
-            f"traffic of experiment {scope.experiment}, more than {number(tolerance)} points "
-            f"from the declared split ({', '.join(targets)}) for more than {level.for_}."
-        )
+        summary = AlertText.of(
+            "Traffic share of variant ", Label(v),
+            f" is off its target in experiment {scope.experiment}",
+        )  # fmt: skip
+        description = AlertText.of(
+            "Variant ", Label(v), " receives ", Value('printf "%.1f"'),
+            f"% of the traffic of experiment {scope.experiment}, more than "
+            f"{number(tolerance)} points from the declared split ({', '.join(targets)}) "
+            f"for more than {level.for_}.",
+        )  # fmt: skip
         return [
             AlertingRule(
                 alert=self.alert,

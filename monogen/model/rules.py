@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monogen.compile.gotemplate import literal
+from monogen.model.text import AlertText
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class AlertingRule:
     expr: str
     for_: str
     labels: dict[str, str]
-    annotations: dict[str, str]
+    annotations: dict[str, AlertText]  # rendered by the rule file's language
     # What the rule judges, kept for tests and coverage: not rendered.
     intent: AlertIntent | None = field(default=None, compare=False)
 
@@ -39,7 +40,7 @@ class AlertingRule:
             out["for"] = self.for_
         # Prometheus expands templates in alert labels: values are text, never actions.
         out["labels"] = {k: literal(v) for k, v in sorted(self.labels.items())}
-        out["annotations"] = dict(self.annotations)
+        out["annotations"] = {k: v.go_template() for k, v in self.annotations.items()}
         return out
 
 

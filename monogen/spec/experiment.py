@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, create_model, field_validator
 
 from monogen.kinds.registry import KINDS
+from monogen.spec.alert_text import AlertDefaults
 from monogen.spec.base import API_VERSION, Duration, HttpUrl, SpecModel
 from monogen.spec.dashboards import DashboardOptions
 from monogen.spec.metrics import Metrics, Variant
@@ -103,6 +104,11 @@ class ExperimentSpec(SpecModel):
         "5m", description="Window of rate() in recording rules (at least 1m)."
     )
     dashboard: DashboardOptions = Field(default_factory=DashboardOptions)
+    alert_defaults: AlertDefaults | None = Field(
+        None,
+        description="Labels, category and text of every alert of the experiment that does "
+        "not set its own (docs/alert-text.md).",
+    )
     evaluation_interval: Duration | None = Field(
         None, description="Rule group interval (default: Prometheus' global setting)."
     )

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 
+from monogen.spec.alert_text import AlertDefaults
 from monogen.spec.base import Duration, SpecModel
 from monogen.spec.errors import Position, SpecError, SpecErrors, dotted, fail, unknown_names
 from monogen.spec.loader import Document, load_text
@@ -156,6 +157,11 @@ class Project(SpecModel):
     operator: OperatorOptions = Field(default_factory=OperatorOptions)
     rulers: Rulers = Field(default_factory=Rulers)
     rollouts: Rollouts = Field(default_factory=Rollouts)
+    alert_defaults: AlertDefaults | None = Field(
+        None,
+        description="Labels, category and text of every alert that neither its guardrail "
+        "nor its experiment sets (docs/alert-text.md).",
+    )
     lint: Any = None  # `monogen lint`'s section, validated there
 
 

@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 
 from monogen.compile.matchers import of_selector
 from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.identity import check_alert_names
 from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
 from monogen.spec.base import API_VERSION
@@ -65,19 +66,24 @@ class Specs:
 Validated = tuple[list[SpecError], "ExperimentDoc | AlertingDoc | None"]
 
 
-def validate(documents: list[Document], memo: dict[str, Validated] | None = None) -> Specs:
-    """The documents validated, each on its own and then together; `memo` (build --watch)
-    keeps each document's own result while the document is unchanged."""
+def validate(
+    documents: list[Document],
+    alert_defaults: tuple[Any, ...] = (),
+    memo: dict[str, Validated] | None = None,
+) -> Specs:
+    """The documents validated, each on its own and then together; `alert_defaults`: the
+    project's (AlertDefaults); `memo` (build --watch) keeps each document's own result
+    while the document and the project's defaults are unchanged."""
     errors: list[SpecError] = []
     experiments: list[ExperimentDoc] = []
     alertings: list[AlertingDoc] = []
     for doc in documents:
         if memo is None:
-            own, found = _validate_one(doc)
+            own, found = _validate_one(doc, alert_defaults)
         else:
-            key = doc.digest()
+            key = doc.digest() + _digest_of(alert_defaults)
             if key not in memo:
-                memo[key] = _validate_one(doc)
+                memo[key] = _validate_one(doc, alert_defaults)
             own, found = memo[key]
         errors += own
         if isinstance(found, ExperimentDoc):
@@ -103,7 +109,11 @@ def validate(documents: list[Document], memo: dict[str, Validated] | None = None
     )
 
 
-def _validate_one(doc: Document) -> Validated:
+def _digest_of(defaults: tuple[Any, ...]) -> str:
+    return "".join(d.model_dump_json() for d in defaults)
+
+
+def _validate_one(doc: Document, alert_defaults: tuple[Any, ...]) -> Validated:
     """One document's own errors, and what it validated to."""
     errors: list[SpecError] = []
     model = _kind_model(doc, errors)
@@ -114,7 +124,7 @@ def _validate_one(doc: Document) -> Validated:
     except ValidationError as exc:
         return [*errors, *convert(exc, doc, model)], None
     if isinstance(spec, Experiment):
-        guardrails = _check_experiment(spec, doc, errors)
+        guardrails = _check_experiment(spec, doc, errors, alert_defaults)
         return errors, ExperimentDoc(spec, doc.display, doc, guardrails)
     if isinstance(spec, Alerting):
         _check_alerting(spec, doc, errors)
@@ -187,7 +197,7 @@ def _check_unique(
 
 
 def _check_experiment(
-    exp: Experiment, doc: Document, errors: list[SpecError]
+    exp: Experiment, doc: Document, errors: list[SpecError], project_defaults: tuple[Any, ...]
 ) -> tuple[Guardrail, ...]:
     spec = exp.spec
 
@@ -243,6 +253,10 @@ def _check_experiment(
     check_selectors(spec, err)
 
     guardrails: list[Guardrail] = []
+    defaults: tuple[tuple[PathKey | None, Any], ...] = (
+        *((("spec", "alertDefaults"), spec.alert_defaults),) * bool(spec.alert_defaults),
+        *((None, d) for d in project_defaults),
+    )
     for kind in KINDS:
         written = getattr(spec.guardrails, kind.field)
         if written is None:
@@ -251,7 +265,7 @@ def _check_experiment(
         reserved = frozenset(k.alert for k in KINDS if k is not kind)
         ctx = RailContext(
             metrics, tuple(spec.variants), path, err, tuple(of_selector(spec.selector)), reserved,
-            spec.variant_label, spec.rate_window,
+            spec.variant_label, spec.rate_window, defaults,
         )  # fmt: skip
         resolved = kind.resolve(written, ctx)
         if isinstance(resolved, list):  # a kind written as a list of guardrails
@@ -260,6 +274,7 @@ def _check_experiment(
             guardrails.append(resolved)
     keys = [g.kind.key for g in guardrails]
     check_dashboards(spec, [k for k in keys if keys.count(k) == 1], err)
+    check_alert_names(guardrails, doc, err)
     return tuple(guardrails)
 
 
