@@ -164,3 +164,21 @@ def test_memory_cache_keeps_only_the_renders_of_the_current_inputs(edits: int) -
     renders = [k for k in cache.entries if k[0] == "renders"]
     assert len(renders) == 2  # one per experiment of the last build
     assert cache.rendered == 1  # beta-ab came from the cache
+
+
+def test_a_documents_kept_validation_follows_the_projects_alert_defaults() -> None:
+    from monogen.spec.alert_text import AlertDefaults
+    from monogen.spec.loader import load_text
+    from monogen.spec.validate import validate
+
+    memo: dict = {}
+    docs = load_text(_spec("alpha-ab"), "s.yaml")
+    plain = validate(docs, (), memo)
+    tiered = validate(docs, (AlertDefaults.model_validate({"labels": {"tier": "1"}}),), memo)
+    assert len(memo) == 2  # one entry per (document, defaults)
+    from monogen.compile.rules import compile_rules
+
+    def tiers(specs) -> set[str | None]:
+        return {r.labels.get("tier") for r in compile_rules(specs.experiments[0]).alerts}
+
+    assert (tiers(plain), tiers(tiered)) == ({None}, {"1"})
