@@ -9,6 +9,7 @@ from monogen.kinds.comparison import TreatmentComparison
 from monogen.kinds.custom_metrics import CustomMetrics
 from monogen.kinds.drift import Drift
 from monogen.kinds.error_rate import ErrorRate
+from monogen.kinds.feedback import NegativeFeedback
 from monogen.kinds.latency import Latency
 from monogen.kinds.low_traffic import LowTraffic
 from monogen.kinds.missing_data import MissingData
@@ -43,4 +44,5 @@ KINDS: tuple[Kind, ...] = (
     LowTraffic(),
     CustomMetrics(),
     ServiceLevelObjectives(),
+    NegativeFeedback(),
 )
