@@ -5,14 +5,12 @@ window and matchers that the proof catches."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from monogen.compile.panels import PanelBuilder
 from monogen.pipeline import compile_targets, load
-from monogen.prove import prove
 from tests.conftest import RELEASE_ENDS, invoke, tool
+from tests.mutants import failed_cases, proof_groups, refusal
 
 SPEC = """\
 apiVersion: monogen/v1
@@ -59,7 +57,7 @@ def test_the_rules_are_exact(write_spec) -> None:
     ]
     assert rules.alerts[1].annotations["description"] == (
         "Share of negative feedback over 1h of variant {{ $labels.variant }} in experiment "
-        'price-ab is {{ $value | humanizePercentage }}, above the warning threshold of 30% '
+        "price-ab is {{ $value | humanizePercentage }}, above the warning threshold of 30% "
         "(at least 50 feedback events in 1h) for more than 15m."
     )
 
@@ -69,9 +67,7 @@ def test_the_dashboard_shows_the_share_and_the_volume(write_spec) -> None:
     panels = PanelBuilder(exp).rows()["quality"]
     by_title = {p.title: p for p in panels}
     share = by_title["Negative feedback share"]
-    assert share.targets == [
-        (SHARE.replace(V, 'variant=~"${variant:regex}"'), "{{variant}}")
-    ]
+    assert share.targets == [(SHARE.replace(V, 'variant=~"${variant:regex}"'), "{{variant}}")]
     assert [s["value"] for s in share.thresholds] == [None, 0.3, 0.5]
     volume = by_title["Feedback volume"]
     assert volume.targets == [(VOLUME.replace(V, 'variant=~"${variant:regex}"'), "{{variant}}")]
@@ -152,11 +148,8 @@ ERRORS = [
 
 @pytest.mark.parametrize(("old", "new", "expected"), ERRORS)
 def test_mistakes_are_refused_at_their_position(write_spec, old, new, expected) -> None:
-    assert old in SPEC
-    specs = write_spec(SPEC.replace(old, new, 1))
-    result = invoke("validate", str(specs))
-    assert result.exit_code == 2, result.output
-    assert expected in result.stderr.replace(str(specs) + "/", ""), result.stderr
+    errors = refusal(write_spec, SPEC, old, new)
+    assert expected in errors, errors
 
 
 @pytest.mark.tools
@@ -170,12 +163,8 @@ def test_promtool_proves_both_levels(write_spec, version: str) -> None:
 def test_the_proof_holds_the_floor_cases(write_spec) -> None:
     """Every feedback negative, on volumes either side of the minimum of 50: 53/64 and
     54/64 feedback a step, over the 60 steps of the hour."""
-    from monogen.compile.promtests import compile_promtests
-
-    compiled = _rules(write_spec(SPEC))
-    exp = compiled.specs.experiments[0]
-    tests = compile_promtests(compiled.rules["price-ab"], exp, "r.yaml").document["tests"]
-    floor = {t["name"]: t for t in tests if "every feedback negative" in t["name"]}
+    groups = proof_groups(_rules(write_spec(SPEC)), "price-ab")
+    floor = {name: t for name, t in groups.items() if "every feedback negative" in name}
     assert sorted(floor) == [
         "ModelNegativeFeedbackHigh (critical): every feedback negative, 49.6875 events: silent",
         "ModelNegativeFeedbackHigh (critical): every feedback negative, 50.625 events: fires",
@@ -188,29 +177,10 @@ def test_the_proof_holds_the_floor_cases(write_spec) -> None:
     ]
     assert silent["input_series"] == [
         {
-            "series": 'feedback_total{env="other", feedback_type="too_high", '
-            'variant="best_model"}',
+            "series": 'feedback_total{env="other", feedback_type="too_high", variant="best_model"}',
             "values": "0+0.828125x81",
         }
     ]
-
-
-def _mutated(write_spec, old: str, new: str, version: str) -> dict[str, str]:
-    compiled = _rules(write_spec(SPEC))
-    rules = compiled.rules["price-ab"]
-    groups = []
-    for group in rules.groups:
-        kept = []
-        for r in group.rules:
-            if getattr(r, "alert", None) == "ModelNegativeFeedbackHigh" and old in r.expr:
-                r = dataclasses.replace(r, expr=r.expr.replace(old, new))
-            kept.append(r)
-        groups.append(dataclasses.replace(group, rules=tuple(kept)))
-    assert groups != list(rules.groups), old
-    compiled.rules["price-ab"] = dataclasses.replace(rules, groups=tuple(groups))
-    (proof,) = prove(compiled, tool("promtool", version))
-    assert not proof.passed
-    return {f.case: f.detail for f in proof.failures}
 
 
 @pytest.mark.tools
@@ -229,6 +199,8 @@ def _mutated(write_spec, old: str, new: str, version: str) -> dict[str, str]:
     ],
 )
 def test_a_mutant_fails_the_proof(write_spec, old: str, new: str, caught: str, version) -> None:
-    failed = _mutated(write_spec, old, new, version)
+    compiled = _rules(write_spec(SPEC))
+    promtool = tool("promtool", version)
+    failed = failed_cases(compiled, "price-ab", "ModelNegativeFeedbackHigh", old, new, promtool)
     assert "ModelNegativeFeedbackHigh/warning" in failed, failed
     assert caught in failed["ModelNegativeFeedbackHigh/warning"]

@@ -4,6 +4,7 @@ Adding a kind: one module in this package and one line here."""
 from __future__ import annotations
 
 from monogen.kinds.base import Kind
+from monogen.kinds.baseline import BaselineDegradation
 from monogen.kinds.business_impact import BusinessImpact
 from monogen.kinds.comparison import TreatmentComparison
 from monogen.kinds.custom_metrics import CustomMetrics
@@ -45,4 +46,5 @@ KINDS: tuple[Kind, ...] = (
     CustomMetrics(),
     ServiceLevelObjectives(),
     NegativeFeedback(),
+    BaselineDegradation(),
 )
