@@ -8,8 +8,9 @@ from typing import Any
 
 from monogen.compile.promtests import compile_promtests
 from monogen.model.build import Compiled
+from monogen.pipeline import compile_targets, load
 from monogen.prove import prove
-from tests.conftest import invoke
+from tests.conftest import invoke, tool
 
 
 def failed_cases(
@@ -48,3 +49,19 @@ def proof_groups(compiled: Compiled, experiment: str) -> dict[str, dict[str, Any
     exp = next(e for e in compiled.specs.experiments if e.name == experiment)
     document = compile_promtests(compiled.rules[experiment], exp, "rules.yaml").document
     return {t["name"]: t for t in document["tests"]}
+
+
+def assert_caught(specs: Any, alert: str, old: str, new: str, caught: str, version: str) -> None:
+    """The mutant fails the warning level's proof of `alert` in the case named `caught`."""
+    compiled = compile_targets(load([specs]))
+    experiment = compiled.specs.experiments[0].name
+    failed = failed_cases(compiled, experiment, alert, old, new, tool("promtool", version))
+    assert f"{alert}/warning" in failed, failed
+    assert caught in failed[f"{alert}/warning"]
+
+
+def assert_proven(specs: Any, version: str, line: str) -> None:
+    """`monogen test` proves every alert of `specs` on promtool `version`."""
+    result = invoke("test", str(specs), "--promtool", tool("promtool", version))
+    assert result.exit_code == 0, result.output
+    assert line in result.stdout

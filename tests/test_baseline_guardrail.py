@@ -9,8 +9,8 @@ import pytest
 
 from monogen.compile.panels import PanelBuilder
 from monogen.pipeline import compile_targets, load
-from tests.conftest import RELEASE_ENDS, invoke, tool
-from tests.mutants import failed_cases, proof_groups, refusal
+from tests.conftest import RELEASE_ENDS
+from tests.mutants import assert_caught, assert_proven, proof_groups, refusal
 
 SPEC = """\
 apiVersion: monogen/v1
@@ -147,9 +147,7 @@ def test_the_proof_sets_the_gauge_from_the_baseline(write_spec) -> None:
 @pytest.mark.tools
 @pytest.mark.parametrize("version", RELEASE_ENDS["prometheus"])
 def test_promtool_proves_every_level(write_spec, version: str) -> None:
-    result = invoke("test", str(write_spec(SPEC)), "--promtool", tool("promtool", version))
-    assert result.exit_code == 0, result.output
-    assert "price-ab    3/3   alerts proven (100%)  ok" in result.stdout
+    assert_proven(write_spec(SPEC), version, "price-ab    3/3   alerts proven (100%)  ok")
 
 
 @pytest.mark.tools
@@ -166,7 +164,4 @@ def test_promtool_proves_every_level(write_spec, version: str) -> None:
     ],
 )
 def test_a_mutant_fails_the_proof(write_spec, alert, old, new, caught, version) -> None:
-    compiled = compile_targets(load([write_spec(SPEC)]))
-    failed = failed_cases(compiled, "price-ab", alert, old, new, tool("promtool", version))
-    assert f"{alert}/warning" in failed, failed
-    assert caught in failed[f"{alert}/warning"]
+    assert_caught(write_spec(SPEC), alert, old, new, caught, version)

@@ -174,6 +174,12 @@ class Kind:
             return value < threshold
         return value > threshold
 
+    def proof_rewrites(self, rail: Guardrail) -> dict[str, str]:
+        """Text the proof's copy of the rules replaces (old → new) in this kind's rules:
+        an `offset 1w` the proof reads as a shorter offset of the same expression, where
+        proving the real one would cost promtool a week of evaluations."""
+        return {}
+
     def floor_cases(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, for_: float
     ) -> list[tuple[str, Fixture, bool, float, float]]:

@@ -27,6 +27,7 @@ from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import summed
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.floors import FRACTION, gated, straddle
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
 from monogen.spec.base import Duration
@@ -34,8 +35,6 @@ from monogen.spec.metrics import Metric, Metrics
 from monogen.spec.names import Selector
 from monogen.spec.quantities import format_number, parse_duration
 from monogen.spec.selectors import ONCE, conflict, conflicts
-
-FRACTION = 64  # floor cases grow their counters by multiples of 1/64 a step (exact floats)
 
 
 class FeedbackGuardrail(ThresholdGuardrail):
@@ -176,23 +175,9 @@ class NegativeFeedback(ThresholdKind):
         variants = ctx.scope.variant_matchers(rail.variants)
         _, volume = self.expression(rail, ctx.scope, metric, variants, rail.options["window"])
         on = ", ".join(ctx.scope.grouping())
-        floor = f" and on ({on}) {volume} >= {number(rail.options['floor'])}"
-        events = f" (at least {number(rail.options['floor'])} feedback events in " + (
-            f"{rail.options['window']}) for more than"
-        )
-        return [
-            dataclasses.replace(
-                rule,
-                expr=f"({rule.expr}){floor}",
-                annotations={
-                    **rule.annotations,
-                    "description": rule.annotations["description"].replace(
-                        " for more than", events, 1
-                    ),
-                },
-            )
-            for rule in super().alerts(rail, ctx)
-        ]
+        floor = f"and on ({on}) {volume} >= {number(rail.options['floor'])}"
+        events = f"at least {number(rail.options['floor'])} feedback events in "
+        return gated(super().alerts(rail, ctx), floor, events + rail.options["window"])
 
     def subject(self, rail: Guardrail) -> str:
         return f"share of negative feedback over {rail.options['window']}"
@@ -257,25 +242,18 @@ class NegativeFeedback(ThresholdKind):
         at = window + for_ + STEP
         ctx = dataclasses.replace(ctx, samples=int(at // STEP) + 5)
         floor = rail.options["floor"]
-        volume = lambda k: increase(k / FRACTION, window, at, ctx.reading)  # noqa: E731
-        k = 1
-        while volume(k) < floor * (1 + 1e-9):
-            k += 1
-        low = k - 1
-        while low > 0 and volume(low) > floor * (1 - 1e-9):
-            low -= 1
+        volume = lambda per_step: increase(per_step, window, at, ctx.reading)  # noqa: E731
+        low, k = straddle(volume, floor)
         out = ctx.out_labels(variant)
         cases = []
-        for label, n, fires in (
-            (f"every feedback negative, {format_number(volume(low))} events: silent", low, False),
-            (f"every feedback negative, {format_number(volume(k))} events: fires", k, True),
-        ):
+        for n, fires in ((low, False), (k, True)):
             if n <= 0:
                 continue
+            events = format_number(volume(n / FRACTION))
+            label = f"every feedback negative, {events} events: " + ("fires" if fires else "silent")
             found = self._series(rail, ctx, variant, n / FRACTION, 0)
-            cases.append(
-                (label, Fixture(found, {variant: 1.0}, {variant: out}), fires, at, at - window)
-            )
+            fixture = Fixture(found, {variant: 1.0}, {variant: out})
+            cases.append((label, fixture, fires, at, at - window))
         return cases
 
     # -- dashboards -------------------------------------------------------------------

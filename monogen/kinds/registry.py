@@ -15,6 +15,7 @@ from monogen.kinds.latency import Latency
 from monogen.kinds.low_traffic import LowTraffic
 from monogen.kinds.missing_data import MissingData
 from monogen.kinds.quality import Accuracy, AucRoc, F1Score, Precision, PrecisionAtK, Recall
+from monogen.kinds.request_rate import RequestRateAnomaly
 from monogen.kinds.resources import Cpu, Disk, Memory
 from monogen.kinds.roi import Roi
 from monogen.kinds.sample_ratio import SampleRatioMismatch
@@ -47,4 +48,5 @@ KINDS: tuple[Kind, ...] = (
     ServiceLevelObjectives(),
     NegativeFeedback(),
     BaselineDegradation(),
+    RequestRateAnomaly(),
 )
