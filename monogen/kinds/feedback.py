@@ -182,6 +182,11 @@ class NegativeFeedback(ThresholdKind):
     def subject(self, rail: Guardrail) -> str:
         return f"share of negative feedback over {rail.options['window']}"
 
+    def gates(self, rail: Guardrail) -> bool:
+        """Not a rollout gate: the gate would judge the share without the minimum volume
+        (two unhappy users of three would stop a canary)."""
+        return False
+
     # -- proof ------------------------------------------------------------------------
 
     def own_matchers(self, rail: Guardrail) -> list[Matcher]:

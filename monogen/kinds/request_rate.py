@@ -112,6 +112,10 @@ class RequestRateAnomaly(ThresholdKind):
             return {}
         return {f"offset {offset}": f"offset {format_duration(rail.options['proof'])}"}
 
+    def gates(self, rail: Guardrail) -> bool:
+        """Not a rollout gate: a canary has no traffic a week (or a day) before it began."""
+        return False
+
     # -- proof ------------------------------------------------------------------------
 
     def warmup(self, rail: Guardrail) -> float:
