@@ -66,11 +66,18 @@ def test_the_dashboard_shows_the_share_and_the_volume(write_spec) -> None:
     exp = load([write_spec(SPEC)]).experiments[0]
     panels = PanelBuilder(exp).rows()["quality"]
     by_title = {p.title: p for p in panels}
+    picked = 'variant=~"${variant:regex}"'
     share = by_title["Negative feedback share"]
-    assert share.targets == [(SHARE.replace(V, 'variant=~"${variant:regex}"'), "{{variant}}")]
+    assert share.targets == [
+        (SHARE.replace(V, picked).replace("[1h]", "[$__rate_interval]"), "{{variant}}")
+    ]
     assert [s["value"] for s in share.thresholds] == [None, 0.3, 0.5]
-    volume = by_title["Feedback volume"]
-    assert volume.targets == [(VOLUME.replace(V, 'variant=~"${variant:regex}"'), "{{variant}}")]
+    volume = by_title["Feedback events per 1h"]
+    among = AMONG.replace(V, picked)
+    assert volume.targets == [
+        (f"sum by (variant) (rate({among}[$__rate_interval])) * 3600", "{{variant}}")
+    ]
+    assert [s["value"] for s in volume.thresholds] == [None, 50]
 
 
 ERRORS = [

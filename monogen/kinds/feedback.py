@@ -264,10 +264,16 @@ class NegativeFeedback(ThresholdKind):
     # -- dashboards -------------------------------------------------------------------
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        """The share, and the feedback volume as events a `window` at the current rate,
+        both over the dashboard's interval (`$__rate_interval`, as every panel)."""
         metric = metrics.feedback
         assert metric is not None
         picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []
-        share, volume = self.expression(rail, scope, metric, picked, rail.options["window"])
+        share, _ = self.expression(rail, scope, metric, picked, "$__rate_interval")
+        among = merged(scope.base(metric), rail.options["among"]) + picked
+        rate_ = f"rate({selector(metric.name, among)}[$__rate_interval])"
+        window = rail.options["window"]
+        volume = f"{aggregate('sum', scope.grouping(), rate_)} * {number(parse_duration(window))}"
         legend = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else scope.variants[0]
         floor = number(rail.options["floor"])
         return [
@@ -276,18 +282,18 @@ class NegativeFeedback(ThresholdKind):
                 "Negative feedback share",
                 [(share, legend)],
                 "percentunit",
-                f"Share of negative feedback over {rail.options['window']}, judged once a "
+                f"Share of negative feedback; the alert judges it over {window}, once a "
                 f"variant received {floor} feedback events in it. " + alert_note(rail),
                 thresholds=threshold_steps(rail),
                 width=12,
             ),
             Panel(
                 "timeseries",
-                "Feedback volume",
+                f"Feedback events per {window}",
                 [(volume, legend)],
                 "short",
-                f"Feedback events over {rail.options['window']}; the share is judged from "
-                f"{floor} on.",
+                f"Feedback at the current rate, as events per {window}; the share is judged "
+                f"from {floor} on.",
                 thresholds=[
                     {"color": "orange", "value": None},
                     {"color": "green", "value": rail.options["floor"]},
