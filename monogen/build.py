@@ -155,7 +155,7 @@ def _finish(artifacts: list[Artifact], lint: bool) -> Output:
     output = Output({})
     linter = _Linter(lint)
     for artifact in artifacts:
-        text = serialise(artifact.data, artifact.format, artifact.source)
+        text = serialise(artifact.data, artifact.format, artifact.source, artifact.note)
         output.files[artifact.path] = text
         if artifact.lint:
             linter.add(artifact.path, artifact.data, text, output)
@@ -201,4 +201,4 @@ def target_files(compiled: Compiled, experiment: str, names: set[str]) -> Files:
         if target.name in names
         for a in target.experiment(exp, rules)
     ]
-    return {a.path: serialise(a.data, a.format, a.source) for a in artifacts}
+    return {a.path: serialise(a.data, a.format, a.source, a.note) for a in artifacts}

@@ -122,7 +122,8 @@ def prove(compiled: Compiled, promtool: str, timeout: float = 300) -> list[Proof
         for exp in compiled.specs.experiments:
             rules = compiled.rules[exp.name]
             files = target_files(compiled, exp.name, {"prometheus-rules"})
-            artifact, tests = promtool_tests(exp, rules)
+            (artifact, *read), tests = promtool_tests(exp, rules)
+            files.update({a.path: serialise(a.data, a.format, a.source, a.note) for a in read})
             split = _split(artifact.data, tests.cases)
             directory = Path(artifact.path).parent
             stem = Path(artifact.path).name.removesuffix(".test.yaml")

@@ -94,7 +94,9 @@ def alert_thresholds(experiment: str) -> dict[str, set[float]]:
             # a band per variant, and comparisons whose panels draw one line each
             skipped = (*TRAFFIC_SPLIT, "TreatmentWorseThanControl")
             if "alert" in rule and rule["alert"] not in skipped:
-                match = re.search(r"[<>] (-?[0-9.e+-]+)$", rule["expr"])
+                # a gated alert's threshold comes before its floor (`and on (...) ... >= n`)
+                expr = re.sub(r" and on \([^)]*\) .* >= [0-9.e+-]+$", "", rule["expr"])
+                match = re.search(r"[<>] (-?[0-9.e+-]+)$", expr)
                 if match:
                     # each SLO has its own factors (scaled to its period)
                     slo = rule["labels"].get("slo")

@@ -77,7 +77,9 @@ EXPECTED_ALERTS = {
         ("ModelServerDown", "critical"),
     },
     "price-predictor-ab": {
-        ("PriceFeedbackNegative", "warning"),
+        ("ModelNegativeFeedbackHigh", "warning"),
+        ("ExperimentRequestRateDrop", "warning"),
+        ("ExperimentRequestRateDrop", "critical"),
         ("SLOErrorBudgetBurn", "critical"),
         ("SLOErrorBudgetBurn", "warning"),
         ("ModelHighErrorRate", "warning"),
@@ -89,6 +91,11 @@ EXPECTED_ALERTS = {
         ("ModelServerHighMemory", "critical"),
     },
     "fraud-pipeline": {
+        ("ModelAccuracyBelowBaseline", "warning"),
+        ("ModelAccuracyBelowBaseline", "critical"),
+        ("ModelAucRocBelowBaseline", "warning"),
+        ("ModelAucRocBelowBaseline", "critical"),
+        ("ExperimentRequestRateDrop", "warning"),
         ("FeatureDriftKsPValueLow", "warning"),
         ("FeatureDriftJsDivergenceHigh", "warning"),
         ("FeatureDriftJsDivergenceHigh", "critical"),

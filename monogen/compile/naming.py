@@ -86,6 +86,11 @@ def test_file_path(experiment: str) -> str:
     return f"prometheus/tests/{experiment}.test.yaml"
 
 
+def proof_rule_file_path(experiment: str) -> str:
+    """The rules a proof reads where a kind rewrites them (a shorter offset)."""
+    return f"prometheus/tests/{experiment}.proof.rules.yaml"
+
+
 def prometheus_rule_path(experiment: str) -> str:
     return f"kubernetes/prometheusrules/{experiment}.yaml"
 

@@ -168,6 +168,23 @@ class _Context:
                     ],
                 }
             )
+        for label, fixture, fires, at, held in kind.floor_cases(rail, fx, variant, for_):
+            expected = self.expected(rule.alert, rail, fixture, held, fx)
+            if not fires:
+                expected = []
+            elif not any(e["exp_labels"]["severity"] == rule.labels["severity"] for e in expected):
+                return []
+            groups.append(
+                {
+                    "name": f"{rule.alert} ({rule.labels['severity']}): {label}",
+                    "interval": _duration(fixture.interval),
+                    "input_series": fixture.series,
+                    "alert_rule_test": [
+                        {"eval_time": _minutes(at), "alertname": rule.alert,
+                         "exp_alerts": expected}
+                    ],
+                }
+            )  # fmt: skip
         return groups
 
     def expected(

@@ -192,6 +192,21 @@ class Kind:
             return value < threshold
         return value > threshold
 
+    def proof_rewrites(self, rail: Guardrail) -> dict[str, str]:
+        """Text the proof's copy of the rules replaces (old → new) in this kind's rules:
+        an `offset 1w` the proof reads as a shorter offset of the same expression, where
+        proving the real one would cost promtool a week of evaluations."""
+        return {}
+
+    def floor_cases(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, for_: float
+    ) -> list[tuple[str, Fixture, bool, float, float]]:
+        """Cases beside the threshold's for a condition the alert also needs (a minimum
+        volume), on an alert holding `for_` seconds: (name, input series past the
+        threshold, whether the alert fires on them, when to look, seconds the condition
+        has held by then). A mutant of the condition fails one of them."""
+        return []
+
     def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
         """Which case a decoy belongs to: series that violate `matcher` (and only it) and
         that would flip the alert's verdict were the rule to lose it. "inside": beside the

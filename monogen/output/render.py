@@ -17,14 +17,16 @@ def header(source: str, comment: str = "#") -> str:
     )
 
 
-def to_yaml(data: Any, source: str | None = None) -> str:
-    return (header(source) if source else "") + dump(data)
+def to_yaml(data: Any, source: str | None = None, note: str = "") -> str:
+    notes = "".join(f"# {line}".rstrip() + "\n" for line in note.splitlines())
+    return (header(source) if source else "") + notes + dump(data)
 
 
-def serialise(data: Any, fmt: str, source: str = "") -> str:
-    """An artifact's text: YAML with a header naming its source, JSON, or text as is."""
+def serialise(data: Any, fmt: str, source: str = "", note: str = "") -> str:
+    """An artifact's text: YAML with a header naming its source (and a note under it),
+    JSON, or text as is."""
     if fmt == "yaml":
-        return to_yaml(data, source or None)
+        return to_yaml(data, source or None, note)
     if fmt == "json":
         return to_json(data)
     return data

@@ -1,0 +1,203 @@
+"""Request-rate anomaly: a variant's request rate against its own rate the same window a
+week (or a day) earlier. It fires when the rate drops below a share of what it was then,
+and only where the variant had a real traffic then (a floor in requests a second): a
+drop from 0.01 requests a second is noise, a drop from 200 an outage.
+
+Its proof cannot wait a week: promtool would evaluate every rule each minute of it. The
+proof's copy of the rules reads the same expression with a shorter offset (just long
+enough for the windows and `for`), which the generated test file states in a comment."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from monogen.compile.fixtures import STEP, Fixture, FixtureContext, rate, series
+from monogen.compile.grafana import VARIANT_VAR, Panel
+from monogen.compile.panel_thresholds import alert_note, threshold_steps
+from monogen.compile.promql import Matcher, aggregate, number, selector
+from monogen.compile.readings import extrapolated
+from monogen.compile.scope import RuleContext, Scope
+from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.floors import FRACTION, gated, straddle
+from monogen.kinds.levels import ThresholdGuardrail
+from monogen.kinds.threshold import ThresholdKind
+from monogen.model.rules import AlertingRule
+from monogen.spec.base import Duration
+from monogen.spec.metrics import Metrics
+from monogen.spec.quantities import format_duration, format_number, parse_duration
+
+THEN = 6000  # requests a step before the drop in the threshold cases (100 a second)
+
+
+class RequestRateGuardrail(ThresholdGuardrail):
+    offset: Duration = Field(
+        "1w", description="How long ago the rate compared with was taken: 1w, 1d, or any."
+    )
+    min_rate: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        1.0,
+        description="Requests a second the variant received then, below which nothing is "
+        "judged (a traffic floor).",
+    )
+
+
+class RequestRateAnomaly(ThresholdKind):
+    key = "requestRateAnomaly"
+    model = RequestRateGuardrail
+    metric = "requests"
+    alert = "ExperimentRequestRateDrop"
+    category = "traffic"
+    direction = "below"
+    unit = "ratio"
+    noun = "request rate against the same window earlier"
+    defaults = (("warning", "50%", "15m"),)
+    rate_based = True
+
+    def resolve(self, spec: Any, ctx: RailContext) -> Guardrail | None:
+        rail = super().resolve(spec, ctx)
+        if rail is None or not rail.levels:
+            return None
+        offset = parse_duration(spec.offset)
+        window = parse_duration(ctx.rate_window)
+        longest = max(parse_duration(level.for_) for level in rail.levels)
+        if offset < window:
+            ctx.err(
+                (*ctx.path, "offset"),
+                f"an offset of {spec.offset} is shorter than the rate window "
+                f"({ctx.rate_window}): the two rates would overlap",
+                "compare with the same window a day (1d) or a week (1w) earlier",
+            )
+            return None
+        # the proof's offset: the earlier window, then the drop, then `for`, a step apart
+        proof = min(offset, window + longest + STEP)
+        options = {"offset": spec.offset, "floor": spec.min_rate, "proof": proof,
+                   "window": window, "short": proof < window + longest + STEP}  # fmt: skip
+        return dataclasses.replace(rail, options=options)
+
+    # -- rules ------------------------------------------------------------------------
+
+    def rates(
+        self, rail: Guardrail, scope: Scope, metrics: Metrics, variants: list[Matcher], w: str
+    ) -> tuple[str, str]:
+        """(the request rate now, the rate `offset` earlier) per variant."""
+        requests = metrics.requests
+        assert requests is not None
+        chosen = selector(requests.name, scope.base(requests) + variants)
+        by = scope.grouping()
+        now = aggregate("sum", by, f"rate({chosen}[{w}])")
+        then = aggregate("sum", by, f"rate({chosen}[{w}] offset {rail.options['offset']})")
+        return now, then
+
+    def series(self, rail: Guardrail, ctx: RuleContext) -> str:
+        variants = ctx.scope.variant_matchers(rail.variants)
+        now, then = self.rates(rail, ctx.scope, ctx.metrics, variants, ctx.scope.window)
+        return f"{now} / {then}"
+
+    def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
+        variants = ctx.scope.variant_matchers(rail.variants)
+        _, then = self.rates(rail, ctx.scope, ctx.metrics, variants, ctx.scope.window)
+        floor = number(rail.options["floor"])
+        gate = f"and on ({', '.join(ctx.scope.grouping())}) {then} >= {floor}"
+        return gated(super().alerts(rail, ctx), gate, f"from {floor} requests/s or more then")
+
+    def subject(self, rail: Guardrail) -> str:
+        return f"request rate against {rail.options['offset']} earlier"
+
+    def proof_rewrites(self, rail: Guardrail) -> dict[str, str]:
+        offset = rail.options["offset"]
+        if rail.options["proof"] >= parse_duration(offset):
+            return {}
+        return {f"offset {offset}": f"offset {format_duration(rail.options['proof'])}"}
+
+    def gates(self, rail: Guardrail) -> bool:
+        """Not a rollout gate: a canary has no traffic a week (or a day) before it began."""
+        return False
+
+    # -- proof ------------------------------------------------------------------------
+
+    def warmup(self, rail: Guardrail) -> float:
+        """Both rates are complete once the earlier window is full (before, a window
+        still filling reads the earlier rate low, the share high: no alert)."""
+        return rail.options["proof"] + rail.options["window"]
+
+    def _counter(
+        self, ctx: FixtureContext, rail: Guardrail, variant: str, then: float, now: float
+    ) -> tuple[dict[str, str], float]:
+        """A variant's requests: `then` a step until the drop, `now` a step after it. The
+        drop comes one proof offset in: from warm-up (the offset and a window) on, the
+        current window holds only `now`; up to the last check (a window, `for` and a step
+        later) the earlier one holds only `then`. And the share the alert computes."""
+        w = ctx.weight
+        drop = int(rail.options["proof"] // STEP)  # steps before the drop
+        after = ctx.samples - drop
+        values = f"0+{format_number(then * w)}x{drop} "
+        values += f"{format_number(drop * then * w + now * w)}+{format_number(now * w)}x{after}"
+        labels, _ = ctx.request_labels(variant)
+        at = self.warmup(rail)
+        points = [(k * STEP, k * then if k <= drop else drop * then + (k - drop) * now)
+                  for k in range(int(at // STEP) + 1)]  # fmt: skip
+        current = extrapolated(points, at, ctx.window, reading=ctx.reading)
+        earlier = rate(then, ctx.window, at - rail.options["proof"], ctx.reading)
+        requests = ctx.metrics.requests
+        assert requests is not None and current is not None
+        return series(requests.name, labels, values), current / earlier
+
+    def fixture(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
+    ) -> Fixture | None:
+        if rail.options["short"]:  # an offset too short for the windows and `for`
+            return None
+        then = THEN * max(1, math.ceil(2 * rail.options["floor"] * STEP / THEN))
+        now = round(value * then)
+        if now < 0:
+            return None
+        found, seen = self._counter(ctx, rail, variant, then, now)
+        return Fixture([found], {variant: seen}, {variant: ctx.out_labels(variant)})
+
+    def floor_cases(
+        self, rail: Guardrail, ctx: FixtureContext, variant: str, for_: float
+    ) -> list[tuple[str, Fixture, bool, float, float]]:
+        """No request at all now, after a rate just under the floor then (silent) and just
+        over it (fires): a mutant of the floor fails one of them."""
+        if rail.options["short"]:
+            return []
+        start = self.warmup(rail)
+        at = start + for_ + STEP
+        back = at - rail.options["proof"]  # when the earlier window ends
+        earlier = lambda per_step: rate(per_step, ctx.window, back, ctx.reading)  # noqa: E731
+        low, k = straddle(earlier, rail.options["floor"])
+        cases = []
+        for n, fires in ((low, False), (k, True)):
+            if n <= 0:
+                continue
+            found, _ = self._counter(ctx, rail, variant, n / FRACTION, 0)
+            label = f"no request after {format_number(earlier(n / FRACTION))}/s then: " + (
+                "fires" if fires else "silent"
+            )
+            fixture = Fixture([found], {variant: 0.0}, {variant: ctx.out_labels(variant)})
+            cases.append((label, fixture, fires, at, at - start))
+        return cases
+
+    # -- dashboards -------------------------------------------------------------------
+
+    def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
+        picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []
+        now, then = self.rates(rail, scope, metrics, picked, "$__rate_interval")
+        legend = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else scope.variants[0]
+        offset = rail.options["offset"]
+        return [
+            Panel(
+                "timeseries",
+                f"Request rate against {offset} earlier",
+                [(f"{now} / {then}", legend)],
+                "percentunit",
+                f"Each variant's request rate as a share of its rate {offset} earlier; the "
+                f"alert judges it from {number(rail.options['floor'])} requests/s then. "
+                + alert_note(rail),
+                thresholds=threshold_steps(rail),
+                width=12,
+            )
+        ]
