@@ -21,8 +21,8 @@ def gated(rules: list[AlertingRule], condition: str, words: str) -> list[Alertin
             expr=f"{rule.expr} {condition}",
             annotations={
                 **rule.annotations,
-                "description": rule.annotations["description"].replace(
-                    " for more than", f" ({words}) for more than", 1
+                "description": rule.annotations["description"].replaced(
+                    " for more than", f" ({words}) for more than"
                 ),
             },
         )

@@ -69,6 +69,15 @@ class AlertText:
             return AlertText((first[0].upper() + first[1:], *self.parts[1:]))
         return self
 
+    def replaced(self, old: str, new: str) -> AlertText:
+        """The first `old` within a literal part replaced by `new` (values untouched)."""
+        for i, part in enumerate(self.parts):
+            if isinstance(part, str) and old in part:
+                return AlertText.of(
+                    *self.parts[:i], part.replace(old, new, 1), *self.parts[i + 1 :]
+                )
+        return self
+
     def go_template(self) -> str:
         """Prometheus' annotation template: literal text escaped, values as actions."""
         return "".join(_go(part) for part in self.parts)
