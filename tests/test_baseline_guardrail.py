@@ -50,7 +50,7 @@ def test_the_rules_are_exact(write_spec) -> None:
         ("ModelAccuracyBelowBaseline", f"(0.92 - {ACCURACY}) / 0.92 > 0.1", "5m", "critical"),
         ("ModelRecallBelowBaseline", f"80 - {RECALL} > 3", "10m", "warning"),
     ]
-    assert rules.alerts[0].annotations["summary"] == (
+    assert rules.alerts[0].annotations["summary"].go_template() == (
         "Accuracy drop from its baseline of 0.92 of variant {{ $labels.variant }} is above 5% "
         "in experiment price-ab"
     )

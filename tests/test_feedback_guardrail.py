@@ -55,7 +55,7 @@ def test_the_rules_are_exact(write_spec) -> None:
         (f"{SHARE} > 0.5 and on (variant) {VOLUME} >= 50", "5m", "critical"),
         (f"{SHARE} > 0.3 and on (variant) {VOLUME} >= 50", "15m", "warning"),
     ]
-    assert rules.alerts[1].annotations["description"] == (
+    assert rules.alerts[1].annotations["description"].go_template() == (
         "Share of negative feedback over 1h of variant {{ $labels.variant }} in experiment "
         "price-ab is {{ $value | humanizePercentage }}, above the warning threshold of 30% "
         "(at least 50 feedback events in 1h) for more than 15m."

@@ -48,7 +48,7 @@ def test_the_rules_are_exact(write_spec) -> None:
         (f"{NOW} / {THEN} < 0.2 and on (variant) {THEN} >= 2", "5m", "critical"),
         (f"{NOW} / {THEN} < 0.5 and on (variant) {THEN} >= 2", "15m", "warning"),
     ]
-    assert rules.alerts[1].annotations["description"] == (
+    assert rules.alerts[1].annotations["description"].go_template() == (
         "Request rate against 1w earlier of variant {{ $labels.variant }} in experiment "
         "price-ab is {{ $value | humanizePercentage }}, below the warning threshold of 50% "
         "(from 2 requests/s or more then) for more than 15m."
