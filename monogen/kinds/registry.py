@@ -13,6 +13,7 @@ from monogen.kinds.error_rate import ErrorRate
 from monogen.kinds.feedback import NegativeFeedback
 from monogen.kinds.latency import Latency
 from monogen.kinds.low_traffic import LowTraffic
+from monogen.kinds.mean_latency import MeanLatency
 from monogen.kinds.missing_data import MissingData
 from monogen.kinds.quality import Accuracy, AucRoc, F1Score, Precision, PrecisionAtK, Recall
 from monogen.kinds.request_rate import RequestRateAnomaly
@@ -32,6 +33,7 @@ KINDS: tuple[Kind, ...] = (
     PrecisionAtK(),
     ErrorRate(),
     Latency(),
+    MeanLatency(),
     Cpu(),
     Memory(),
     Disk(),
