@@ -86,6 +86,7 @@ EXPECTED_ALERTS = {
         ("ModelHighErrorRate", "critical"),
         ("ModelHighLatency", "warning"),
         ("ModelHighLatency", "critical"),
+        ("ModelHighMeanLatency", "warning"),
         ("ModelServerHighCpu", "warning"),
         ("ModelServerHighMemory", "warning"),
         ("ModelServerHighMemory", "critical"),
