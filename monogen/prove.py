@@ -3,8 +3,9 @@
 Writes the rules and their tests to a temporary directory (never to generated/) and runs
 one `promtool test rules` per experiment over one test file per alert (and one for the
 recording rules): promtool reports each file apart, so a failing case marks its own alert
-unproven, not its experiment's others. An alert is proven when it has a firing case and
-its file passed."""
+unproven, not its experiment's others. An alert's file reads only the rules it needs
+(compile/rule_deps.py), so each proof costs what its own window and rules cost. An alert
+is proven when it has a firing case and its file passed."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from monogen.build import target_files
+from monogen.compile.rule_deps import needed
 from monogen.model.build import Compiled
 from monogen.output.render import serialise
 from monogen.spec.errors import Position, fail
-from monogen.targets.promtool_tests import promtool_tests
+from monogen.targets.promtool_tests import promtool_tests, proof_rules
 
 RECORDING = "recording rules"  # the case name of the recording rules' test file
 _VERSION = re.compile(r"^promtool, version (\S+)", re.MULTILINE)
@@ -127,10 +129,17 @@ def prove(compiled: Compiled, promtool: str, timeout: float = 300) -> list[Proof
             split = _split(artifact.data, tests.cases)
             directory = Path(artifact.path).parent
             stem = Path(artifact.path).name.removesuffix(".test.yaml")
+            read_rules = proof_rules(exp, rules)
             names = {}
             for i, (case, document) in enumerate(split.items()):
                 name = f"{stem}.{i:03d}.test.yaml"
                 names[name] = case
+                if case != RECORDING:  # an alert's proof reads only the rules it needs
+                    own = needed(read_rules, case.split("/")[0])
+                    files[str(directory / f"{stem}.{i:03d}.rules.yaml")] = serialise(
+                        own.to_dict(), "yaml", artifact.source
+                    )
+                    document = {**document, "rule_files": [f"{stem}.{i:03d}.rules.yaml"]}
                 files[str(directory / name)] = serialise(document, "yaml", artifact.source)
             for rel, text in files.items():
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)

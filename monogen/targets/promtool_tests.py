@@ -46,6 +46,13 @@ def promtool_tests(exp: ExperimentDoc, rules: RuleFile) -> tuple[list[Artifact],
     ], tests
 
 
+def proof_rules(exp: ExperimentDoc, rules: RuleFile) -> RuleFile:
+    """The rules the generated tests read: the rule file's, or the proof rule file's."""
+    rewrites = {old: new for rail in exp.guardrails for old, new in
+                rail.kind.proof_rewrites(rail).items()}  # fmt: skip
+    return _rewritten(rules, rewrites) if rewrites else rules
+
+
 def _rewritten(rules: RuleFile, rewrites: dict[str, str]) -> RuleFile:
     def expr(text: str) -> str:
         for old, new in rewrites.items():
