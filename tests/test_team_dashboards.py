@@ -62,24 +62,48 @@ def test_scoping_adds_the_matchers_to_every_selector(written: str, expected: str
     promql_parser.parse(expected.replace("${variant:regex}", ".*"))
 
 
-# Grafana's variables: durations in ranges, subqueries and offsets, numbers elsewhere, text
-# in label values; they are never taken for selectors.
+# Grafana's interval variables stand for durations in ranges, subqueries and offsets;
+# label values may name the dashboard's variables (strings are left alone).
 WITH_VARIABLES = [
     ("rate(x[$__rate_interval])", f'rate(x{{namespace="seldon", {V}}}[$__rate_interval])'),
     (
-        'topk($k, x{pod=~"$pod"} offset ${shift})',
-        f'topk($k, x{{namespace="seldon", {V}, pod=~"$pod"}} offset ${{shift}})',
+        'topk(3, x{pod=~"$pod"} offset ${__range})',
+        f'topk(3, x{{namespace="seldon", {V}, pod=~"$pod"}} offset ${{__range}})',
     ),
     (
-        "max_over_time(x[$__interval:$__interval]) / $scale",
-        f'max_over_time(x{{namespace="seldon", {V}}}[$__interval:$__interval]) / $scale',
+        "max_over_time(x[$__interval:$__interval])",
+        f'max_over_time(x{{namespace="seldon", {V}}}[$__interval:$__interval])',
     ),
 ]
 
 
 @pytest.mark.parametrize(("written", "expected"), WITH_VARIABLES)
-def test_grafanas_variables_are_read_as_grafana_fills_them(written: str, expected: str) -> None:
+def test_grafanas_interval_variables_are_read_as_durations(written: str, expected: str) -> None:
     assert scoped(written, NS, VARIANT) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        # a variable the dashboard does not define, or standing for a series or number
+        ("$metric", "Grafana variable $metric where PromQL needs"),
+        ("$metric * 2", "Grafana variable $metric where PromQL needs"),
+        ("topk($k, x)", "Grafana variable $k where PromQL needs"),
+        ("x offset ${shift}", "Grafana variable ${shift} where PromQL needs"),
+        ("vector($__rate_interval)", "Grafana variable $__rate_interval where PromQL needs"),
+        ("rate(x[[[win]]])", "Grafana variable [[win]] where PromQL needs"),
+        # Prometheus 3's quoted names: Prometheus 2 refuses them
+        ('x{"namespace"="prod"}', 'the quoted name "namespace" is Prometheus 3 syntax'),
+        ('x{a="b", "model_name"="a"}', 'the quoted name "model_name" is Prometheus 3 syntax'),
+        ('{"x.y"}', 'the quoted name "x.y" is Prometheus 3 syntax'),
+        # a chain too long to parse twice a build for hundreds of panels
+        ("x" + "^x" * 201, "more than 200 operators in one panel query"),
+    ],
+)
+def test_variables_and_quoted_names_that_cannot_load_are_refused(written, message) -> None:
+    with pytest.raises(ScopeError) as caught:
+        scoped(written, NS, VARIANT)
+    assert message in str(caught.value), str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -321,8 +345,7 @@ def test_two_dashboards_of_one_title_in_a_folder_are_refused() -> None:
     found = _errors(text)
     line = _line_of(text, "fraud MODELS: a/b")
     assert any(
-        e.startswith(f"f.yaml:{line}:")
-        and "duplicate dashboard (folder / title) 'ml experiments / fraud models: a/b'" in e
+        e.startswith(f"f.yaml:{line}:") and "duplicate dashboard title 'fraud models: a/b'" in e
         for e in found
     ), found
 
@@ -405,3 +428,30 @@ def test_any_query_scopes_with_every_matcher_on_every_selector(query: str) -> No
     for s in after:
         assert ("namespace", "seldon") in {(m.name, m.value) for m in s.matchers.matchers}
     assert [s.name for s in after] == [s.name for s in before]
+
+
+def test_one_title_in_two_folders_is_refused_as_file_provisioning_merges_them() -> None:
+    text = SPEC.replace(
+        '    title: "Fraud models: A/B"\n',
+        '    title: "Fraud models: A/B"\n    folder: Other\n',
+    ).replace("title: Fraud models, business view", "title: Elsewhere")
+    other = text.replace("name: demo-ab", "name: other-ab").replace("    folder: Other\n", "")
+    other = other.replace("title: Elsewhere", "title: Elsewhere too")
+    with pytest.raises(SpecErrors) as caught:
+        validate(load_text(text, "a.yaml") + load_text(other, "b.yaml"))
+    found = [e.render() for e in caught.value.errors]
+    assert any(
+        e.startswith("b.yaml:") and "duplicate dashboard title 'fraud models: a/b'" in e
+        for e in found
+    ), found
+
+
+def test_the_overviews_title_is_refused() -> None:
+    text = SPEC.replace('title: "Fraud models: A/B"', "title: ML Experiments OVERVIEW")
+    found = _errors(text)
+    line = _line_of(text, "ML Experiments OVERVIEW")
+    assert any(
+        e.startswith(f"f.yaml:{line}:")
+        and "'ML Experiments OVERVIEW' is the title of the generated overview dashboard" in e
+        for e in found
+    ), found

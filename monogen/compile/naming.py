@@ -60,6 +60,7 @@ def runbook_anchor(alert: str) -> str:
 
 # -- files and Kubernetes objects: one function each, so targets and tests agree ----------
 
+OVERVIEW_TITLE = "ML experiments overview"
 OVERVIEW = "overview"  # the overview dashboard's name (experiment names may not take it)
 
 

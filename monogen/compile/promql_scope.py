@@ -70,23 +70,58 @@ def _tokens(expr: str) -> list[_Token]:
     return out
 
 
+# Grafana's own interval variables: the only ones a generated dashboard defines besides
+# `variant` and `datasource`, which only label values (strings) use.
+INTERVALS = ("__rate_interval", "__interval", "__range")
+# Parsing a chain of operators costs time that grows with it: a panel's query stays far
+# below the rule linter's bound (each is parsed twice a build, for up to 4,400 queries).
+MAX_OPERATORS = 200
+_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
 def parse(expr: str) -> tuple[object, str]:
-    """promql.parse of a dashboard query: Grafana's variables outside strings stand for a
-    duration in a range, subquery or offset (`[$__rate_interval]`), else for a number."""
-    try:
-        tokens = _tokens(expr)
-    except ScopeError as exc:
-        return None, str(exc)
-    if not any(t.kind == "var" for t in tokens):
-        return promql.parse(expr)
+    """promql.parse of a dashboard query: Grafana's interval variables stand for a duration
+    in a range, subquery or offset (`[$__rate_interval]`). Any other variable outside a
+    string, and Prometheus 3's quoted names, are refused (ScopeError): the dashboard
+    defines no such variable, and Prometheus 2 refuses quoted names."""
+    if promql.operators(expr) > MAX_OPERATORS:
+        raise ScopeError(
+            f"more than {MAX_OPERATORS} operators in one panel query",
+            "split it into recording rules, or into several queries",
+        )
+    tokens = _tokens(expr)
+    _refuse_quoted_names(tokens)
     out, last, previous = [], 0, ""
     for t in tokens:
         if t.kind == "var":
-            duration = previous in ("[", ":") or previous.lower() == "offset"
-            out += [expr[last : t.start], "5m" if duration else "1"]
+            found = _VARIABLE.match(t.text)
+            name = (found.group(1) or found.group(2)) if found else ""
+            if name not in INTERVALS or not (
+                previous in ("[", ":") or previous.lower() == "offset"
+            ):
+                raise ScopeError(
+                    f"Grafana variable {t.text} where PromQL needs a series, number or "
+                    "duration: the dashboard defines only $__rate_interval, $__interval and "
+                    "$__range for ranges, and $variant and $datasource",
+                    "write the value itself, or use $__rate_interval in a range",
+                )
+            out += [expr[last : t.start], "5m"]
             last = t.end
         previous = t.text
     return promql.parse("".join(out) + expr[last:])
+
+
+def _refuse_quoted_names(tokens: list[_Token]) -> None:
+    """`x{"label"="v"}` and `{"metric"}` (Prometheus 3): no release before it reads them."""
+    depth = 0
+    for i, t in enumerate(tokens):
+        depth += (t.text == "{") - (t.text == "}")
+        if depth > 0 and t.kind == "str" and tokens[i - 1].text in ("{", ","):
+            raise ScopeError(
+                f"the quoted name {t.text} is Prometheus 3 syntax, which Prometheus 2 "
+                "refuses (dashboards must work with every supported release)",
+                "write the label or metric name unquoted",
+            )
 
 
 def _closing(tokens: list[_Token], i: int, opening: str, closing: str) -> int:

@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from monogen.compile import naming
 from monogen.compile.matchers import Matcher, of_selector
 from monogen.compile.promql_scope import ScopeError, parse, scoped
 from monogen.spec.dashboards import TeamPanel
@@ -23,6 +24,7 @@ def check_dashboards(spec: Any, rail_keys: Sequence[str], err: Err) -> None:
     optional: tuple[Matcher, ...] = (
         ((spec.variant_label, "=~", _ANY_VARIANT),) if spec.variant_label else ()
     )
+    _check_titles(spec, err)
     at = ("spec", "dashboard")
     places = [((*at, "panels"), spec.dashboard.panels)] + [
         ((*at, "extra", i, "panels"), extra.panels) for i, extra in enumerate(spec.dashboard.extra)
@@ -33,8 +35,9 @@ def check_dashboards(spec: Any, rail_keys: Sequence[str], err: Err) -> None:
 
 
 def dashboard_titles(experiments: Sequence[Any]) -> list[tuple[str, Any, PathKey]]:
-    """(folder / title, document, path) of every dashboard: Grafana refuses a second
-    dashboard of one title (compared without case) in a folder."""
+    """(title, document, path) of every dashboard, the title without case: Grafana refuses
+    a second dashboard of one title in a folder, and file provisioning puts every
+    generated dashboard in one folder, whatever `folder` says (the sidecar reads it)."""
     found = []
     named = set()
     for exp in experiments:
@@ -44,16 +47,27 @@ def dashboard_titles(experiments: Sequence[Any]) -> list[tuple[str, Any, PathKey
         options = exp.spec.spec.dashboard
         title = options.title or f"Experiment {exp.name}"
         at = ("spec", "dashboard", "title") if options.title else ("metadata", "name")
-        found.append((f"{options.folder} / {title}".casefold(), exp.doc, at))
+        found.append((title.casefold(), exp.doc, at))
         found += [
-            (
-                f"{options.folder} / {d.title}".casefold(),
-                exp.doc,
-                ("spec", "dashboard", "extra", i, "title"),
-            )
+            (d.title.casefold(), exp.doc, ("spec", "dashboard", "extra", i, "title"))
             for i, d in enumerate(options.extra)
         ]
     return found
+
+
+def _check_titles(spec: Any, err: Err) -> None:
+    """No title of the overview's (it is generated beside every experiment's)."""
+    options = spec.dashboard
+    titled = [(("spec", "dashboard", "title"), options.title)] + [
+        (("spec", "dashboard", "extra", i, "title"), d.title) for i, d in enumerate(options.extra)
+    ]
+    for path, title in titled:
+        if title and title.casefold() == naming.OVERVIEW_TITLE.casefold():
+            err(
+                path,
+                f"{title!r} is the title of the generated overview dashboard",
+                "give this dashboard a title of its own",
+            )
 
 
 def _check_panel(
@@ -72,7 +86,11 @@ def _check_panel(
             except ScopeError as exc:
                 err(where, str(exc), exc.hint)
             continue
-        tree, error = parse(query.expr)
+        try:
+            tree, error = parse(query.expr)
+        except ScopeError as exc:
+            err(where, str(exc), exc.hint)
+            continue
         if tree is None:
             err(where, f"not valid PromQL: {error}", "check the expression with promtool")
     key = panel.thresholds_from

@@ -98,7 +98,7 @@ def validate(
         "Alerting spec for team",
         errors,
     )
-    _check_unique(dashboard_titles(experiments), "dashboard (folder / title)", errors)
+    _check_unique(dashboard_titles(experiments), "dashboard title", errors)
     _check_receivers_unique(alertings, errors)
     _check_smtp(alertings, errors)
     if errors:
