@@ -131,6 +131,24 @@ def check_template(text: str, functions: set[str], variables: set[str] = frozens
         raise TemplateError(f"unexpected EOF: unclosed {{{{{stack[-1]}}}}}")
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\'(?:[^\'\\]|\\.)*\'')
+
+
+def action_bodies(text: str) -> list[str]:
+    """What each action of `text` says outside its quoted strings (text between actions is
+    printed as is); the whole text when it does not parse, so a check stays on the safe
+    side."""
+    found, pos = [], 0
+    try:
+        while (start := text.find("{{", pos)) >= 0:
+            end = _action_end(text, start + 2)
+            found.append(_QUOTED.sub('""', text[start + 2 : end]))
+            pos = end + 2
+    except TemplateError:
+        return [text]
+    return found
+
+
 def _action_end(text: str, i: int) -> int:
     """Index of the `}}` closing the action at `i`, skipping quoted text."""
     quote = ""

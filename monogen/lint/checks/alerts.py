@@ -9,6 +9,7 @@ from monogen.lint import promql as pq
 from monogen.lint.checks._rules_shape import alerts, groups, rules, text
 from monogen.lint.checks.rules import valid_duration
 from monogen.lint.finding import Severity
+from monogen.lint.gotemplate import action_bodies
 from monogen.lint.registry import Hit, check
 from monogen.lint.source import LintFile
 from monogen.spec.quantities import parse_duration
@@ -151,7 +152,8 @@ def value_in_labels(f: LintFile) -> Iterator[Hit]:
         if isinstance(labels, dict):
             for name, value in labels.items():
                 value = text(value) or ""
-                if "$value" in value or ".Value" in value:
+                said = action_bodies(value)  # `{{ "{{" }} $value }}` is text, not the value
+                if any("$value" in body or ".Value" in body for body in said):
                     yield Hit(
                         f"label {name!r} uses the query value; move it to an annotation",
                         (*path, "labels", name),
