@@ -22,7 +22,7 @@ from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import extrapolated
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
-from monogen.kinds.floors import FRACTION, gated, straddle
+from monogen.kinds.floors import FRACTION, MAX_RATE, gated, straddle, within
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
 from monogen.model.rules import AlertingRule
@@ -70,6 +70,8 @@ class RequestRateAnomaly(ThresholdKind):
                 f"({ctx.rate_window}): the two rates would overlap",
                 "compare with the same window a day (1d) or a week (1w) earlier",
             )
+            return None
+        if not within(ctx, "minRate", spec.min_rate, MAX_RATE, "requests a second"):
             return None
         # the proof's offset: the earlier window, then the drop, then `for`, a step apart
         proof = min(offset, window + longest + STEP)
