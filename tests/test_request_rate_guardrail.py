@@ -127,6 +127,15 @@ ERRORS = [
         "with the same window a day (1d) or a week (1w) earlier",
     ),
     (
+        "offset: 1w",
+        "offset: 10m",
+        "spec.yaml:14:15: error: an offset of 10m is too short for the rate window (5m) and "
+        "the longest `for` (15m): after a drop, the share is low only until the earlier window "
+        "reaches the drop too, too briefly for the alert to fire (at spec.guardrails."
+        "requestRateAnomaly.offset)\n  hint: write `offset: 21m` or more (the rate window, the "
+        "longest `for` and a minute), or compare with a day (1d) or a week (1w) earlier",
+    ),
+    (
         "warning: {below: 50%, for: 15m}",
         "warning: {above: 200%, for: 15m}",
         "spec.yaml:16:24: error: request rate against the same window earlier alerts fire "
