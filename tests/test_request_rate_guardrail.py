@@ -79,6 +79,20 @@ def test_the_proof_reads_the_rules_with_a_shorter_offset_and_says_so(write_spec)
     assert "  - price-ab.proof.rules.yaml\n" in tests
 
 
+def test_the_proof_rewrites_the_offset_not_a_label_value_reading_like_one(write_spec) -> None:
+    """A selector value `dev offset 1w` is data: the proof's rule keeps it as written and
+    reads the alert's own offsets as 21m, so it proves the rule deployed."""
+    spec = SPEC.replace('selector: {env: "!=dev"}', 'selector: {env: "!=dev offset 1w"}')
+    files = compile_specs(load([write_spec(spec)]))
+    rules = files["prometheus/rules/price-ab.rules.yaml"]
+    proof = files["prometheus/tests/price-ab.proof.rules.yaml"]
+    assert rules.count('env!="dev offset 1w"') == 7 and rules.count("] offset 1w)") == 4
+    assert proof.count('env!="dev offset 1w"') == 7 and proof.count("] offset 21m)") == 4
+    assert "] offset 1w)" not in proof
+    body = proof.split("\ngroups:", 1)[1]
+    assert body == rules.split("\ngroups:", 1)[1].replace("] offset 1w)", "] offset 21m)")
+
+
 def test_an_offset_the_proof_can_hold_is_not_rewritten(write_spec) -> None:
     files = compile_specs(load([write_spec(SPEC.replace("offset: 1w", "offset: 21m"))]))
     assert "prometheus/tests/price-ab.proof.rules.yaml" not in files
