@@ -206,3 +206,21 @@ def test_promtool_proves_both_levels(write_spec, version: str, offset: str) -> N
 )
 def test_a_mutant_fails_the_proof(write_spec, old: str, new: str, caught: str, version) -> None:
     assert_caught(write_spec(SPEC), ALERT, old, new, caught, version)
+
+
+def test_a_rewrite_reaches_only_its_own_rules_and_whole_tokens() -> None:
+    """`offset 1d` is rewritten in the asking guardrail's alert, not inside a string, not
+    as the start of `offset 1d12h`, and not in another guardrail's rule."""
+    from monogen.model.rules import AlertingRule, AlertIntent, RuleFile, RuleGroup
+    from monogen.targets.promtool_tests import _rewritten
+
+    own, other = object(), object()
+    expr = 'rate(x{a="b offset 1d"}[5m] offset 1d) / rate(y[5m] offset 1d12h) > 0.5'
+
+    def alert(rail: object) -> AlertingRule:
+        return AlertingRule("A", expr, "5m", {}, {}, AlertIntent(rail, "x", "below", 0.5, ()))
+
+    rules = RuleFile("e", "s", "n", "t", {}, (RuleGroup("g", (alert(own), alert(other))),))
+    mine, theirs = _rewritten(rules, [(own, {"offset 1d": "offset 21m"})]).alerts
+    assert mine.expr == 'rate(x{a="b offset 1d"}[5m] offset 21m) / rate(y[5m] offset 1d12h) > 0.5'
+    assert theirs.expr == expr
