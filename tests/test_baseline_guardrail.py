@@ -81,6 +81,21 @@ ERRORS = [
     ),
     (
         "baseline: 0.92",
+        "baseline: 1e-17",
+        "spec.yaml:16:19: error: a baseline of 1e-17 reads as 0.0 in the rules: the drop would "
+        "divide by 0 (at spec.guardrails.baselines[0].baseline)\n  hint: rules keep 12 decimal "
+        "places: judge the gauge in a larger unit, or round the baseline to a billionth of "
+        "itself",
+    ),
+    (
+        "baseline: 0.92",
+        "baseline: 1.234567e-11",
+        "spec.yaml:16:19: error: a baseline of 1.234567e-11 reads as 1.2e-11 in the rules (at "
+        "spec.guardrails.baselines[0].baseline)\n  hint: rules keep 12 decimal places: judge "
+        "the gauge in a larger unit, or round the baseline to a billionth of itself",
+    ),
+    (
+        "baseline: 0.92",
         "baseline: 0",
         "spec.yaml:16:19: error: a baseline of 0 leaves no drop to judge (at "
         "spec.guardrails.baselines[0].baseline)",

@@ -79,6 +79,20 @@ def test_the_proof_reads_the_rules_with_a_shorter_offset_and_says_so(write_spec)
     assert "  - price-ab.proof.rules.yaml\n" in tests
 
 
+def test_the_proof_rewrites_the_offset_not_a_label_value_reading_like_one(write_spec) -> None:
+    """A selector value `dev offset 1w` is data: the proof's rule keeps it as written and
+    reads the alert's own offsets as 21m, so it proves the rule deployed."""
+    spec = SPEC.replace('selector: {env: "!=dev"}', 'selector: {env: "!=dev offset 1w"}')
+    files = compile_specs(load([write_spec(spec)]))
+    rules = files["prometheus/rules/price-ab.rules.yaml"]
+    proof = files["prometheus/tests/price-ab.proof.rules.yaml"]
+    assert rules.count('env!="dev offset 1w"') == 7 and rules.count("] offset 1w)") == 4
+    assert proof.count('env!="dev offset 1w"') == 7 and proof.count("] offset 21m)") == 4
+    assert "] offset 1w)" not in proof
+    body = proof.split("\ngroups:", 1)[1]
+    assert body == rules.split("\ngroups:", 1)[1].replace("] offset 1w)", "] offset 21m)")
+
+
 def test_an_offset_the_proof_can_hold_is_not_rewritten(write_spec) -> None:
     files = compile_specs(load([write_spec(SPEC.replace("offset: 1w", "offset: 21m"))]))
     assert "prometheus/tests/price-ab.proof.rules.yaml" not in files
@@ -125,6 +139,15 @@ ERRORS = [
         "spec.yaml:14:15: error: an offset of 2m is shorter than the rate window (5m): the two "
         "rates would overlap (at spec.guardrails.requestRateAnomaly.offset)\n  hint: compare "
         "with the same window a day (1d) or a week (1w) earlier",
+    ),
+    (
+        "offset: 1w",
+        "offset: 10m",
+        "spec.yaml:14:15: error: an offset of 10m is too short for the rate window (5m) and "
+        "the longest `for` (15m): after a drop, the share is low only until the earlier window "
+        "reaches the drop too, too briefly for the alert to fire (at spec.guardrails."
+        "requestRateAnomaly.offset)\n  hint: write `offset: 21m` or more (the rate window, the "
+        "longest `for` and a minute), or compare with a day (1d) or a week (1w) earlier",
     ),
     (
         "warning: {below: 50%, for: 15m}",
@@ -183,3 +206,21 @@ def test_promtool_proves_both_levels(write_spec, version: str, offset: str) -> N
 )
 def test_a_mutant_fails_the_proof(write_spec, old: str, new: str, caught: str, version) -> None:
     assert_caught(write_spec(SPEC), ALERT, old, new, caught, version)
+
+
+def test_a_rewrite_reaches_only_its_own_rules_and_whole_tokens() -> None:
+    """`offset 1d` is rewritten in the asking guardrail's alert, not inside a string, not
+    as the start of `offset 1d12h`, and not in another guardrail's rule."""
+    from monogen.model.rules import AlertingRule, AlertIntent, RuleFile, RuleGroup
+    from monogen.targets.promtool_tests import _rewritten
+
+    own, other = object(), object()
+    expr = 'rate(x{a="b offset 1d"}[5m] offset 1d) / rate(y[5m] offset 1d12h) > 0.5'
+
+    def alert(rail: object) -> AlertingRule:
+        return AlertingRule("A", expr, "5m", {}, {}, AlertIntent(rail, "x", "below", 0.5, ()))
+
+    rules = RuleFile("e", "s", "n", "t", {}, (RuleGroup("g", (alert(own), alert(other))),))
+    mine, theirs = _rewritten(rules, [(own, {"offset 1d": "offset 21m"})]).alerts
+    assert mine.expr == 'rate(x{a="b offset 1d"}[5m] offset 21m) / rate(y[5m] offset 1d12h) > 0.5'
+    assert theirs.expr == expr

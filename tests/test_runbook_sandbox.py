@@ -141,3 +141,33 @@ def test_a_template_planted_as_a_link_is_refused_not_read(project: Path, tmp_pat
     assert "runbook.md.j2: error: not a regular file of the project" in result.stderr
     assert "hunter2" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_digits_in_spec_data_are_not_a_format_width(write_spec, tmp_path: Path) -> None:
+    """A bound on work reads numbers and format strings, never the data a page shows: a
+    dated variant and a long selector value go through `code` and `codeblock`."""
+    spec = MINIMAL_EXPERIMENT.replace("enhanced-predictor", "fraud-20240115").replace(
+        "{namespace: seldon}", "{namespace: eu-1234567}"
+    )
+    specs = write_spec(spec)
+    write_spec(ALERTING, "routing.yaml")
+    result = invoke("build", str(specs), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out/runbooks/demo-ab/model-accuracy-degraded.md").read_text()
+    assert "`fraud-20240115` (treatment, 30%)" in page
+    assert 'namespace="eu-1234567"' in page
+
+
+@pytest.mark.parametrize(
+    "template",
+    ['{{ "%.3000000f" | format(1) }}', '{{ "%(a)9999999s" % {"a": 1} }}', "{{ 'x'.ljust(10**6) }}"],
+)
+def test_a_format_width_or_count_is_still_bounded(
+    project: Path, tmp_path: Path, template: str
+) -> None:
+    overrides = project / "runbook-templates"
+    overrides.mkdir()
+    (overrides / "runbook.md.j2").write_text(f"# {{{{ alert.name }}}}\n\n{template}\n")
+    result = invoke("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert "runbook-templates/runbook.md.j2:3:1: error: runbook template failed: " in result.stderr

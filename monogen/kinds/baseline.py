@@ -99,6 +99,11 @@ class BaselineDegradation(ThresholdKind):
             if baseline <= 0:
                 ctx.err((*path, "baseline"), "a baseline of 0 leaves no drop to judge", "")
                 continue
+            if abs(float(number(baseline)) - baseline) > 1e-9 * baseline:  # 12 decimals
+                ctx.err((*path, "baseline"), _rounded(baseline),
+                        "rules keep 12 decimal places: judge the gauge in a larger unit, "
+                        "or round the baseline to a billionth of itself")  # fmt: skip
+                continue
             for j, message, hint in unknown_names(item.variants, ctx.variant_names, "variant"):
                 ctx.err((*path, "variants", j), message, hint)
             unit = "ratio" if item.relative else "scaled"
@@ -187,6 +192,12 @@ class BaselineDegradation(ThresholdKind):
                 width=12,
             )
         ]
+
+
+def _rounded(baseline: float) -> str:
+    written = number(baseline)
+    lost = ": the drop would divide by 0" if float(written) == 0 else ""
+    return f"a baseline of {baseline!r} reads as {written} in the rules{lost}"
 
 
 def _scale_hint(written: float | str, scale: str) -> str:

@@ -27,7 +27,7 @@ from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import summed
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
-from monogen.kinds.floors import FRACTION, gated, straddle
+from monogen.kinds.floors import FRACTION, MAX_FEEDBACK, gated, straddle, within
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
 from monogen.spec.base import Duration
@@ -106,6 +106,8 @@ class NegativeFeedback(ThresholdKind):
                 f"the window ({spec.window}) is shorter than the rate window ({ctx.rate_window})",
                 f"write `window: {ctx.rate_window}` or more",
             )
+            ok = False
+        if not within(ctx, "minFeedback", spec.min_feedback, MAX_FEEDBACK, "events"):
             ok = False
         if not ok:
             return None

@@ -22,7 +22,7 @@ from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import extrapolated
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds.base import Guardrail, RailContext
-from monogen.kinds.floors import FRACTION, gated, straddle
+from monogen.kinds.floors import FRACTION, MAX_RATE, gated, straddle, within
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
 from monogen.model.rules import AlertingRule
@@ -71,10 +71,27 @@ class RequestRateAnomaly(ThresholdKind):
                 "compare with the same window a day (1d) or a week (1w) earlier",
             )
             return None
+        if not within(ctx, "minRate", spec.min_rate, MAX_RATE, "requests a second"):
+            return None
+        # after a drop, the share stays low until the earlier window reaches the drop too:
+        # about `offset`, which must hold a full window, the longest `for` and a step
+        least = window + longest + STEP
+        if offset < least:
+            ctx.err(
+                (*ctx.path, "offset"),
+                f"an offset of {spec.offset} is too short for the rate window "
+                f"({ctx.rate_window}) and the longest `for` ({format_duration(longest)}): "
+                "after a drop, the share is low only until the earlier window reaches the "
+                "drop too, too briefly for the alert to fire",
+                f"write `offset: {format_duration(least)}` or more (the rate window, the "
+                "longest `for` and a minute), or compare with a day (1d) or a week (1w) "
+                "earlier",
+            )
+            return None
         # the proof's offset: the earlier window, then the drop, then `for`, a step apart
-        proof = min(offset, window + longest + STEP)
+        proof = min(offset, least)
         options = {"offset": spec.offset, "floor": spec.min_rate, "proof": proof,
-                   "window": window, "short": proof < window + longest + STEP}  # fmt: skip
+                   "window": window}  # fmt: skip
         return dataclasses.replace(rail, options=options)
 
     # -- rules ------------------------------------------------------------------------
@@ -148,8 +165,6 @@ class RequestRateAnomaly(ThresholdKind):
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
-        if rail.options["short"]:  # an offset too short for the windows and `for`
-            return None
         then = THEN * max(1, math.ceil(2 * rail.options["floor"] * STEP / THEN))
         now = round(value * then)
         if now < 0:
@@ -162,8 +177,6 @@ class RequestRateAnomaly(ThresholdKind):
     ) -> list[tuple[str, Fixture, bool, float, float]]:
         """No request at all now, after a rate just under the floor then (silent) and just
         over it (fires): a mutant of the floor fails one of them."""
-        if rail.options["short"]:
-            return []
         start = self.warmup(rail)
         at = start + for_ + STEP
         back = at - rail.options["proof"]  # when the earlier window ends

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
+from typing import Any
 
 from monogen.compile import naming
 from monogen.compile.promtests import PromTests, compile_promtests
@@ -23,8 +25,7 @@ def promtool_tests(exp: ExperimentDoc, rules: RuleFile) -> tuple[list[Artifact],
     """The test file (and, where a kind rewrites its rules for the proof, the rules the
     tests read), and which alerts it proves (for `monogen test`)."""
     path = naming.test_file_path(exp.name)
-    rewrites = {old: new for rail in exp.guardrails for old, new in
-                rail.kind.proof_rewrites(rail).items()}  # fmt: skip
+    rewrites = {old: new for _, asked in _asked(exp) for old, new in asked.items()}
     read = naming.proof_rule_file_path(exp.name) if rewrites else naming.rule_file_path(exp.name)
     tests = compile_promtests(rules, exp, posixpath.relpath(read, posixpath.dirname(path)))
     if not rewrites:
@@ -39,7 +40,7 @@ def promtool_tests(exp: ExperimentDoc, rules: RuleFile) -> tuple[list[Artifact],
     note += f"{changes}: {why}"
     proof_note = f"The rules of {rules_file} with {changes}, for the promtool tests\n"
     proof_note += f"beside it: {why}"
-    proof = _rewritten(rules, rewrites)
+    proof = _rewritten(rules, _asked(exp))
     return [
         Artifact(path, tests.document, "yaml", exp.source, note=note),
         Artifact(read, proof.to_dict(), "yaml", exp.source, note=proof_note),
@@ -48,21 +49,39 @@ def promtool_tests(exp: ExperimentDoc, rules: RuleFile) -> tuple[list[Artifact],
 
 def proof_rules(exp: ExperimentDoc, rules: RuleFile) -> RuleFile:
     """The rules the generated tests read: the rule file's, or the proof rule file's."""
-    rewrites = {old: new for rail in exp.guardrails for old, new in
-                rail.kind.proof_rewrites(rail).items()}  # fmt: skip
-    return _rewritten(rules, rewrites) if rewrites else rules
+    asked = _asked(exp)
+    return _rewritten(rules, asked) if asked else rules
 
 
-def _rewritten(rules: RuleFile, rewrites: dict[str, str]) -> RuleFile:
-    def expr(text: str) -> str:
+def _asked(exp: ExperimentDoc) -> list[tuple[Any, dict[str, str]]]:
+    """The guardrails whose kind rewrites their rules for the proof, and the rewrites."""
+    found = [(rail, rail.kind.proof_rewrites(rail)) for rail in exp.guardrails]
+    return [(rail, rewrites) for rail, rewrites in found if rewrites]
+
+
+# a PromQL string literal ("..." or '...' with escapes, `...` raw), kept as written
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`""", re.DOTALL)
+
+
+def _rewritten(rules: RuleFile, asked: list[tuple[Any, dict[str, str]]]) -> RuleFile:
+    """`rules` with each guardrail's rewrites applied to its own alerting rules only,
+    outside string literals (a label value reading `offset 1d` is data), and only to a
+    whole token (`offset 1d` is not the start of `offset 1d12h`)."""
+
+    def expr(text: str, rewrites: dict[str, str]) -> str:
         for old, new in rewrites.items():
-            text = text.replace(old, new)
+            token = re.compile(rf"(?<![\w]){re.escape(old)}(?![\w.])")
+            parts, at = [], 0
+            for literal in _STRING.finditer(text):
+                parts += [token.sub(new, text[at : literal.start()]), literal.group()]
+                at = literal.end()
+            text = "".join([*parts, token.sub(new, text[at:])])
         return text
 
-    groups = [
-        dataclasses.replace(
-            g, rules=tuple(dataclasses.replace(r, expr=expr(r.expr)) for r in g.rules)
-        )
-        for g in rules.groups
-    ]
+    def rule(r: Any) -> Any:
+        rail = getattr(getattr(r, "intent", None), "rail", None)
+        rewrites = next((rewrites for own, rewrites in asked if own is rail), None)
+        return dataclasses.replace(r, expr=expr(r.expr, rewrites)) if rewrites else r
+
+    groups = [dataclasses.replace(g, rules=tuple(map(rule, g.rules))) for g in rules.groups]
     return dataclasses.replace(rules, groups=tuple(groups))

@@ -21,8 +21,9 @@ MAX_SEQUENCE = 1_000_000  # characters or items a * or + may produce, and any nu
 MAX_OUTPUT = 1_000_000  # characters of one rendered page
 MAX_BITS = 10_000  # of an integer a ** may produce
 MAX_SECONDS = 5  # one page's render (loops over strings and lists have no counter)
-# a width or precision in a format string (`%0300000000d`, `{:>300000000}`)
-_WIDE = re.compile(r"\d{7,}")
+# a width or precision of seven digits in a format string (`%0300000000d`, `%.3000000f`,
+# `{:>300000000}`): looked for only in what is used as one, never in data a filter is given
+_WIDE = re.compile(r"%(\([^)]*\))?[-+ #0]*\d*\.?\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
 
 
 class TemplateLimit(SecurityError):
@@ -43,6 +44,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
         _small_arguments(args, kwargs)
+        if getattr(obj, "__name__", "") in ("format", "format_map"):
+            _narrow_format(getattr(obj, "__self__", None))
         return super().call(context, obj, *args, **kwargs)
 
     def guard_filters(self) -> None:
@@ -66,8 +69,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         # ** chains left to right in Jinja2: ((2**64)**64)**64 grows at every step
         if operator == "**" and abs(_size(left)).bit_length() * _size(right) > MAX_BITS:
             raise TemplateLimit(f"an integer of more than {MAX_BITS:,} bits")
-        if operator == "%" and isinstance(left, str) and _WIDE.search(left):
-            raise TemplateLimit("a format width of a million characters or more")
+        if operator == "%":
+            _narrow_format(left)
         if operator == "*":
             count = right if isinstance(left, str | list | tuple) else left
             item = left if isinstance(left, str | list | tuple) else right
@@ -108,17 +111,32 @@ def _page_line(template: Any, chunks: Any) -> int | None:
 
 
 def _small_arguments(args: Any, kwargs: dict[str, Any]) -> None:
-    """No template needs a number of a million or more as an argument (a width, a count),
-    nor a format string asking for one: refused before the work is done."""
+    """No template needs an integer of a million or more as an argument (a width, a
+    count): refused before the work is done. Strings are data, whatever digits they hold
+    (a variant `fraud-20240115`, a PromQL expression): only a format string is read for a
+    width (`_narrow_format`)."""
     for value in [*args, *kwargs.values()]:
-        if _size(value) >= MAX_SEQUENCE or (isinstance(value, str) and _WIDE.search(value)):
+        if _size(value) >= MAX_SEQUENCE:
             raise TemplateLimit("an argument of a million or more")
 
 
+def _narrow_format(template: Any) -> None:
+    if isinstance(template, str) and _WIDE.search(template):
+        raise TemplateLimit("a format width of a million characters or more")
+
+
 def _bounded(function: Any) -> Any:
+    """The filter, refusing huge counts among its arguments; the value it filters (the
+    first argument, after the context or environment Jinja2 passes some) is data, read
+    only as the format string of `format`."""
+    subject = 1 if getattr(function, "jinja_pass_arg", None) else 0
+    formats = getattr(function, "__name__", "") == "do_format"
+
     @functools.wraps(function)  # keeps Jinja2's pass_context/pass_environment marks
     def checked(*args: Any, **kwargs: Any) -> Any:
-        _small_arguments(args, kwargs)
+        if formats and len(args) > subject:
+            _narrow_format(args[subject])
+        _small_arguments(args[subject + 1 :], kwargs)
         return function(*args, **kwargs)
 
     checked._bounded = True  # type: ignore[attr-defined]
