@@ -12,8 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from monogen.compile.matchers import Matcher
+from monogen.compile.grafana import VARIANT_VAR
+from monogen.compile.matchers import Matcher, of_selector
 from monogen.compile.promql import quote
 from monogen.lint import promql
 
@@ -80,6 +82,12 @@ _VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 
 
 def parse(expr: str) -> tuple[object, str]:
+    """promql.parse of a dashboard query (see `_parse`)."""
+    tree, error, _ = _parse(expr)
+    return tree, error
+
+
+def _parse(expr: str) -> tuple[object, str, list[_Token]]:
     """promql.parse of a dashboard query: Grafana's interval variables stand for a duration
     in a range, subquery or offset (`[$__rate_interval]`). Any other variable outside a
     string, and Prometheus 3's quoted names, are refused (ScopeError): the dashboard
@@ -108,7 +116,7 @@ def parse(expr: str) -> tuple[object, str]:
             out += [expr[last : t.start], "5m"]
             last = t.end
         previous = t.text
-    return promql.parse("".join(out) + expr[last:])
+    return (*promql.parse("".join(out) + expr[last:]), tokens)
 
 
 def _refuse_quoted_names(tokens: list[_Token]) -> None:
@@ -181,15 +189,24 @@ def _render(matchers: Sequence[Matcher]) -> str:
     return ", ".join(f"{label}{op}{quote(value)}" for label, op, value in matchers)
 
 
+def panel_matchers(spec: Any) -> tuple[tuple[Matcher, ...], tuple[Matcher, ...]]:
+    """What scoping adds to a team panel of the experiment `spec`: its selector on every
+    series selector, and the dashboard's variant choice where one does not match the
+    variant label itself. The same for checking and compiling, so both read one cached
+    result."""
+    fixed = tuple(of_selector(spec.selector))
+    label = spec.variant_label
+    return fixed, ((label, "=~", VARIANT_VAR),) if label else ()
+
+
 @lru_cache(maxsize=4096)
 def scoped(expr: str, matchers: tuple[Matcher, ...], optional: tuple[Matcher, ...] = ()) -> str:
     """`expr` with `matchers` added to every selector (a selector matching one of their
     labels itself is refused) and `optional` added where the selector does not match the
     label already (e.g. the dashboard's variant variable)."""
-    tree, error = parse(expr)
+    tree, error, tokens = _parse(expr)
     if tree is None:
         raise ScopeError(f"not valid PromQL: {error}", "check the expression with promtool")
-    tokens = _tokens(expr)
     fixed = {label for label, _, _ in matchers}
     edits: list[tuple[int, str]] = []
     for at, close, labels in _splices(tokens):

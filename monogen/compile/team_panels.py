@@ -3,27 +3,16 @@ the thresholds of the guardrail they name."""
 
 from __future__ import annotations
 
-from monogen.compile.grafana import VARIANT_VAR, Panel
-from monogen.compile.matchers import Matcher, of_selector
+from monogen.compile.grafana import Panel
+from monogen.compile.matchers import Matcher
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
-from monogen.compile.promql_scope import scoped
+from monogen.compile.promql_scope import panel_matchers, scoped
 from monogen.kinds.base import Guardrail
 from monogen.spec.dashboards import TeamPanel
 from monogen.spec.validate import ExperimentDoc
 
 # Panels whose queries read one value per series (instant), as a table of labels.
 _INSTANT = {"stat", "gauge", "barGauge", "table", "pieChart", "xy"}
-
-
-def scope_matchers(exp: ExperimentDoc) -> tuple[Matcher, ...]:
-    """The experiment's selector, added to every selector of a scoped panel."""
-    return tuple(of_selector(exp.spec.spec.selector))
-
-
-def variant_matchers(exp: ExperimentDoc, variants: str = VARIANT_VAR) -> tuple[Matcher, ...]:
-    """The dashboard's variant choice, added where a selector does not match the label."""
-    label = exp.spec.spec.variant_label
-    return ((label, "=~", variants),) if label else ()
 
 
 def rails_by_key(exp: ExperimentDoc) -> dict[str, Guardrail]:
@@ -37,7 +26,7 @@ def rails_by_key(exp: ExperimentDoc) -> dict[str, Guardrail]:
 def team_rows(exp: ExperimentDoc, panels: list[TeamPanel]) -> list[tuple[str, list[Panel]]]:
     """The panels in rows of their titles, in the order each row first appears."""
     rails = rails_by_key(exp)
-    fixed, optional = scope_matchers(exp), variant_matchers(exp)
+    fixed, optional = panel_matchers(exp.spec.spec)
     rows: dict[str, list[Panel]] = {}
     for spec in panels:
         rows.setdefault(spec.row, []).append(_panel(spec, fixed, optional, rails))

@@ -8,22 +8,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from monogen.compile import naming
-from monogen.compile.matchers import Matcher, of_selector
-from monogen.compile.promql_scope import ScopeError, parse, scoped
+from monogen.compile.matchers import Matcher
+from monogen.compile.promql_scope import ScopeError, panel_matchers, parse, scoped
 from monogen.spec.dashboards import TeamPanel
 from monogen.spec.loader import PathKey
 
 Err = Callable[[PathKey, str, str], None]
-# Stands for the dashboard's variant variable while checking (scoping is the same text).
-_ANY_VARIANT = ".*"
 
 
 def check_dashboards(spec: Any, rail_keys: Sequence[str], err: Err) -> None:
     """Every team panel of the experiment's dashboard and of its extra dashboards."""
-    fixed = tuple(of_selector(spec.selector))
-    optional: tuple[Matcher, ...] = (
-        ((spec.variant_label, "=~", _ANY_VARIANT),) if spec.variant_label else ()
-    )
+    fixed, optional = panel_matchers(spec)
     _check_titles(spec, err)
     at = ("spec", "dashboard")
     places = [((*at, "panels"), spec.dashboard.panels)] + [
