@@ -273,7 +273,7 @@ def routes(
                 "labels": dict(r.labels),
                 "receivers": list(r.receivers),
                 "problem": r.problem,
-                **when.get(r, {"muted": [], "active": [], "silenced_by": []}),
+                **when.get(r, {"deliveries": [], "silenced_by": []}),
             }
             for r in rows
         ]

@@ -111,8 +111,18 @@ def test_monogen_routes_says_when_each_alert_is_delivered(write_spec) -> None:
     rows = json.loads(result.output)
     critical = [r for r in rows if r["severity"] == "critical"]
     warning = [r for r in rows if r["severity"] == "warning"]
-    assert critical and all(r["muted"] == ["office"] and r["active"] == [] for r in critical)
-    assert all(r["muted"] == [] for r in warning)
+    assert critical and all(
+        r["deliveries"]
+        == [
+            {"receiver": "pagerduty-mlops", "muted": ["office"], "active": []},
+            {"receiver": "slack-mlops", "muted": ["office"], "active": []},
+        ]
+        for r in critical
+    )
+    assert warning and all(
+        r["deliveries"] == [{"receiver": "slack-mlops", "muted": [], "active": []}]
+        for r in warning
+    )
     accuracy = [r for r in warning if r["alert"] == "ModelAccuracyDegraded"]
     assert accuracy and all(
         r["silenced_by"] == ["ModelAccuracyDegraded (critical)"] for r in accuracy
@@ -120,3 +130,36 @@ def test_monogen_routes_says_when_each_alert_is_delivered(write_spec) -> None:
     text = invoke("routes", str(specs)).output
     assert "(muted in office)" in text
     assert "(silenced by ModelAccuracyDegraded (critical))" in text
+
+
+def test_intervals_belong_to_the_route_that_sends_each_notification(write_spec) -> None:
+    """A critical reaches the pager through a muted route and the team's chat through a
+    later one that is not: only the pager's notification waits for the office to close."""
+    import json
+
+    routing = ALERTING.replace(
+        "- {match: {severity: critical}, receivers: [pagerduty-mlops, slack-mlops]}",
+        "- {match: {severity: critical}, receivers: [pagerduty-mlops], continue: true, "
+        "muteTimeIntervals: [office]}",
+    ).replace(
+        "- {match: {severity: warning}, receivers: [slack-mlops]}",
+        "- {receivers: [slack-mlops]}",
+    ) + (
+        "  timeIntervals:\n"
+        '    office: [{weekdays: ["monday:friday"], times: [{start: "09:00", end: "17:00"}]}]\n'
+    )
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    write_spec(routing, "routing.yaml")
+    rows = json.loads(invoke("routes", str(specs), "--format", "json").output)
+    critical = [r for r in rows if r["severity"] == "critical"]
+    assert critical and all(
+        r["deliveries"]
+        == [
+            {"receiver": "pagerduty-mlops", "muted": ["office"], "active": []},
+            {"receiver": "slack-mlops", "muted": [], "active": []},
+        ]
+        for r in critical
+    )
+    text = invoke("routes", str(specs)).output
+    assert "(pagerduty-mlops muted in office)" in text
+    assert "(muted in office)" not in text

@@ -50,36 +50,35 @@ class Route:
             names |= child.label_names()
         return names
 
-    def walk(self, labels: dict[str, str], inherited: str | None = None) -> list[str]:
+    def walk(self, labels: dict[str, str]) -> list[str]:
         """Receivers Alertmanager notifies for an alert with `labels` (depth first, with
         `continue`); a route without a receiver inherits its parent's."""
+        return [d.receiver for d in self.deliveries(labels)]
+
+    def deliveries(self, labels: dict[str, str], inherited: str | None = None) -> list[Delivery]:
+        """Each notification of an alert with `labels`: its receiver and the time intervals
+        of the route that sends it (Alertmanager does not pass them to children, and two
+        routes reached through `continue` keep their own)."""
         receiver = self.receiver or inherited
-        found: list[str] = []
+        found: list[Delivery] = []
         for child in self.routes:
             if all(matches(m, labels) for m in child.matchers):
-                found.extend(child.walk(labels, receiver))
+                found.extend(child.deliveries(labels, receiver))
                 if not child.continue_:
                     break
         if not found and receiver:
-            found = [receiver]
+            found = [Delivery(receiver, self.mute_time_intervals, self.active_time_intervals)]
         return found
 
-    def intervals(self, labels: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(mute, active) time intervals of the routes that deliver an alert with
-        `labels`, walked as `walk` walks; Alertmanager does not pass them to children."""
-        mute: list[str] = []
-        active: list[str] = []
-        for child in self.routes:
-            if all(matches(m, labels) for m in child.matchers):
-                below = child.intervals(labels)
-                delivered = not any(
-                    all(matches(m, labels) for m in c.matchers) for c in child.routes
-                )
-                mute += [*below[0], *(child.mute_time_intervals if delivered else ())]
-                active += [*below[1], *(child.active_time_intervals if delivered else ())]
-                if not child.continue_:
-                    break
-        return tuple(dict.fromkeys(mute)), tuple(dict.fromkeys(active))
+
+@dataclass(frozen=True)
+class Delivery:
+    """One notification: who receives it, and the intervals that mute it or outside
+    which it is held."""
+
+    receiver: str
+    mute: tuple[str, ...] = ()
+    active: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
