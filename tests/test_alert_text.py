@@ -369,10 +369,13 @@ def test_a_project_default_must_fit_every_alert_it_reaches(write_spec) -> None:
 
 def test_a_team_s_category_is_the_guardrail_s_everywhere() -> None:
     (exp,) = load([Path("specs/alert-text")]).experiments
-    categories = {rail.kind.key: rail.category for rail in exp.guardrails}
+    # (kind, the kind's own name: a custom guardrail's is the team's)
+    categories = {(rail.kind.key, rail.alert): rail.category for rail in exp.guardrails}
     assert categories == {
-        "accuracy": "model_performance",
-        "errorRate": "operational",
-        "latency": "latency",
-        "trafficSplit": "traffic",
+        ("accuracy", "ModelAccuracyDegraded"): "model_performance",
+        ("errorRate", "ModelHighErrorRate"): "operational",
+        ("latency", "ModelHighLatency"): "latency",
+        ("trafficSplit", "ExperimentTrafficImbalance"): "traffic",
+        ("customMetrics", "PredictionDriftHigh"): "prediction_drift",
+        ("customMetrics", "ModelConfidenceLow"): "model_performance",
     }

@@ -198,6 +198,29 @@ def test_title_panels_and_an_extra_dashboard_are_built(write_spec, tmp_path) -> 
     assert json.loads(configmap["data"]["demo-ab.business.json"]) == extra
 
 
+def test_a_team_row_of_a_built_in_rows_title_joins_that_row(write_spec, tmp_path) -> None:
+    """`row: Model quality` adds the panel to the built-in row, after its own panels, on
+    the main dashboard and an extra one: one row of each title."""
+    text = SPEC.replace("        row: Errors in detail\n", "        row: Model quality\n").replace(
+        "          - {title: Split, type: pieChart,",
+        "          - {title: Split, type: pieChart, row: Traffic,",
+    )
+    result, out = _build(write_spec, tmp_path, text)
+    assert result.exit_code == 0, result.output + result.stderr
+    for name, row, last in (
+        ("demo-ab", "Model quality", "Errors by type"),
+        ("demo-ab.business", "Traffic", "Split"),
+    ):
+        panels = json.loads((out / f"grafana/dashboards/{name}.json").read_text())["panels"]
+        titles = [p["title"] for p in panels if p["type"] == "row"]
+        assert titles.count(row) == 1, titles
+        start = [p["title"] for p in panels].index(row)
+        after = panels[start + 1 :]
+        end = next((i for i, p in enumerate(after) if p["type"] == "row"), len(after))
+        in_row = [p["title"] for p in after[:end]]
+        assert in_row[-1] == last and len(in_row) > 1, in_row
+
+
 def test_every_panel_type_is_the_grafana_type_asked_for(write_spec, tmp_path) -> None:
     result, out = _build(write_spec, tmp_path)
     assert result.exit_code == 0, result.output + result.stderr
@@ -258,6 +281,62 @@ def test_thresholds_are_the_named_guardrails_levels(write_spec, tmp_path) -> Non
         {"color": "green", "value": 80},
     ]
     assert gauge["description"].startswith("Thresholds of alert ")
+
+
+OWN_STEPS = """\
+        thresholds:
+          - {color: red}
+          - {color: yellow, value: 70}
+          - {color: "#00ff00", value: 80}
+"""
+
+
+def test_a_panel_draws_the_teams_own_thresholds(write_spec, tmp_path) -> None:
+    spec = SPEC.replace(
+        "        row: Errors in detail\n", "        row: Errors in detail\n" + OWN_STEPS
+    )
+    result, out = _build(write_spec, tmp_path, spec)
+    assert result.exit_code == 0, result.output + result.stderr
+    panel = _panels(json.loads((out / "grafana/dashboards/demo-ab.json").read_text()))[
+        "Errors by type"
+    ]
+    assert panel["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
+        {"color": "red", "value": None},
+        {"color": "yellow", "value": 70},
+        {"color": "#00ff00", "value": 80},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ("[{color: red, value: 1}]", "the first threshold step has no value"),
+        ("[{color: red}, {color: green}]", "every threshold step after the first needs a value"),
+        (
+            "[{color: red}, {color: green, value: 80}, {color: yellow, value: 70}]",
+            "threshold values must rise from step to step",
+        ),
+        ("[{color: reed}]", "reed"),
+        ("[]", "thresholds"),
+    ],
+)
+def test_the_teams_own_thresholds_are_checked_where_they_stand(steps: str, message: str) -> None:
+    text = SPEC.replace(
+        "        row: Errors in detail\n",
+        f"        row: Errors in detail\n        thresholds: {steps}\n",
+    )
+    found = _errors(text)
+    line = _line_of(text, "thresholds: [")
+    assert any(e.startswith(f"f.yaml:{line}:") and message in e for e in found), found
+
+
+def test_own_thresholds_and_a_guardrails_are_not_both_drawn() -> None:
+    text = SPEC.replace(
+        "        thresholdsFrom: accuracy\n",
+        "        thresholdsFrom: accuracy\n        thresholds: [{color: red}]\n",
+    )
+    found = _errors(text)
+    assert any("give `thresholds` or `thresholdsFrom`, not both" in e for e in found), found
 
 
 def _errors(text: str) -> list[str]:

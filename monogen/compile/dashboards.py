@@ -31,9 +31,20 @@ def compile_dashboard(exp: ExperimentDoc) -> dict[str, Any]:
         builder,
         naming.dashboard_uid(exp.name),
         options.title or f"Experiment {exp.name}",
-        rows + team_rows(exp, options.panels),
+        joined(rows, team_rows(exp, options.panels)),
         others,
     )
+
+
+def joined(
+    rows: list[tuple[str, list[Panel]]], team: list[tuple[str, list[Panel]]]
+) -> list[tuple[str, list[Panel]]]:
+    """The built-in rows, a team row of a built-in row's title joining that row (two rows
+    of one title read as a mistake), then the team's other rows."""
+    found = {title: list(panels) for title, panels in rows}
+    for title, panels in team:
+        found.setdefault(title, []).extend(panels)
+    return list(found.items())
 
 
 def compile_extra_dashboards(exp: ExperimentDoc) -> list[tuple[str, dict[str, Any]]]:
@@ -48,7 +59,7 @@ def compile_extra_dashboards(exp: ExperimentDoc) -> list[tuple[str, dict[str, An
             builder,
             naming.extra_dashboard_uid(exp.name, extra.name),
             extra.title,
-            rows + team_rows(exp, extra.panels),
+            joined(rows, team_rows(exp, extra.panels)),
             [(main, naming.dashboard_uid(exp.name))],
         )
         found.append((naming.extra_dashboard(exp.name, extra.name), dashboard))

@@ -39,3 +39,26 @@ def ref_thresholds(ref: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
         "matcher": {"id": "byFrameRefID", "options": ref},
         "properties": [{"id": "thresholds", "value": {"mode": "absolute", "steps": steps}}],
     }
+
+
+def split_overrides(split: list[tuple[str, float]], tolerance: float) -> list[dict[str, Any]]:
+    """Per variant, green within `tolerance` points of its declared share, else orange."""
+    return [
+        {
+            "matcher": {"id": "byName", "options": name},
+            "properties": [
+                {
+                    "id": "thresholds",
+                    "value": {
+                        "mode": "absolute",
+                        "steps": [
+                            {"color": "orange", "value": None},
+                            {"color": "green", "value": max(target - tolerance, 0)},
+                            {"color": "orange", "value": min(target + tolerance, 100)},
+                        ],
+                    },
+                }
+            ],
+        }
+        for name, target in split
+    ]

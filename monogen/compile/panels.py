@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from monogen.compile import naming
 from monogen.compile.grafana import VARIANT_VAR, Panel
-from monogen.compile.panel_thresholds import alert_note, ref_thresholds, threshold_steps
+from monogen.compile.panel_thresholds import (
+    alert_note,
+    ref_thresholds,
+    split_overrides,
+    threshold_steps,
+)
 from monogen.compile.promql import Matcher, aggregate, selector
 from monogen.compile.rules import recorded_series
 from monogen.compile.scope import Records
@@ -92,29 +97,9 @@ class PanelBuilder:
         r = self.records
         if r.traffic_share:
             split = [(v.name, v.traffic) for v in self.spec.variants if v.traffic is not None]
-            overrides = []
             rail = self.rails.get("traffic_share")
-            if rail and split:
-                tol = rail.levels[0].threshold
-                overrides = [
-                    {
-                        "matcher": {"id": "byName", "options": name},
-                        "properties": [
-                            {
-                                "id": "thresholds",
-                                "value": {
-                                    "mode": "absolute",
-                                    "steps": [
-                                        {"color": "orange", "value": None},
-                                        {"color": "green", "value": max(t - tol, 0)},
-                                        {"color": "orange", "value": min(t + tol, 100)},
-                                    ],
-                                },
-                            }
-                        ],
-                    }
-                    for name, t in split
-                ]
+            tol = rail.levels[0].threshold if rail else 0.0
+            overrides = split_overrides(split, tol) if rail and split else []
             targets = ", ".join(f"{n} {t:g}%" for n, t in split) or "not declared"
             panels.append(
                 Panel(
@@ -157,6 +142,22 @@ class PanelBuilder:
                 width=8 if r.traffic_share else 24,
             )
             panels.append(self.guarded(rate, "request_rate"))
+        reported = self.spec.metrics.traffic_share
+        if reported is not None and r.request_rate:  # the share is measured from requests
+            factor = "" if reported.scale == "percent" else "100 * "
+            panels.append(
+                Panel(
+                    "timeseries",
+                    "Traffic share: reported vs measured",
+                    [
+                        (factor + self.gauge(reported), self.legend("reported")),
+                        (self.recorded(r.traffic_share), self.legend("measured")),
+                    ],
+                    "percent",
+                    f"The share each variant reports ({reported.name}) beside the share of "
+                    "requests it serves: a gap means the router does not split as configured.",
+                )
+            )
         return panels
 
     def quality(self) -> list[Panel]:

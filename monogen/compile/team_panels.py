@@ -55,6 +55,8 @@ def _panel(
         legend_format="table" if spec.type in ("table", "xy") else "time_series",
         transformations=[{"id": "merge", "options": {}}] if spec.type == "xy" else [],
     )
+    if spec.thresholds is not None:
+        panel.thresholds = [{"color": t.color, "value": t.value} for t in spec.thresholds]
     rail = rails.get(spec.thresholds_from or "")
     if rail is not None:
         panel.thresholds = threshold_steps(rail)

@@ -3,9 +3,10 @@ rows of their own, and more dashboards of one experiment."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from monogen.spec.base import Duration, HttpUrl, SpecModel
 from monogen.spec.names import OneLine
@@ -32,6 +33,16 @@ GrafanaUnit = Annotated[
         description="A Grafana unit id, e.g. short, percentunit, s, reqps, currencyUSD.",
     ),
 ]
+# Grafana's named colours (its palette's hues in their shades), or #rrggbb
+_HUES = "red|orange|yellow|green|blue|purple"
+Color = Annotated[
+    str,
+    Field(
+        pattern=rf"^(#[0-9a-fA-F]{{6}}|((dark|semi-dark|light|super-light)-)?({_HUES})|text|transparent)$",
+        description="A Grafana colour: red, orange, yellow, green, blue or purple (with "
+        "dark-, semi-dark-, light- or super-light-), text, transparent, or #rrggbb.",
+    ),
+]
 TEAM_ROW = "Team panels"
 MAX_PANELS = 50  # a dashboard past it is slow to open, and a sign of two dashboards in one
 MAX_EXTRA = 10
@@ -47,6 +58,13 @@ class PanelQuery(SpecModel):
     legend: Annotated[str, Field(max_length=200, pattern=r"^[^\n\r]*$")] = Field(
         "", description="Legend, in Grafana's syntax, e.g. '{{variant}}'."
     )
+
+
+class ThresholdStep(SpecModel):
+    """A colour from a value upwards; the first step has no value (it starts at -inf)."""
+
+    color: Color
+    value: float | None = Field(None, description="Where the colour starts.")
 
 
 class TeamPanel(SpecModel):
@@ -66,7 +84,16 @@ class TeamPanel(SpecModel):
         description="The key of a guardrail of this experiment (e.g. accuracy) whose levels "
         "the panel draws as thresholds: it should show what that guardrail judges.",
     )
-    row: OneLine = Field(TEAM_ROW, description="The title of the row the panel goes in.")
+    thresholds: Annotated[list[ThresholdStep], Field(min_length=1, max_length=10)] | None = Field(
+        None,
+        description="Colours of the team's own, as Grafana's steps: the first without a "
+        "value, then values rising (e.g. red, yellow from 70, green from 80).",
+    )
+    row: OneLine = Field(
+        TEAM_ROW,
+        description="The title of the row the panel goes in; a built-in row's title adds "
+        "it to that row.",
+    )
     description: OneLine | None = Field(None, description="Shown in the panel's (i) tip.")
     width: Annotated[int, Field(ge=1, le=24)] = Field(12, description="Of 24 columns.")
     height: Annotated[int, Field(ge=2, le=32)] = Field(8, description="In grid rows.")
@@ -75,6 +102,26 @@ class TeamPanel(SpecModel):
     def _xy_has_two(self) -> TeamPanel:
         if self.type == "xy" and len(self.queries) < 2:
             raise ValueError("an xy panel plots its first query (x) against the others (y)")
+        return self
+
+    @field_validator("thresholds")
+    @classmethod
+    def _steps_rise(cls, steps: list[ThresholdStep] | None) -> list[ThresholdStep] | None:
+        if steps is None:
+            return steps
+        if steps[0].value is not None:
+            raise ValueError("the first threshold step has no value: it colours everything below")
+        values = [s.value for s in steps[1:]]
+        if any(v is None for v in values):
+            raise ValueError("every threshold step after the first needs a value")
+        if any(b <= a for a, b in pairwise(values)):  # type: ignore[operator]
+            raise ValueError("threshold values must rise from step to step")
+        return steps
+
+    @model_validator(mode="after")
+    def _one_kind_of_thresholds(self) -> TeamPanel:
+        if self.thresholds is not None and self.thresholds_from is not None:
+            raise ValueError("give `thresholds` or `thresholdsFrom`, not both")
         return self
 
     def panel_type(self) -> str:

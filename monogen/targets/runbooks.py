@@ -170,9 +170,14 @@ def alert_context(exp: ExperimentDoc, alert: str, rules: list[AlertingRule]) -> 
     ]
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     levels.sort(key=lambda level: rank.get(level["severity"], len(rank)))  # critical first
+    # a team's own category (`performance`) keeps the checks of what its guardrail judges
+    kinds = {r.labels.get("category", ""): r.intent.rail.kind.category if r.intent else ""
+             for r in reversed(rules)}  # fmt: skip
+    categories = list(dict.fromkeys(r.labels.get("category", "") for r in rules))
     return {
         "name": alert,
-        "categories": list(dict.fromkeys(r.labels.get("category", "") for r in rules)),
+        "categories": categories,
+        "kind_categories": [kinds[c] or "default" for c in categories],
         "nouns": list(dict.fromkeys(level["noun"] for level in levels)),
         "per_variant": first.intent.per_variant if first.intent else True,
         "variants": list(rail.variants) if rail else [],
