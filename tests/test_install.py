@@ -76,7 +76,7 @@ def infra_repo(path: Path, env: dict[str, str], edit: str = "") -> Path:
     shutil.copytree(GENERATED, path / "generated")
     if edit:
         spec = path / "specs/financial-mlops/fraud-detector-ab.yaml"
-        spec.write_text(spec.read_text().replace("below: 75, for: 5m", edit))
+        spec.write_text(spec.read_text().replace("below: 75", edit, 1))
     git_repo(path, env)
     return path
 
@@ -103,7 +103,7 @@ def installs(tmp_path_factory: pytest.TempPathFactory) -> Installs:
     ref = git_repo(source, env)
     try_repo = (BIN / "pre-commit", "try-repo", source, "--ref", ref, "--all-files", "--verbose")
     clean = Started(tmp / "clean.log", *try_repo, cwd=infra_repo(tmp / "clean", env), env=env)
-    stale_repo = infra_repo(tmp / "stale", env, edit="below: 70, for: 5m")
+    stale_repo = infra_repo(tmp / "stale", env, edit="below: 70")
     stale = Started(tmp / "stale.log", *try_repo, cwd=stale_repo, env=env)
     # the wheel is built from a copy, so no build/ lands in the checkout
     wheels = tmp / "dist"
