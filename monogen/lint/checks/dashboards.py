@@ -18,7 +18,17 @@ Path = tuple[Any, ...]
 
 
 # Panels that show no numbers, so need no unit (and some no query or datasource).
-NO_DATA = ("text", "news", "dashlist", "alertlist", "annolist", "welcome", "gettingstarted")
+# panels that show no query's data (grafana-clock-panel: the time, a countdown)
+NO_DATA = (
+    "text",
+    "news",
+    "dashlist",
+    "alertlist",
+    "annolist",
+    "welcome",
+    "gettingstarted",
+    "grafana-clock-panel",
+)
 NOT_NUMERIC = (*NO_DATA, "logs", "nodeGraph", "geomap", "traces", "flamegraph", "canvas")
 
 
@@ -285,7 +295,8 @@ def panel_targets(f: LintFile) -> Iterator[Hit]:
     "dashboard",
     WARNING,
     "rate() and friends span at least two scrape intervals whatever the zoom: "
-    "`[$__interval]` (one step, shorter than two scrapes when zoomed in) and fixed windows "
+    "`[$__interval]` (one step, shorter than two scrapes when zoomed in, unless the panel "
+    "or query sets a min interval of two scrapes or more) and fixed windows "
     "shorter than two scrape intervals (15s when nothing states it) are warnings; other "
     "fixed windows `info`, "
     "[$__rate_interval] adapts to both. Over MetricsQL (a VictoriaMetrics datasource, or a "
@@ -308,6 +319,9 @@ def rate_interval(f: LintFile) -> Iterator[Hit]:
                 if step and metricsql:
                     continue
                 seconds = _seconds(window)
+                if step:  # Grafana's $__interval never falls below the min interval set
+                    floor = _min_interval(panel, target)
+                    step = floor is None or floor < shortest
                 short = not metricsql and (step or (seconds is not None and seconds < shortest))
                 yield Hit(
                     f"{match.group(1)}() over [{window}] in panel "
@@ -344,6 +358,19 @@ def _metricsql(f: LintFile) -> bool:
 
 # `)` then a window with no `:` step: a syntax error in PromQL, a rollup in MetricsQL
 WINDOW_AFTER_CALL = re.compile(r"\)\s*\[[^\]:]+\]")
+
+
+def _min_interval(panel: dict[str, Any], target: dict[str, Any]) -> float | None:
+    """The min interval the panel or the query sets (Grafana's query option `interval`,
+    e.g. "1m"; a legacy ">1m" alike), the larger when both do; None when neither states
+    one Grafana would read as a duration (a variable, say)."""
+    floors = [
+        _seconds(value.lstrip(">").strip())
+        for value in (panel.get("interval"), target.get("interval"))
+        if isinstance(value, str) and value.strip()
+    ]
+    known = [f for f in floors if f is not None]
+    return max(known) if known else None
 
 
 def _seconds(window: str) -> float | None:

@@ -20,7 +20,7 @@ Path = tuple[Any, ...]
 # Receivers named to drop alerts on purpose (kube-prometheus' "null", "blackhole"...;
 # monogen's own "monogen-unrouted": alerts no team's route takes, dropped by design)
 DELIBERATE = re.compile(
-    r"null|blackhole|devnull|discard|drop|void|noop|ignore|sink|trash|unrouted", re.I
+    r"null|blackhole|devnull|discard|drop|void|noop|ignore|sink|trash|unrouted|empty", re.I
 )
 # Alerts that fire on purpose: routed to a receiver that notifies nobody, they are a
 # dead man's switch not yet wired to its outside service
@@ -70,7 +70,8 @@ def _heartbeat(route: dict[str, Any]) -> bool:
     Severity.WARNING,
     "Routes send alerts to receivers that notify someone: a receiver without integrations "
     "drops them (the root's catch-all most of all). A receiver named to drop (`null`, "
-    "`blackhole`, `unrouted`…) is taken at its word; a Watchdog routed to one is info.",
+    "`blackhole`, `unrouted`, `empty-receiver`…) is taken at its word; a Watchdog routed to "
+    "one is info.",
 )
 def receiver_empty(f: LintFile) -> Iterator[Hit]:
     empty = {
