@@ -1,6 +1,6 @@
 """The layout's promises, checked on the source: no import cycles (counting imports inside
 functions and TYPE_CHECKING blocks), small modules, guardrail kinds that live in their own
-module, and compile stages that never touch files."""
+module, compile stages that never touch files, and guardrail options read by attribute."""
 
 from __future__ import annotations
 
@@ -114,3 +114,55 @@ def test_compile_stages_do_not_touch_files() -> None:
         if name.startswith(pure) and io.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def options_read_by_key(source: str) -> list[int]:
+    """Lines that read a guardrail's options by string key: `x.options[...]`,
+    `x.options.get(...)`, or either through a name bound to `x.options` (`o = rail.options`,
+    then `o["window"]`). Options are typed (kinds/base.py `Options`): read by attribute."""
+    tree = ast.parse(source)
+    aliases = {
+        t.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "options"
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+
+    def is_options(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "options") or (
+            isinstance(node, ast.Name) and node.id in aliases
+        )
+
+    found = set()
+    for node in ast.walk(tree):
+        keyed = isinstance(node, ast.Subscript) or (
+            isinstance(node, ast.Attribute) and node.attr == "get"
+        )
+        if keyed and is_options(node.value):
+            found.add(node.lineno)
+    return sorted(found)
+
+
+def test_the_options_scanner_finds_reads_by_key() -> None:
+    source = (
+        "a = rail.options['offset']\n"  # 1
+        "b = rail.options.get('alert', 'X')\n"  # 2
+        "o = rail.options\n"
+        "c = o['window']\n"  # 4
+        "d = RequestRateOptions.of(rail).offset\n"
+        "e = self.options.severities\n"
+        "f = spec.dashboard.title\n"
+    )
+    assert options_read_by_key(source) == [1, 2, 4]
+
+
+def test_guardrail_options_are_read_by_attribute() -> None:
+    offenders = {
+        name: lines
+        for name, path in MODULES.items()
+        if (lines := options_read_by_key(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}

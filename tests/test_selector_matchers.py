@@ -15,6 +15,7 @@ import json
 import pytest
 
 from monogen.compile.panels import PanelBuilder
+from monogen.kinds.comparison_proof import ComparisonOptions
 from monogen.pipeline import compile_specs, compile_targets, load
 from monogen.prove import prove
 from monogen.readout.verdicts import compare
@@ -170,7 +171,11 @@ def test_dashboards_and_the_readout_query_with_the_matchers(tmp_path) -> None:
             return []
 
     api = Api()
-    rail = next(r for r in exp.guardrails if r.options.get("mode") == "significance")
+    rail = next(
+        r
+        for r in exp.guardrails
+        if isinstance(r.options, ComparisonOptions) and r.options.mode == "significance"
+    )
     compare(rail, exp, builder.scope, api, 0.0, 3600.0, 60.0, 0.95)
     assert f"sum by (model_name) (increase({FAILED}[3600s]))" in api.asked
 

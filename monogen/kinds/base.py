@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import Field
 
@@ -40,6 +40,36 @@ class AlertLevel:
     for_: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """What a guardrail takes beyond its levels. A kind that takes more declares a frozen
+    subclass (its `options_type`) and reads it with `TheOptions.of(rail)`, by attribute:
+    no string keys to mistype, and the fields a kind reads are written down in one place.
+
+    The fields here are the identity a custom guardrail sets itself (its own alert name,
+    category, direction, unit and noun); None: the kind's."""
+
+    alert: str | None = None
+    category: str | None = None
+    direction: Direction | None = None
+    unit: str | None = None
+    noun: str | None = None
+
+    @classmethod
+    def of(cls, rail: Guardrail) -> Self:
+        """The options of `rail`, which its kind made of this class (else a TypeError,
+        rather than an AttributeError far from the kind that passed the wrong ones)."""
+        if not isinstance(rail.options, cls):
+            raise TypeError(
+                f"a {rail.kind.key!r} guardrail holds {type(rail.options).__name__}, "
+                f"not {cls.__name__}"
+            )
+        return rail.options
+
+
+NO_OPTIONS = Options()
+
+
 @dataclass(frozen=True)
 class Guardrail:
     """A guardrail with defaults applied and thresholds converted: what compilers read."""
@@ -52,16 +82,20 @@ class Guardrail:
     matchers: tuple[Matcher, ...] = ()  # extra matchers on the judged series
     instance_labels: tuple[str, ...] = ()  # labels beside the variant telling alerts apart
     quantile: float | None = None  # the latency quantile judged, where one is
-    options: dict[str, Any] = field(default_factory=dict, compare=False)
+    options: Options = field(default=NO_OPTIONS, compare=False)  # the kind's options_type
     # a team's own name, labels and text per severity (kinds/identity.py), and where the
     # guardrail is written
     text: Mapping[str, Any] = field(default_factory=dict, compare=False)
     at: PathKey = field(default=(), compare=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.options, Options):  # a mapping of the old free-form kind
+            raise TypeError(f"Guardrail.options takes an Options, not {type(self.options)}")
+
     # A kind's identity, unless the guardrail sets its own (custom guardrails do).
     @property
     def alert(self) -> str:
-        return self.options.get("alert", self.kind.alert)
+        return self.kind.alert if self.options.alert is None else self.options.alert
 
     def alert_of(self, severity: str) -> str:
         """The name of its alerts of `severity`: the team's (kinds/identity.py), or `alert`."""
@@ -71,19 +105,21 @@ class Guardrail:
     def category(self) -> str:
         """The team's category (kinds/identity.py), a custom guardrail's, or the kind's."""
         own = next((t.category for t in self.text.values() if t.category), None)
-        return own or self.options.get("category", self.kind.category)
+        mine = self.options.category
+        return own or (self.kind.category if mine is None else mine)
 
     @property
     def direction(self) -> str:
-        return self.options.get("direction", self.kind.direction)
+        return self.kind.direction if self.options.direction is None else self.options.direction
 
     @property
     def unit(self) -> str:
-        return self.options.get("unit", getattr(self.kind, "unit", "number"))
+        mine = self.options.unit
+        return getattr(self.kind, "unit", "number") if mine is None else mine
 
     @property
     def noun(self) -> str:
-        return self.options.get("noun", self.kind.noun)
+        return self.kind.noun if self.options.noun is None else self.options.noun
 
 
 Err = Callable[[PathKey, str, str], None]
@@ -128,6 +164,7 @@ class Kind:
     rate_based: ClassVar[bool] = False  # judges a rate: its first sample is a step late
     per_variant: ClassVar[bool] = True  # its alerts carry the variant label
     placeholders: ClassVar[tuple[str, ...]] = ()  # of its own in alert text (`text_values`)
+    options_type: ClassVar[type[Options]] = Options  # what its guardrails' `options` hold
 
     @property
     def field(self) -> str:

@@ -4,6 +4,7 @@ the gauge's own points, per variant."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field
@@ -14,7 +15,7 @@ from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.scope import RuleContext, Scope
-from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.base import Guardrail, Options, RailContext
 from monogen.kinds.levels import Level, ThresholdValue, resolve_levels, to_threshold
 from monogen.kinds.threshold import ThresholdKind
 from monogen.spec.base import Duration, HttpUrl, SpecModel
@@ -65,8 +66,18 @@ class _Levels:
             setattr(self, sev, level)
 
 
+@dataclass(frozen=True, kw_only=True)
+class BaselineOptions(Options):
+    """A baseline guardrail: its own alert name, unit and noun, and what it judges."""
+
+    field: str  # the Metrics field of the quality gauge
+    baseline: float  # in the gauge's scale
+    relative: bool  # the drop as a share of the baseline, else in points
+
+
 class BaselineDegradation(ThresholdKind):
     key = "baselines"
+    options_type = BaselineOptions
     model = list[BaselineGuardrail]
     alert = "ModelBelowBaseline"
     category = "model_performance"
@@ -123,8 +134,8 @@ class BaselineDegradation(ThresholdKind):
                         f"a drop of {number(level.threshold)} from a baseline of "
                         f"{number(baseline)} could never be judged", "")  # fmt: skip
             alert = f"Model{item.metric[0].upper()}{item.metric[1:]}BelowBaseline"
-            options = {"alert": alert, "unit": unit, "noun": words, "field": name,
-                       "baseline": baseline, "relative": item.relative}  # fmt: skip
+            options = BaselineOptions(alert=alert, unit=unit, noun=words, field=name,
+                                      baseline=baseline, relative=item.relative)  # fmt: skip
             rails.append(
                 Guardrail(
                     self,
@@ -143,12 +154,12 @@ class BaselineDegradation(ThresholdKind):
                    variants: list[Matcher]) -> str:  # fmt: skip
         """The drop: the baseline less the gauge's worst value per variant (over the
         baseline, relative)."""
-        metric = getattr(metrics, rail.options["field"])
+        metric = getattr(metrics, BaselineOptions.of(rail).field)
         gauge = aggregate(
             "min", scope.grouping(), selector(metric.name, scope.base(metric) + variants)
         )
-        b = number(rail.options["baseline"])
-        return f"({b} - {gauge}) / {b}" if rail.options["relative"] else f"{b} - {gauge}"
+        b = number(BaselineOptions.of(rail).baseline)
+        return f"({b} - {gauge}) / {b}" if BaselineOptions.of(rail).relative else f"{b} - {gauge}"
 
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
         variants = ctx.scope.variant_matchers(rail.variants)
@@ -161,14 +172,14 @@ class BaselineDegradation(ThresholdKind):
     ) -> Fixture | None:
         """The gauge at the baseline less `value` of it: the drop Prometheus computes
         from it is worked out with the same float operations."""
-        b = rail.options["baseline"]
+        b = BaselineOptions.of(rail).baseline
         top = 100.0 if rail.scale == "percent" else 1.0
-        gauge = b - value * b if rail.options["relative"] else b - value
+        gauge = b - value * b if BaselineOptions.of(rail).relative else b - value
         gauge = float(format_number(gauge))  # the value the input series holds
         if not 0 <= gauge <= top:
             return None
-        found = ctx.gauge(getattr(ctx.metrics, rail.options["field"]), variant, gauge)
-        seen = (b - gauge) / b if rail.options["relative"] else b - gauge
+        found = ctx.gauge(getattr(ctx.metrics, BaselineOptions.of(rail).field), variant, gauge)
+        seen = (b - gauge) / b if BaselineOptions.of(rail).relative else b - gauge
         found.values = {variant: seen}
         return found
 
@@ -180,13 +191,13 @@ class BaselineDegradation(ThresholdKind):
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
         picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []
         legend = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else scope.variants[0]
-        noun = rail.options["noun"]
+        noun = BaselineOptions.of(rail).noun
         return [
             Panel(
                 "timeseries",
                 noun[0].upper() + noun[1:],
                 [(self.expression(rail, scope, metrics, picked), legend)],
-                "percentunit" if rail.options["relative"] else "short",
+                "percentunit" if BaselineOptions.of(rail).relative else "short",
                 f"Judged by {rail.alert}. " + alert_note(rail),
                 thresholds=threshold_steps(rail),
                 width=12,

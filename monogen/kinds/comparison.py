@@ -20,8 +20,8 @@ from monogen.compile.promql import aggregate, number, quote, selector
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links, threshold_text, value_pipe
-from monogen.kinds.base import AlertLevel, Guardrail, RailContext, Severity
-from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonProof
+from monogen.kinds.base import AlertLevel, Direction, Guardrail, RailContext, Severity
+from monogen.kinds.comparison_proof import ERROR_RATE, LATENCY, ComparisonOptions, ComparisonProof
 from monogen.kinds.levels import ThresholdValue, to_threshold
 from monogen.kinds.stats import normal_critical
 from monogen.model.rules import AlertingRule, AlertIntent
@@ -81,6 +81,7 @@ class TreatmentComparison(ComparisonProof):
     category = "model_performance"
     direction = "above"
     noun = "comparison"
+    options_type = ComparisonOptions
     row = "summary"
 
     def resolve(self, spec: Any, ctx: RailContext) -> list[Guardrail] | None:
@@ -116,13 +117,11 @@ class TreatmentComparison(ComparisonProof):
             ctx.err(path, "give either `margin` or `significance`", "")
             return None
         scale = getattr(metric, "scale", "ratio")
-        options: dict[str, Any] = {
-            "metric": item.metric, "unit": unit, "scale": scale, "category": category,
-            "noun": "p" + number(item.quantile * 100) + " latency"
-            if item.metric == LATENCY else noun,
-            "control": control, "treatments": treatments,
-            "quantile": item.quantile if item.metric == LATENCY else None,
-        }  # fmt: skip
+        quantile = item.quantile if item.metric == LATENCY else None
+        if quantile is not None:
+            noun = "p" + number(quantile * 100) + " latency"
+        worse: Direction = "above"
+        test: dict[str, Any] = {}  # a significance test's window, minimum and confidence
         if item.significance is not None:
             if item.metric != ERROR_RATE:
                 ctx.err((*path, "significance"), "significance tests the error rate only", "")
@@ -131,8 +130,8 @@ class TreatmentComparison(ComparisonProof):
             if not 120 <= parse_duration(sig.window) <= 86_400:
                 ctx.err((*path, "significance", "window"), "the window must be from 2m to 1d", "")
                 return None
-            options.update(mode="significance", window=sig.window, min=sig.min_requests,
-                           confidence=sig.confidence, worse="above")  # fmt: skip
+            mode = "significance"
+            test = {"window": sig.window, "min": sig.min_requests, "confidence": sig.confidence}
             threshold = normal_critical(sig.confidence)
         else:
             margin = item.margin
@@ -143,13 +142,13 @@ class TreatmentComparison(ComparisonProof):
             try:
                 if margin.absolute is not None:
                     threshold = to_threshold(unit, margin.absolute, scale)
-                    options.update(mode="absolute", worse="above")
+                    mode = "absolute"
                 else:
                     share = parse_percent(margin.relative)
                     if not 0 < share < (10 if higher_worse else 1):
                         raise ValueError(f"{margin.relative} is not a usable share")
                     threshold = 1 + share if higher_worse else 1 - share
-                    options.update(mode="relative", worse="above" if higher_worse else "below")
+                    mode, worse = "relative", "above" if higher_worse else "below"
             except ValueError as exc:
                 ctx.err((*path, "margin"), str(exc), "")
                 return None
@@ -166,9 +165,12 @@ class TreatmentComparison(ComparisonProof):
                     "write the margin in the metric's unit, e.g. 2 (points) or 5%",
                 )
                 return None
-        options["higher_worse"] = higher_worse
+        options = ComparisonOptions(
+            unit=unit, category=category, noun=noun, metric=item.metric, control=control,
+            treatments=treatments, mode=mode, worse=worse, higher_worse=higher_worse,
+            quantile=quantile, **test,
+        )  # fmt: skip
         level = AlertLevel(item.severity, float(number(threshold)), item.for_)  # as written
-        quantile = item.quantile if item.metric == LATENCY else None
         return Guardrail(
             self, (level,), treatments, item.runbook_url, scale, quantile=quantile,
             options=options, text=identity.resolve(self, item, ctx, path), at=path,
@@ -177,10 +179,10 @@ class TreatmentComparison(ComparisonProof):
     def text_values(self, rail: Guardrail, rule: AlertingRule) -> dict[str, AlertText]:
         """The treatment (a label of the rule, not of its series), the statistic (z, the
         ratio to the control or the difference) and its limit."""
-        o, limit, text = rail.options, rail.levels[0].threshold, AlertText.of
-        absolute = o["mode"] == "absolute"
-        pipe = value_pipe(o["unit"], rail.scale) if absolute else 'printf "%.2f"'
-        shown = threshold_text(o["unit"], limit, rail.scale) if absolute else number(limit)
+        o, limit, text = ComparisonOptions.of(rail), rail.levels[0].threshold, AlertText.of
+        absolute = o.mode == "absolute"
+        pipe = value_pipe(o.unit, rail.scale) if absolute else 'printf "%.2f"'
+        shown = threshold_text(o.unit, limit, rail.scale) if absolute else number(limit)
         treatment = rule.intent.variants[0] if rule.intent else ""
         return {"variant": text(treatment), "value": text(Value(pipe)), "threshold": text(shown)}
 
@@ -190,12 +192,12 @@ class TreatmentComparison(ComparisonProof):
     # -- rules ------------------------------------------------------------------------
 
     def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
-        if rail.options["mode"] != "significance":
+        if ComparisonOptions.of(rail).mode != "significance":
             return
         s = records.scope
         req = metrics.requests
         assert req is not None
-        window = rail.options["window"]
+        window = ComparisonOptions.of(rail).window
         base = naming.counter_base(req.name)
         op = f"increase{window}"
         total = f"increase({selector(req.name, s.matchers(req))}[{window}])"
@@ -217,13 +219,13 @@ class TreatmentComparison(ComparisonProof):
 
     def judged(self, rail: Guardrail, ctx: RuleContext, variant: str) -> str:
         """The compared value of one variant, as a label-less one-element vector."""
-        o = rail.options
+        o = ComparisonOptions.of(rail)
         s = ctx.scope
-        if o["metric"] == ERROR_RATE:
+        if o.metric == ERROR_RATE:
             return f"sum({s.recorded(ctx.records.error_ratio or '', (variant,))})"
-        if o["metric"] == LATENCY:
-            return f"sum({s.recorded(ctx.records.quantiles[o['quantile']], (variant,))})"
-        metric = getattr(ctx.metrics, field_of(o["metric"]))
+        if o.metric == LATENCY:
+            return f"sum({s.recorded(ctx.records.quantiles[o.quantile], (variant,))})"
+        metric = getattr(ctx.metrics, field_of(o.metric))
         return f"min({selector(metric.name, s.matchers(metric, (variant,)))})"
 
     def window_counts(self, rail: Guardrail, ctx: RuleContext, variant: str) -> tuple[str, str]:
@@ -231,24 +233,24 @@ class TreatmentComparison(ComparisonProof):
         req = ctx.metrics.requests
         assert req is not None
         base = naming.counter_base(req.name)
-        op = f"increase{rail.options['window']}"
+        op = f"increase{ComparisonOptions.of(rail).window}"
         s = ctx.scope
         n = f"sum({s.recorded(naming.record('experiment_variant', base, op), (variant,))})"
         e = s.recorded(naming.record("experiment_variant", f"{base}_errors", op), (variant,))
         return n, f"(sum({e}) or vector(0))"
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
-        o = rail.options
+        o = ComparisonOptions.of(rail)
         level = rail.levels[0]
         rules = []
-        for treatment in o["treatments"]:
-            if o["mode"] == "significance":
+        for treatment in o.treatments:
+            if o.mode == "significance":
                 expr, shown = self._z_test(rail, ctx, treatment)
             else:
                 expr, shown = self._margin(rail, ctx, treatment)
-            out = {**labels(ctx.scope, rail, level), "category": o["category"]}
+            out = {**labels(ctx.scope, rail, level), "category": o.category}
             # the treatment is a label of the rule: rules of several treatments differ
-            out.update({"metric": o["metric"], ctx.scope.variant_label: treatment})
+            out.update({"metric": o.metric, ctx.scope.variant_label: treatment})
             rules.append(
                 AlertingRule(
                     alert=self.alert,
@@ -259,7 +261,7 @@ class TreatmentComparison(ComparisonProof):
                     intent=AlertIntent(
                         rail,
                         self._gated(rail, ctx, treatment),
-                        o["worse"],
+                        o.worse,
                         level.threshold,
                         (treatment,),
                     ),
@@ -271,51 +273,51 @@ class TreatmentComparison(ComparisonProof):
         """What the alert judges for treatment `t`, with its variant label: the difference,
         ratio or z, or the neutral value (0, or a ratio of 1) while the alert's conditions
         (enough requests; a control above 0) leave the comparison without a verdict."""
-        o = rail.options
+        o = ComparisonOptions.of(rail)
         value = self.judged_difference(rail, ctx, t)
-        if o["mode"] == "significance":
+        if o.mode == "significance":
             nt, _ = self.window_counts(rail, ctx, t)
-            nc, _ = self.window_counts(rail, ctx, o["control"])
-            value = f"({value} and {nt} >= {o['min']} and {nc} >= {o['min']}) or vector(0)"
-        elif o["mode"] == "relative":
-            value = f"({value} and {self.judged(rail, ctx, o['control'])} > 0) or vector(1)"
+            nc, _ = self.window_counts(rail, ctx, o.control)
+            value = f"({value} and {nt} >= {o.min} and {nc} >= {o.min}) or vector(0)"
+        elif o.mode == "relative":
+            value = f"({value} and {self.judged(rail, ctx, o.control)} > 0) or vector(1)"
         v = ctx.scope.variant_label
         return f'label_replace({value}, "{v}", {quote(t.replace("$", "$$"))}, "", "")'
 
     def judged_difference(self, rail: Guardrail, ctx: RuleContext, t: str) -> str:
         """What the alert compares with its threshold: a difference, a ratio or z."""
-        o = rail.options
-        if o["mode"] == "significance":
+        o = ComparisonOptions.of(rail)
+        if o.mode == "significance":
             nt, et = self.window_counts(rail, ctx, t)
-            nc, ec = self.window_counts(rail, ctx, o["control"])
+            nc, ec = self.window_counts(rail, ctx, o.control)
             pooled = f"({et} + {ec}) / ({nt} + {nc})"
             return (
                 f"(({et} / {nt}) - ({ec} / {nc})) / "
                 f"sqrt({pooled} * (1 - {pooled}) * (1 / {nt} + 1 / {nc}))"
             )
-        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
-        if o["mode"] == "relative":
+        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o.control)
+        if o.mode == "relative":
             return f"{treated} / {control}"
-        return f"{treated} - {control}" if o["higher_worse"] else f"{control} - {treated}"
+        return f"{treated} - {control}" if o.higher_worse else f"{control} - {treated}"
 
     def _margin(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
-        o = rail.options
-        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o["control"])
-        cmp = "<" if o["worse"] == "below" else ">"
+        o = ComparisonOptions.of(rail)
+        treated, control = self.judged(rail, ctx, t), self.judged(rail, ctx, o.control)
+        cmp = "<" if o.worse == "below" else ">"
         limit = number(rail.levels[0].threshold)
         expr = f"{self.judged_difference(rail, ctx, t)} {cmp} {limit}"
-        if o["mode"] == "relative":
+        if o.mode == "relative":
             # against a control at 0, any treatment value is "infinitely" worse: no page
             expr += f" and {control} > 0"
         return expr, (treated, control)
 
     def _z_test(self, rail: Guardrail, ctx: RuleContext, t: str) -> tuple[str, tuple[str, str]]:
-        o = rail.options
+        o = ComparisonOptions.of(rail)
         nt, et = self.window_counts(rail, ctx, t)
-        nc, ec = self.window_counts(rail, ctx, o["control"])
+        nc, ec = self.window_counts(rail, ctx, o.control)
         z = self.judged_difference(rail, ctx, t)
         limit = number(rail.levels[0].threshold)
-        minimum = o["min"]
+        minimum = o.min
         expr = f"{z} > {limit} and {nt} >= {minimum} and {nc} >= {minimum}"
         return expr, (f"{et} / {nt}", f"{ec} / {nc}")
 
@@ -323,7 +325,7 @@ class TreatmentComparison(ComparisonProof):
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
         """Treatment against control over time, with the line the alert fires at."""
-        o = rail.options
+        o = ComparisonOptions.of(rail)
         ctx = self._rule_context_for(rail, scope, metrics)
         v = scope.variant_label
         targets = [
@@ -332,15 +334,15 @@ class TreatmentComparison(ComparisonProof):
                 f'{quote(t.replace("$", "$$"))}, "", "")',
                 f"{{{{{v}}}}}",
             )
-            for t in o["treatments"]
+            for t in o.treatments
         ]
         limit = rail.levels[0].threshold
         shown = {
             "significance": ("z (treatment's error rate above the control's)", "none"),
             "relative": ("treatment ÷ control", "none"),
-            "absolute": ("treatment worse than control by", _unit(o["unit"], rail.scale)),
-        }[o["mode"]]
-        bad_above = o["worse"] == "above"
+            "absolute": ("treatment worse than control by", _unit(o.unit, rail.scale)),
+        }[o.mode]
+        bad_above = o.worse == "above"
         steps = [
             {"color": "green" if bad_above else "red", "value": None},
             {"color": "red" if bad_above else "green", "value": limit},
@@ -348,11 +350,11 @@ class TreatmentComparison(ComparisonProof):
         return [
             Panel(
                 "timeseries",
-                f"{o['noun'][0].upper()}{o['noun'][1:]}: {shown[0]}",
+                f"{o.noun[0].upper()}{o.noun[1:]}: {shown[0]}",
                 targets,
                 shown[1],
-                f"Each treatment against control {o['control']}; {self.alert} fires "
-                f"{o['worse']} {number(limit)} for {rail.levels[0].for_}.",
+                f"Each treatment against control {o.control}; {self.alert} fires "
+                f"{o.worse} {number(limit)} for {rail.levels[0].for_}.",
                 thresholds=steps,
                 width=12,
             )
@@ -361,37 +363,37 @@ class TreatmentComparison(ComparisonProof):
     def _texts(
         self, rail: Guardrail, ctx: RuleContext, t: str, shown: tuple[str, str]
     ) -> dict[str, AlertText]:
-        o = rail.options
-        pipe = value_pipe(o["unit"], rail.scale)
+        o = ComparisonOptions.of(rail)
+        pipe = value_pipe(o.unit, rail.scale)
         treated, control = (Query(q, pipe) for q in shown)
         who = f"treatment {t}"
-        against = f"control {o['control']}"
+        against = f"control {o.control}"
         experiment = ctx.scope.experiment
-        noun = o["noun"]
+        noun = o.noun
         text = AlertText.of
         summary = text(
             f"The {noun} of {who} is worse than its {against} in experiment {experiment}"
         )
         level = rail.levels[0]
         compared = (" is ", treated, " against ", control, f" for {against}: ")
-        if o["mode"] == "significance":
+        if o.mode == "significance":
             description = text(
-                f"Over the last {o['window']} the error rate of {who}", *compared, "z = ",
+                f"Over the last {o.window} the error rate of {who}", *compared, "z = ",
                 Value('printf "%.2f"'), f", above {number(level.threshold)} (one-sided "
-                f"two-proportion test at {number(o['confidence'] * 100)}% confidence; both "
-                f"variants have at least {o['min']} requests).",
+                f"two-proportion test at {number(o.confidence * 100)}% confidence; both "
+                f"variants have at least {o.min} requests).",
             )  # fmt: skip
-        elif o["mode"] == "relative":
+        elif o.mode == "relative":
             share = abs(level.threshold - 1)
             description = text(
                 f"The {noun} of {who}", *compared, Value('printf "%.2f"'),
                 " times the control's, "
-                f"{'more' if o['higher_worse'] else 'less'} than the limit of "
+                f"{'more' if o.higher_worse else 'less'} than the limit of "
                 f"{number(level.threshold)} ({number(round(share * 100, 10))}% worse), for "
                 f"more than {level.for_}.",
             )  # fmt: skip
         else:
-            margin = threshold_text(o["unit"], level.threshold, rail.scale)
+            margin = threshold_text(o.unit, level.threshold, rail.scale)
             description = text(
                 f"The {noun} of {who}", *compared, "worse by ", Value(pipe),
                 f", more than {margin}, for more than {level.for_}.",

@@ -6,7 +6,8 @@ arriving as one burst a window (so every full window holds the same z from then 
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from monogen.compile.fixtures import (
     STEP,
@@ -23,7 +24,7 @@ from monogen.compile.fixtures import (
 from monogen.compile.matchers import Matcher, matches
 from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, summed
 from monogen.compile.scope import Records, RuleContext, Scope
-from monogen.kinds.base import Guardrail, Healthy, Kind
+from monogen.kinds.base import Direction, Guardrail, Healthy, Kind, Options
 from monogen.model.rules import RecordingRule
 from monogen.spec.metrics import Metrics, field_of
 from monogen.spec.quantities import parse_duration
@@ -33,6 +34,24 @@ TOTAL = 100_000  # requests a step
 CONTROL_ERRORS = 1_000  # the control fails 1%
 CONTROL_LATENCY = 0.1  # seconds, the control's quantile
 SMALL = {"ratio": 1e-4, "seconds": 1e-3, "scaled": 5e-4, "percent": 0.05}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComparisonOptions(Options):
+    """One treatment comparison (kinds/comparison.py); `unit`, `category` and `noun` are
+    the compared metric's."""
+
+    metric: str  # errorRate, latency, or a Metrics key of a gauge
+    control: str
+    treatments: tuple[str, ...]
+    mode: Literal["absolute", "relative", "significance"]
+    worse: Direction  # the side of the threshold that fires
+    higher_worse: bool  # whether a higher value of the metric is the worse one
+    quantile: float | None = None  # the latency quantile compared
+    # a significance test's
+    window: str | None = None
+    min: int | None = None  # requests of each variant before it judges
+    confidence: float | None = None
 
 
 class ComparisonProof(Kind):
@@ -48,32 +67,35 @@ class ComparisonProof(Kind):
         raise NotImplementedError
 
     def warmup(self, rail: Guardrail) -> float:
-        if rail.options["mode"] == "significance":  # the first full window holding a burst
-            window = parse_duration(rail.options["window"])
+        o = ComparisonOptions.of(rail)
+        if o.mode == "significance":  # the first full window holding a burst
+            window = parse_duration(o.window)
             return window_samples(window, phase_of(window)) * STEP
-        return STEP if rail.options["metric"] in (ERROR_RATE, LATENCY) else 0
+        return STEP if o.metric in (ERROR_RATE, LATENCY) else 0
 
     def probes(
         self, rail: Guardrail, threshold: float, ctx: FixtureContext
     ) -> tuple[float | None, float | None]:
-        mode = rail.options["mode"]
+        mode = ComparisonOptions.of(rail).mode
         if mode == "absolute":
-            small = SMALL["percent" if rail.scale == "percent" else rail.options["unit"]]
+            small = SMALL["percent" if rail.scale == "percent" else ComparisonOptions.of(rail).unit]
             step = max(abs(threshold) * 0.02, small)
             return threshold + step, threshold - step
-        if rail.options["worse"] == "below":
+        if ComparisonOptions.of(rail).worse == "below":
             return threshold * 0.98, threshold * 1.02
         return threshold * 1.02, threshold * 0.98
 
     def crossed(
         self, rail: Guardrail, threshold: float, ctx: FixtureContext, variant: str, value: float
     ) -> bool:
-        return value < threshold if rail.options["worse"] == "below" else value > threshold
+        return (
+            value < threshold if ComparisonOptions.of(rail).worse == "below" else value > threshold
+        )
 
     def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
         """The z-test reads recorded counts only (the recording group checks their rules
         with decoys); a margin's worse treatment weighs more than the proof's own."""
-        return None if rail.options["mode"] == "significance" else "inside"
+        return None if ComparisonOptions.of(rail).mode == "significance" else "inside"
 
     def _rule_context(self, rail: Guardrail, ctx: FixtureContext) -> RuleContext:
         """Built once per guardrail and experiment, not once per treatment's proof: the
@@ -101,15 +123,15 @@ class ComparisonProof(Kind):
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
-        o = rail.options
-        control = o["control"]
-        if o["mode"] == "significance":
+        o = ComparisonOptions.of(rail)
+        control = o.control
+        if o.mode == "significance":
             return self._z_fixture(rail, ctx, variant, value)
         c_value = self._control_value(rail)
-        if o["mode"] == "relative":
+        if o.mode == "relative":
             t_value = c_value * value
         else:
-            t_value = c_value + value if o["higher_worse"] else c_value - value
+            t_value = c_value + value if o.higher_worse else c_value - value
         found: list[dict[str, str]] = []
         seen: dict[str, float] = {}
         for name, wanted in ((control, c_value), (variant, t_value)):
@@ -119,8 +141,8 @@ class ComparisonProof(Kind):
             found += made[0]
             seen[name] = made[1]
         t, c = seen[variant], seen[control]
-        worse = t - c if o["higher_worse"] else c - t
-        judged = t / c if o["mode"] == "relative" else worse
+        worse = t - c if o.higher_worse else c - t
+        judged = t / c if o.mode == "relative" else worse
         rule_ctx = self._rule_context(rail, ctx)
         queries = {
             self.judged(rail, rule_ctx, variant): t,
@@ -130,7 +152,7 @@ class ComparisonProof(Kind):
         return Fixture(found, {variant: judged}, out, queries)
 
     def _control_value(self, rail: Guardrail) -> float:
-        metric = rail.options["metric"]
+        metric = ComparisonOptions.of(rail).metric
         if metric == ERROR_RATE:
             return CONTROL_ERRORS / TOTAL
         if metric == LATENCY:
@@ -141,7 +163,7 @@ class ComparisonProof(Kind):
         self, rail: Guardrail, ctx: FixtureContext, name: str, wanted: float
     ) -> tuple[list[dict[str, str]], float] | None:
         """Series under which `name`'s compared value is about `wanted`, and that value."""
-        metric = rail.options["metric"]
+        metric = ComparisonOptions.of(rail).metric
         if metric == ERROR_RATE:
             errors = round(wanted * TOTAL)
             if not 0 <= errors <= TOTAL:
@@ -173,13 +195,13 @@ class ComparisonProof(Kind):
         as one burst a window, so from the first full window on every window holds the
         same z. The samples lie between evaluations (see `phase_of`): every release's
         reading of the window holds the same ones."""
-        o = rail.options
-        window = parse_duration(o["window"])
+        o = ComparisonOptions.of(rail)
+        window = parse_duration(o.window)
         phase = phase_of(window)
         layout = _Bursts(ctx, phase, window_samples(window, phase))
-        control = o["control"]
+        control = o.control
         # enough requests a step for both variants to pass the minimum
-        scale = max(1, math.ceil(2 * o["min"] / (TOTAL * layout.period)))
+        scale = max(1, math.ceil(2 * o.min / (TOTAL * layout.period)))
 
         def seen(burst: int, at: float, reading: Reading) -> tuple[float, float, float] | None:
             t = layout.counts(variant, burst, scale, at, window, reading)
@@ -216,11 +238,11 @@ class ComparisonProof(Kind):
     def expected_record(
         self, rail: Guardrail, rule: RecordingRule, ctx: FixtureContext, healthy: Healthy
     ) -> list[tuple[dict[str, str], float]] | None:
-        if rule.meaning[:1] not in (("srm",), ("comparison",)) or rail.options["mode"] != (
-            "significance"
-        ):
+        if rule.meaning[:1] not in (("srm",), ("comparison",)) or ComparisonOptions.of(
+            rail
+        ).mode != ("significance"):
             return None
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(ComparisonOptions.of(rail).window)
         source = healthy.errors if rule.meaning == ("comparison", "errors") else healthy.requests
         if rule.meaning not in (("comparison", "errors"), ("srm", "increase")):
             return None

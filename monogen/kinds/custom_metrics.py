@@ -6,6 +6,7 @@ threshold guardrail."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
@@ -25,7 +26,7 @@ from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, selector
 from monogen.compile.scope import RuleContext, Scope
 from monogen.kinds import identity
-from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.base import Guardrail, Options, RailContext
 from monogen.kinds.levels import ThresholdGuardrail, resolve_levels
 from monogen.kinds.threshold import ThresholdKind
 from monogen.model.text import AlertText, Label
@@ -97,9 +98,19 @@ def _select(scope: Scope, series_: Series, variants: list[Matcher]) -> list[Matc
     return scope.base_with(of_selector(series_.selector)) + variants
 
 
+@dataclass(frozen=True, kw_only=True)
+class CustomOptions(Options):
+    """A custom guardrail: its own identity (alert, category, direction, unit, noun), and
+    the one of `gauge` or `ratio` it judges."""
+
+    gauge: Series | None
+    ratio: Ratio | None
+
+
 class CustomMetrics(ThresholdKind):
     key = "customMetrics"
     model = list[CustomGuardrail]
+    options_type = CustomOptions
     alert = "CustomGuardrail"
     category = "model_performance"
     direction = "above"
@@ -162,12 +173,12 @@ class CustomMetrics(ThresholdKind):
                 direction=direction, unit=UNITS[item.unit], scale="ratio", defaults=(),
                 base=path, err=ctx.err,
             )  # fmt: skip
-            options = {
-                "alert": item.alert, "category": item.category or self.category,
-                "direction": direction,
-                "unit": UNITS[item.unit], "noun": item.description or _words(item.alert),
-                "gauge": item.gauge, "ratio": item.ratio,
-            }  # fmt: skip
+            options = CustomOptions(
+                alert=item.alert, category=item.category or self.category,
+                direction=direction,
+                unit=UNITS[item.unit], noun=item.description or _words(item.alert),
+                gauge=item.gauge, ratio=item.ratio,
+            )  # fmt: skip
             rails.append(
                 Guardrail(
                     self,
@@ -191,12 +202,12 @@ class CustomMetrics(ThresholdKind):
     ) -> str:
         """The judged series, with rates over `window` and variants picked by `variants`
         (the rule's own, or a dashboard's variable and `$__rate_interval`)."""
-        gauge: Series | None = rail.options["gauge"]
+        gauge: Series | None = CustomOptions.of(rail).gauge
         grouping = scope.grouping(*rail.instance_labels)
         if gauge is not None:
             agg = "min" if rail.direction == "below" else "max"
             return aggregate(agg, grouping, selector(gauge.name, _select(scope, gauge, variants)))
-        ratio = rail.options["ratio"]
+        ratio = CustomOptions.of(rail).ratio
         parts = []
         for side in (ratio.numerator, ratio.denominator):
             rate = f"rate({selector(side.name, _select(scope, side, variants))}[{window}])"
@@ -213,7 +224,7 @@ class CustomMetrics(ThresholdKind):
         return who
 
     def warmup(self, rail: Guardrail) -> float:
-        return STEP if rail.options["ratio"] is not None else 0
+        return STEP if CustomOptions.of(rail).ratio is not None else 0
 
     def row_of(self, rail: Guardrail) -> str:
         return ROWS.get(rail.category, "quality")
@@ -235,15 +246,19 @@ class CustomMetrics(ThresholdKind):
         ]
 
     def own_matchers(self, rail: Guardrail) -> list[Matcher]:
-        ratio = rail.options["ratio"]
-        sides = [rail.options["gauge"]] if ratio is None else [ratio.numerator, ratio.denominator]
+        ratio = CustomOptions.of(rail).ratio
+        sides = (
+            [CustomOptions.of(rail).gauge]
+            if ratio is None
+            else [ratio.numerator, ratio.denominator]
+        )
         return [m for side in sides for m in of_selector(side.selector)]
 
     def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
         """A decoy of one side only moves the ratio one way: a numerator's up (unless both
         sides count one metric: the rest series already shows its matchers count), a
         denominator's down; one of the experiment's moves both, weighted past the proof's."""
-        ratio = rail.options["ratio"]
+        ratio = CustomOptions.of(rail).ratio
         if ratio is None:
             return super().decoy(rail, matcher)
         num, den = of_selector(ratio.numerator.selector), of_selector(ratio.denominator.selector)
@@ -264,11 +279,11 @@ class CustomMetrics(ThresholdKind):
         def labels(matchers: list[Matcher], violate: list[Matcher] | None = None) -> dict:
             return {**ctx.labels_for(matchers, variant, violate), **extra}
 
-        gauge: Series | None = rail.options["gauge"]
+        gauge: Series | None = CustomOptions.of(rail).gauge
         if gauge is not None:
             found = [series(gauge.name, labels(_all(ctx, gauge)), constant(value, ctx.samples))]
             return Fixture(found, {variant: value}, out)
-        ratio = rail.options["ratio"]
+        ratio = CustomOptions.of(rail).ratio
         total = 100_000
         hits = round(value * total)
         num, den = ratio.numerator, ratio.denominator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
@@ -9,7 +10,7 @@ from pydantic import Field
 from monogen.compile.fixtures import Fixture, FixtureContext
 from monogen.compile.promql import one_of
 from monogen.compile.scope import RuleContext
-from monogen.kinds.base import Guardrail
+from monogen.kinds.base import Guardrail, Options
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import GaugeKind
 from monogen.model.text import AlertText, Label
@@ -20,9 +21,15 @@ class DriftGuardrail(ThresholdGuardrail):
     features: list[str] | None = Field(None, description="Only these features (default: all).")
 
 
+@dataclass(frozen=True, kw_only=True)
+class DriftOptions(Options):
+    features: tuple[str, ...]  # the features judged (empty: all)
+
+
 class Drift(GaugeKind):
     key = metric = panel = "drift"
     model = DriftGuardrail
+    options_type = DriftOptions
     alert = "FeatureDataDrift"
     category = "data_quality"
     direction = "above"
@@ -35,7 +42,7 @@ class Drift(GaugeKind):
         return {
             "matchers": (one_of(feature, spec.features),) if spec.features else (),
             "instance_labels": (feature,),
-            "options": {"features": tuple(spec.features or ())},
+            "options": DriftOptions(features=tuple(spec.features or ())),
         }
 
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
@@ -54,5 +61,5 @@ class Drift(GaugeKind):
     ) -> Fixture | None:
         metric = ctx.metrics.drift
         assert metric is not None
-        feature = (rail.options["features"] or ("feature_a",))[0]
+        feature = (DriftOptions.of(rail).features or ("feature_a",))[0]
         return ctx.gauge(metric, variant, value, **{metric.feature_label: feature})

@@ -6,6 +6,7 @@ feedback events says nothing)."""
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -26,7 +27,7 @@ from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import summed
 from monogen.compile.scope import RuleContext, Scope
-from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.base import Guardrail, Options, RailContext
 from monogen.kinds.floors import FRACTION, MAX_FEEDBACK, gated, straddle, within
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
@@ -57,9 +58,18 @@ class FeedbackGuardrail(ThresholdGuardrail):
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class FeedbackOptions(Options):
+    negative: list[Matcher]  # the negative feedback counted
+    among: list[Matcher]  # all feedback the share is taken of
+    floor: float  # feedback events in the window before it judges
+    window: str
+
+
 class NegativeFeedback(ThresholdKind):
     key = "negativeFeedback"
     model = FeedbackGuardrail
+    options_type = FeedbackOptions
     metric = "feedback"
     alert = "ModelNegativeFeedbackHigh"
     category = "model_performance"
@@ -139,12 +149,9 @@ class NegativeFeedback(ThresholdKind):
                 'match the negative types only, e.g. {feedback_type: "=~too_high|too_low"}',
             )
             return None
-        options = {
-            "negative": negative,
-            "among": among,
-            "floor": spec.min_feedback,
-            "window": spec.window,
-        }
+        options = FeedbackOptions(
+            negative=negative, among=among, floor=spec.min_feedback, window=spec.window
+        )
         return Guardrail(self, rail.levels, rail.variants, rail.runbook_url, options=options)
 
     # -- rules ------------------------------------------------------------------------
@@ -154,8 +161,8 @@ class NegativeFeedback(ThresholdKind):
     ) -> tuple[str, str]:
         """(the negative share, the feedback volume) over `window`."""
         base = scope.base(metric)
-        among = merged(base, rail.options["among"]) + variants
-        negative = merged(base, rail.options["negative"]) + variants
+        among = merged(base, FeedbackOptions.of(rail).among) + variants
+        negative = merged(base, FeedbackOptions.of(rail).negative) + variants
         by = scope.grouping()
         share = (
             aggregate("sum", by, f"rate({selector(metric.name, negative)}[{window}])")
@@ -169,20 +176,24 @@ class NegativeFeedback(ThresholdKind):
         metric = ctx.metrics.feedback
         assert metric is not None
         variants = ctx.scope.variant_matchers(rail.variants)
-        return self.expression(rail, ctx.scope, metric, variants, rail.options["window"])[0]
+        return self.expression(rail, ctx.scope, metric, variants, FeedbackOptions.of(rail).window)[
+            0
+        ]
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[Any]:
         metric = ctx.metrics.feedback
         assert metric is not None
         variants = ctx.scope.variant_matchers(rail.variants)
-        _, volume = self.expression(rail, ctx.scope, metric, variants, rail.options["window"])
+        _, volume = self.expression(
+            rail, ctx.scope, metric, variants, FeedbackOptions.of(rail).window
+        )
         on = ", ".join(ctx.scope.grouping())
-        floor = f"and on ({on}) {volume} >= {number(rail.options['floor'])}"
-        events = f"at least {number(rail.options['floor'])} feedback events in "
-        return gated(super().alerts(rail, ctx), floor, events + rail.options["window"])
+        floor = f"and on ({on}) {volume} >= {number(FeedbackOptions.of(rail).floor)}"
+        events = f"at least {number(FeedbackOptions.of(rail).floor)} feedback events in "
+        return gated(super().alerts(rail, ctx), floor, events + FeedbackOptions.of(rail).window)
 
     def subject(self, rail: Guardrail) -> str:
-        return f"share of negative feedback over {rail.options['window']}"
+        return f"share of negative feedback over {FeedbackOptions.of(rail).window}"
 
     def gates(self, rail: Guardrail) -> bool:
         """Not a rollout gate: the gate would judge the share without the minimum volume
@@ -192,14 +203,14 @@ class NegativeFeedback(ThresholdKind):
     # -- proof ------------------------------------------------------------------------
 
     def own_matchers(self, rail: Guardrail) -> list[Matcher]:
-        return [*rail.options["negative"], *rail.options["among"]]
+        return [*FeedbackOptions.of(rail).negative, *FeedbackOptions.of(rail).among]
 
     def decoy(self, rail: Guardrail, matcher: Matcher) -> str | None:
         """Feedback `among` leaves out would pull the share down were it counted; a decoy
         of a negative matcher is feedback the rest series already counts."""
-        if matcher in rail.options["negative"]:
+        if matcher in FeedbackOptions.of(rail).negative:
             return None
-        if matcher in rail.options["among"]:
+        if matcher in FeedbackOptions.of(rail).among:
             return "fires"
         return super().decoy(rail, matcher)
 
@@ -212,12 +223,14 @@ class NegativeFeedback(ThresholdKind):
         w = ctx.weight
         found = []
         if negative:
-            labels = ctx.labels_for(merged(base, rail.options["negative"]), variant)
+            labels = ctx.labels_for(merged(base, FeedbackOptions.of(rail).negative), variant)
             found.append(series(metric.name, labels, counter(negative * w, ctx.samples)))
         if rest:
-            for n in rail.options["negative"]:
+            for n in FeedbackOptions.of(rail).negative:
                 try:
-                    labels = ctx.labels_for(merged(base, rail.options["among"]), variant, [n])
+                    labels = ctx.labels_for(
+                        merged(base, FeedbackOptions.of(rail).among), variant, [n]
+                    )
                     break
                 except Unsatisfiable:
                     continue
@@ -233,7 +246,7 @@ class NegativeFeedback(ThresholdKind):
         hits = round(value * total)
         if not 0 <= hits <= total:
             return None
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(FeedbackOptions.of(rail).window)
         found = self._series(rail, ctx, variant, hits, total - hits)
         r = lambda n: rate(n, window, reading=ctx.reading)  # noqa: E731
         seen = r(hits) / summed([r(hits), r(total - hits)], ctx.reading)
@@ -245,10 +258,10 @@ class NegativeFeedback(ThresholdKind):
         """Every feedback negative (a share of 100%), on a steady volume just under the
         minimum (silent) and just over it (fires from the step the window is full on),
         looked at once `for` has passed since: a mutant of the minimum fails one of them."""
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(FeedbackOptions.of(rail).window)
         at = window + for_ + STEP
         ctx = dataclasses.replace(ctx, samples=int(at // STEP) + 5)
-        floor = rail.options["floor"]
+        floor = FeedbackOptions.of(rail).floor
         volume = lambda per_step: increase(per_step, window, at, ctx.reading)  # noqa: E731
         low, k = straddle(volume, floor)
         out = ctx.out_labels(variant)
@@ -272,12 +285,12 @@ class NegativeFeedback(ThresholdKind):
         assert metric is not None
         picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []
         share, _ = self.expression(rail, scope, metric, picked, "$__rate_interval")
-        among = merged(scope.base(metric), rail.options["among"]) + picked
+        among = merged(scope.base(metric), FeedbackOptions.of(rail).among) + picked
         rate_ = f"rate({selector(metric.name, among)}[$__rate_interval])"
-        window = rail.options["window"]
+        window = FeedbackOptions.of(rail).window
         volume = f"{aggregate('sum', scope.grouping(), rate_)} * {number(parse_duration(window))}"
         legend = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else scope.variants[0]
-        floor = number(rail.options["floor"])
+        floor = number(FeedbackOptions.of(rail).floor)
         return [
             Panel(
                 "timeseries",
@@ -298,7 +311,7 @@ class NegativeFeedback(ThresholdKind):
                 f"from {floor} on.",
                 thresholds=[
                     {"color": "orange", "value": None},
-                    {"color": "green", "value": rail.options["floor"]},
+                    {"color": "green", "value": FeedbackOptions.of(rail).floor},
                 ],
                 width=12,
             ),

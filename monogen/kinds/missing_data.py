@@ -5,6 +5,7 @@ with a `metric` label; it inhibits the variant's other alerts on that metric."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
@@ -15,7 +16,7 @@ from monogen.compile.promql import Matcher, selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
+from monogen.kinds.base import AlertLevel, Guardrail, Options, PresenceKind, RailContext, Severity
 from monogen.model.alertmanager import InhibitRule
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText
@@ -46,9 +47,16 @@ def declared(metrics: Metrics) -> list[tuple[str, str]]:
     return found
 
 
+@dataclass(frozen=True, kw_only=True)
+class MissingDataOptions(Options):
+    metric: str  # the Metrics key of the series watched
+    series: str  # its name
+
+
 class MissingData(PresenceKind):
     key = "missingData"
     model = MissingDataGuardrail
+    options_type = MissingDataOptions
     alert = "ExperimentMetricMissing"
     category = "data_quality"
     direction = "below"
@@ -77,7 +85,7 @@ class MissingData(PresenceKind):
                 text=text,
                 at=ctx.path,
                 instance_labels=("metric",),
-                options={"metric": key, "series": name},
+                options=MissingDataOptions(metric=key, series=name),
             )
             for key, name in wanted
         ]
@@ -96,11 +104,11 @@ class MissingData(PresenceKind):
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
-        key = rail.options["metric"]
+        key = MissingDataOptions.of(rail).metric
         metric = getattr(ctx.metrics, field_of(key))
         level = rail.levels[0]
         parts = [
-            f"absent({selector(rail.options['series'], scope.matchers(metric, (v,)))})"
+            f"absent({selector(MissingDataOptions.of(rail).series, scope.matchers(metric, (v,)))})"
             for v in scope.variants
         ]
         expr = " or ".join(parts)
@@ -116,7 +124,7 @@ class MissingData(PresenceKind):
                         f"Metric {key} of ", who, f" is missing in experiment {scope.experiment}"
                     ),
                     "description": AlertText.of(
-                        f"No series of {rail.options['series']} for ",
+                        f"No series of {MissingDataOptions.of(rail).series} for ",
                         who,
                         f" in experiment {scope.experiment} for more than {level.for_}: every "
                         "guardrail that reads it is blind. Check the model server and its "
@@ -141,8 +149,8 @@ class MissingData(PresenceKind):
         for key, name in declared(ctx.metrics):
             metric = getattr(ctx.metrics, field_of(key))
             for v in ctx.names:
-                if value == 0 and v == variant and key == rail.options["metric"]:
+                if value == 0 and v == variant and key == MissingDataOptions.of(rail).metric:
                     continue
                 found.append(series(name, ctx.base_labels(metric, v), constant(1, ctx.samples)))
-        metric = getattr(ctx.metrics, field_of(rail.options["metric"]))
+        metric = getattr(ctx.metrics, field_of(MissingDataOptions.of(rail).metric))
         return Fixture(found, {variant: value}, {variant: ctx.absent_labels(metric, variant)})

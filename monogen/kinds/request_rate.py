@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -21,7 +22,7 @@ from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.readings import extrapolated
 from monogen.compile.scope import RuleContext, Scope
-from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.base import Guardrail, Options, RailContext
 from monogen.kinds.floors import FRACTION, MAX_RATE, gated, straddle, within
 from monogen.kinds.levels import ThresholdGuardrail
 from monogen.kinds.threshold import ThresholdKind
@@ -44,9 +45,18 @@ class RequestRateGuardrail(ThresholdGuardrail):
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RequestRateOptions(Options):
+    offset: str  # as written: how long ago the rate compared with was taken
+    floor: float  # requests a second then, below which nothing is judged
+    proof: float  # seconds: the offset the proof's copy of the rules reads instead
+    window: float  # seconds: the rate window
+
+
 class RequestRateAnomaly(ThresholdKind):
     key = "requestRateAnomaly"
     model = RequestRateGuardrail
+    options_type = RequestRateOptions
     metric = "requests"
     alert = "ExperimentRequestRateDrop"
     category = "traffic"
@@ -90,8 +100,9 @@ class RequestRateAnomaly(ThresholdKind):
             return None
         # the proof's offset: the earlier window, then the drop, then `for`, a step apart
         proof = min(offset, least)
-        options = {"offset": spec.offset, "floor": spec.min_rate, "proof": proof,
-                   "window": window}  # fmt: skip
+        options = RequestRateOptions(
+            offset=spec.offset, floor=spec.min_rate, proof=proof, window=window
+        )
         return dataclasses.replace(rail, options=options)
 
     # -- rules ------------------------------------------------------------------------
@@ -105,7 +116,9 @@ class RequestRateAnomaly(ThresholdKind):
         chosen = selector(requests.name, scope.base(requests) + variants)
         by = scope.grouping()
         now = aggregate("sum", by, f"rate({chosen}[{w}])")
-        then = aggregate("sum", by, f"rate({chosen}[{w}] offset {rail.options['offset']})")
+        then = aggregate(
+            "sum", by, f"rate({chosen}[{w}] offset {RequestRateOptions.of(rail).offset})"
+        )
         return now, then
 
     def series(self, rail: Guardrail, ctx: RuleContext) -> str:
@@ -116,18 +129,18 @@ class RequestRateAnomaly(ThresholdKind):
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         variants = ctx.scope.variant_matchers(rail.variants)
         _, then = self.rates(rail, ctx.scope, ctx.metrics, variants, ctx.scope.window)
-        floor = number(rail.options["floor"])
+        floor = number(RequestRateOptions.of(rail).floor)
         gate = f"and on ({', '.join(ctx.scope.grouping())}) {then} >= {floor}"
         return gated(super().alerts(rail, ctx), gate, f"from {floor} requests/s or more then")
 
     def subject(self, rail: Guardrail) -> str:
-        return f"request rate against {rail.options['offset']} earlier"
+        return f"request rate against {RequestRateOptions.of(rail).offset} earlier"
 
     def proof_rewrites(self, rail: Guardrail) -> dict[str, str]:
-        offset = rail.options["offset"]
-        if rail.options["proof"] >= parse_duration(offset):
+        offset = RequestRateOptions.of(rail).offset
+        if RequestRateOptions.of(rail).proof >= parse_duration(offset):
             return {}
-        return {f"offset {offset}": f"offset {format_duration(rail.options['proof'])}"}
+        return {f"offset {offset}": f"offset {format_duration(RequestRateOptions.of(rail).proof)}"}
 
     def gates(self, rail: Guardrail) -> bool:
         """Not a rollout gate: a canary has no traffic a week (or a day) before it began."""
@@ -138,7 +151,7 @@ class RequestRateAnomaly(ThresholdKind):
     def warmup(self, rail: Guardrail) -> float:
         """Both rates are complete once the earlier window is full (before, a window
         still filling reads the earlier rate low, the share high: no alert)."""
-        return rail.options["proof"] + rail.options["window"]
+        return RequestRateOptions.of(rail).proof + RequestRateOptions.of(rail).window
 
     def _counter(
         self, ctx: FixtureContext, rail: Guardrail, variant: str, then: float, now: float
@@ -148,7 +161,7 @@ class RequestRateAnomaly(ThresholdKind):
         current window holds only `now`; up to the last check (a window, `for` and a step
         later) the earlier one holds only `then`. And the share the alert computes."""
         w = ctx.weight
-        drop = int(rail.options["proof"] // STEP)  # steps before the drop
+        drop = int(RequestRateOptions.of(rail).proof // STEP)  # steps before the drop
         after = ctx.samples - drop
         values = f"0+{format_number(then * w)}x{drop} "
         values += f"{format_number(drop * then * w + now * w)}+{format_number(now * w)}x{after}"
@@ -157,7 +170,7 @@ class RequestRateAnomaly(ThresholdKind):
         points = [(k * STEP, k * then if k <= drop else drop * then + (k - drop) * now)
                   for k in range(int(at // STEP) + 1)]  # fmt: skip
         current = extrapolated(points, at, ctx.window, reading=ctx.reading)
-        earlier = rate(then, ctx.window, at - rail.options["proof"], ctx.reading)
+        earlier = rate(then, ctx.window, at - RequestRateOptions.of(rail).proof, ctx.reading)
         requests = ctx.metrics.requests
         assert requests is not None and current is not None
         return series(requests.name, labels, values), current / earlier
@@ -165,7 +178,7 @@ class RequestRateAnomaly(ThresholdKind):
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
-        then = THEN * max(1, math.ceil(2 * rail.options["floor"] * STEP / THEN))
+        then = THEN * max(1, math.ceil(2 * RequestRateOptions.of(rail).floor * STEP / THEN))
         now = round(value * then)
         if now < 0:
             return None
@@ -179,9 +192,9 @@ class RequestRateAnomaly(ThresholdKind):
         over it (fires): a mutant of the floor fails one of them."""
         start = self.warmup(rail)
         at = start + for_ + STEP
-        back = at - rail.options["proof"]  # when the earlier window ends
+        back = at - RequestRateOptions.of(rail).proof  # when the earlier window ends
         earlier = lambda per_step: rate(per_step, ctx.window, back, ctx.reading)  # noqa: E731
-        low, k = straddle(earlier, rail.options["floor"])
+        low, k = straddle(earlier, RequestRateOptions.of(rail).floor)
         cases = []
         for n, fires in ((low, False), (k, True)):
             if n <= 0:
@@ -200,7 +213,8 @@ class RequestRateAnomaly(ThresholdKind):
         picked = [(scope.variant_label, "=~", VARIANT_VAR)] if scope.in_metrics else []
         now, then = self.rates(rail, scope, metrics, picked, "$__rate_interval")
         legend = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else scope.variants[0]
-        offset = rail.options["offset"]
+        o = RequestRateOptions.of(rail)
+        offset = o.offset
         return [
             Panel(
                 "timeseries",
@@ -208,8 +222,7 @@ class RequestRateAnomaly(ThresholdKind):
                 [(f"{now} / {then}", legend)],
                 "percentunit",
                 f"Each variant's request rate as a share of its rate {offset} earlier; the "
-                f"alert judges it from {number(rail.options['floor'])} requests/s then. "
-                + alert_note(rail),
+                f"alert judges it from {number(o.floor)} requests/s then. " + alert_note(rail),
                 thresholds=threshold_steps(rail),
                 width=12,
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -34,7 +35,15 @@ from monogen.compile.readings import CLOSED, READINGS, Reading, extrapolated, su
 from monogen.compile.scope import Records, RuleContext, Scope
 from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, Healthy, Kind, RailContext, Severity
+from monogen.kinds.base import (
+    AlertLevel,
+    Guardrail,
+    Healthy,
+    Kind,
+    Options,
+    RailContext,
+    Severity,
+)
 from monogen.kinds.stats import chi2_critical
 from monogen.model.rules import AlertingRule, AlertIntent, RecordingRule
 from monogen.model.text import AlertText, Value
@@ -45,6 +54,14 @@ from monogen.spec.quantities import parse_duration
 
 PER_STEP = 100_000  # requests a step in the synthetic proof: fine-grained deviations
 MAX_WINDOW = 86_400  # a day: longer windows answer late, and cost proofs a day of samples
+
+
+@dataclass(frozen=True, kw_only=True)
+class SampleRatioOptions(Options):
+    window: str  # of the counts tested
+    p: float  # the test's p-value
+    min: int  # requests in the window before it judges
+    shares: tuple[tuple[str, float], ...]  # (variant, declared share), as the rule writes it
 
 
 class SampleRatioMismatchGuardrail(AlertIdentity):
@@ -62,6 +79,7 @@ class SampleRatioMismatchGuardrail(AlertIdentity):
 
 class SampleRatioMismatch(Kind):
     key = "sampleRatioMismatch"
+    options_type = SampleRatioOptions
     model = SampleRatioMismatchGuardrail
     alert = "ExperimentSampleRatioMismatch"
     category = "traffic"
@@ -86,13 +104,13 @@ class SampleRatioMismatch(Kind):
             return None
         critical = chi2_critical(spec.p_value, len(ctx.variants) - 1)
         level = AlertLevel(spec.severity, critical, spec.for_)
-        options = {
-            "window": spec.window,
-            "p": spec.p_value,
-            "min": spec.min_requests,
+        options = SampleRatioOptions(
+            window=spec.window,
+            p=spec.p_value,
+            min=spec.min_requests,
             # as the rule writes them: the proof computes with the same floats
-            "shares": tuple((v.name, float(number((v.traffic or 0) / 100))) for v in ctx.variants),
-        }
+            shares=tuple((v.name, float(number((v.traffic or 0) / 100))) for v in ctx.variants),
+        )
         text = identity.resolve(self, spec, ctx, ctx.path)
         return Guardrail(
             self, (level,), runbook_url=spec.runbook_url, options=options, text=text, at=ctx.path
@@ -103,7 +121,7 @@ class SampleRatioMismatch(Kind):
     def _names(self, rail: Guardrail, metrics: Metrics) -> tuple[str, str, str]:
         assert metrics.requests is not None
         base = naming.counter_base(metrics.requests.name)
-        op = f"increase{rail.options['window']}"
+        op = f"increase{SampleRatioOptions.of(rail).window}"
         return (
             naming.record("experiment_variant", base, op),
             naming.record("experiment", base, op),
@@ -113,7 +131,7 @@ class SampleRatioMismatch(Kind):
     def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
         assert metrics.requests is not None
         s = records.scope
-        window = rail.options["window"]
+        window = SampleRatioOptions.of(rail).window
         per_variant, total, chisq = self._names(rail, metrics)
         raw = s.matchers(metrics.requests)
         inner = f"increase({selector(metrics.requests.name, raw)}[{window}])"
@@ -121,37 +139,34 @@ class SampleRatioMismatch(Kind):
         records.add(total, f"sum({s.recorded(per_variant)})", ("srm", "total"))
         n = f"sum({s.recorded(total)})"
         terms = []
-        for variant, share in rail.options["shares"]:
+        for variant, share in SampleRatioOptions.of(rail).shares:
             observed = f"(sum({s.recorded(per_variant, (variant,))}) or vector(0))"
             expected = f"{number(share)} * {n}"
             terms.append(f"({observed} - {expected}) ^ 2 / ({expected})")
         records.add(chisq, " + ".join(terms), ("srm", "chisq"))
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
-        level = rail.levels[0]
+        level, o = rail.levels[0], SampleRatioOptions.of(rail)
         scope = ctx.scope
         _, total, chisq = self._names(rail, ctx.metrics)
         statistic = scope.recorded(chisq)
         expr = (
             f"{statistic} > {number(level.threshold)} and on(experiment) "
-            f"{scope.recorded(total)} >= {rail.options['min']}"
+            f"{scope.recorded(total)} >= {o.min}"
         )
         # what is judged: the statistic once the window holds enough requests, else 0
-        judged = (
-            f"({statistic} and on(experiment) {scope.recorded(total)} >= {rail.options['min']})"
-            " or vector(0)"
-        )
+        judged = f"({statistic} and on(experiment) {scope.recorded(total)} >= {o.min}) or vector(0)"
         dof = len(ctx.variants) - 1
         split = ", ".join(f"{v.name} {number(v.traffic or 0)}%" for v in ctx.variants)
         summary = AlertText.of(
             f"Traffic split of experiment {scope.experiment} does not match its design"
         )
         description = AlertText.of(
-            f"Over the last {rail.options['window']} the request counts of the variants "
+            f"Over the last {o.window} the request counts of the variants "
             f"differ from the declared split ({split}): chi-square ",
             Value("humanize"),
             f" is above {number(level.threshold)}, the critical value at p < "
-            f"{number(rail.options['p'])} with {dof} degree{'s' if dof > 1 else ''} of "
+            f"{number(o.p)} with {dof} degree{'s' if dof > 1 else ''} of "
             "freedom. The experiment's results cannot be trusted until assignment is fixed.",
         )
         return [
@@ -169,7 +184,7 @@ class SampleRatioMismatch(Kind):
 
     def warmup(self, rail: Guardrail) -> float:
         """The first burst (see `fixture`) is in the window from its first full step on."""
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(SampleRatioOptions.of(rail).window)
         return window_samples(window, phase_of(window)) * STEP
 
     def probes(
@@ -190,12 +205,14 @@ class SampleRatioMismatch(Kind):
         so the statistic is `value` (to within a request) from the first full window on,
         and about zero before. The samples lie between evaluations (see `phase_of`), so
         every release's reading of the window holds the same ones."""
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(SampleRatioOptions.of(rail).window)
         phase = phase_of(window)
         in_window = window_samples(window, phase)
         period = in_window - 1  # the steps a full window spans: one burst each
-        shares = rail.options["shares"]
-        per_step = max(PER_STEP, math.ceil(2 * rail.options["min"] / period))  # past the minimum
+        shares = SampleRatioOptions.of(rail).shares
+        per_step = max(
+            PER_STEP, math.ceil(2 * SampleRatioOptions.of(rail).min / period)
+        )  # past the minimum
         base = {name: round(share * per_step) for name, share in shares}
         first = shares[0][0]
 
@@ -251,7 +268,7 @@ class SampleRatioMismatch(Kind):
     ) -> list[tuple[dict[str, str], float]] | None:
         if rule.meaning[:1] != ("srm",) or rule.record not in self._names(rail, ctx.metrics):
             return None
-        window = parse_duration(rail.options["window"])
+        window = parse_duration(SampleRatioOptions.of(rail).window)
         requests = ctx.metrics.requests
         assert requests is not None
 
@@ -270,15 +287,15 @@ class SampleRatioMismatch(Kind):
             return [({**rule.labels, **ctx.out_labels(v)}, counts[v]) for v in ctx.names]
         if rule.meaning[1] == "total":
             return [(rule.labels, summed([counts[n] for n in sorted(counts)], ctx.reading))]
-        statistic = chi_square_of(counts, rail.options["shares"], ctx.reading)
+        statistic = chi_square_of(counts, SampleRatioOptions.of(rail).shares, ctx.reading)
         return [(rule.labels, statistic)] if statistic is not None else None
 
     # -- dashboards -------------------------------------------------------------------
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
         _, total, chisq = self._names(rail, metrics)
-        critical = rail.levels[0].threshold
-        window = rail.options["window"]
+        critical, o = rail.levels[0].threshold, SampleRatioOptions.of(rail)
+        window = o.window
         return [
             Panel(
                 "timeseries",
@@ -287,7 +304,7 @@ class SampleRatioMismatch(Kind):
                 "none",
                 f"Chi-square of the variants' request counts over {window} against the "
                 f"declared split; the alert {self.alert} fires above {number(critical)} "
-                f"(p < {number(rail.options['p'])}) once {rail.options['min']} requests are in "
+                f"(p < {number(o.p)}) once {o.min} requests are in "
                 "the window.",
                 thresholds=[
                     {"color": "green", "value": None},
@@ -300,7 +317,7 @@ class SampleRatioMismatch(Kind):
                 f"Requests in the last {window}",
                 [(scope.recorded(total), "requests")],
                 "short",
-                f"The test runs from {rail.options['min']} requests on.",
+                f"The test runs from {o.min} requests on.",
                 width=12,
             ),
         ]

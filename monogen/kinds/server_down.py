@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
@@ -12,7 +14,7 @@ from monogen.compile.promql import selector
 from monogen.compile.scope import RuleContext
 from monogen.kinds import identity
 from monogen.kinds.annotate import labels, links
-from monogen.kinds.base import AlertLevel, Guardrail, PresenceKind, RailContext, Severity
+from monogen.kinds.base import AlertLevel, Guardrail, Options, PresenceKind, RailContext, Severity
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText, Label
 from monogen.spec.alert_text import AlertIdentity
@@ -32,9 +34,16 @@ class ServerDownGuardrail(AlertIdentity):
     runbook_url: HttpUrl | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ServerDownOptions(Options):
+    metric: str  # the `up` series' name
+    selector: Mapping[str, str]  # as written: label → matcher
+
+
 class ServerDown(PresenceKind):
     key = "serverDown"
     model = ServerDownGuardrail
+    options_type = ServerDownOptions
     alert = "ModelServerDown"
     category = "reliability"
     direction = "below"
@@ -51,14 +60,14 @@ class ServerDown(PresenceKind):
             runbook_url=spec.runbook_url,
             text=identity.resolve(self, spec, ctx, ctx.path),
             at=ctx.path,
-            options={"metric": spec.metric, "selector": dict(spec.selector)},
+            options=ServerDownOptions(metric=spec.metric, selector=dict(spec.selector)),
         )
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         level = rail.levels[0]
         scope = ctx.scope
-        matchers = scope.base_with(of_selector(rail.options["selector"]))
-        metric = rail.options["metric"]
+        matchers = scope.base_with(of_selector(ServerDownOptions.of(rail).selector))
+        metric = ServerDownOptions.of(rail).metric
         judged = selector(metric, matchers)
         return [
             AlertingRule(
@@ -86,16 +95,16 @@ class ServerDown(PresenceKind):
         ]
 
     def own_matchers(self, rail: Guardrail) -> list[Matcher]:
-        return of_selector(rail.options["selector"])
+        return of_selector(ServerDownOptions.of(rail).selector)
 
     def fixture(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
-        own = of_selector(rail.options["selector"])
+        own = of_selector(ServerDownOptions.of(rail).selector)
         matchers = merged(ctx.selector, own)
         labels = ctx.labels_for(matchers, None)
         for label, scraped in (("job", "model-server"), ("instance", "model-server-0:8080")):
             if all(m[0] != label for m in matchers):  # a selector's value is its own
                 labels[label] = scraped
-        found = [series(rail.options["metric"], labels, constant(value, ctx.samples))]
+        found = [series(ServerDownOptions.of(rail).metric, labels, constant(value, ctx.samples))]
         return Fixture(found, {variant: value}, {variant: labels})

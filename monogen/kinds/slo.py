@@ -31,7 +31,7 @@ from monogen.kinds.annotate import labels, links
 from monogen.kinds.base import AlertLevel, Guardrail, RailContext
 from monogen.kinds.levels import ThresholdValue
 from monogen.kinds.slo_buckets import latency_bound, le_pattern
-from monogen.kinds.slo_proof import BUDGET_WINDOW, SloProof
+from monogen.kinds.slo_proof import BUDGET_WINDOW, SloOptions, SloProof
 from monogen.kinds.slo_windows import BURN_WINDOWS, WINDOWS, burn_factors
 from monogen.model.rules import AlertingRule, AlertIntent
 from monogen.model.text import AlertText, Value
@@ -83,6 +83,7 @@ def objective_of(value: float | str) -> Decimal:
 
 class ServiceLevelObjectives(SloProof):
     key = "slos"
+    options_type = SloOptions
     placeholders = ("value", "threshold")
     model = list[Slo]
     alert = "SLOErrorBudgetBurn"
@@ -107,14 +108,14 @@ class ServiceLevelObjectives(SloProof):
             mine = set(rail.variants or ctx.variant_names)
             same = [
                 r for r in rails
-                if r.options["bound"] == rail.options["bound"]
+                if SloOptions.of(r).bound == SloOptions.of(rail).bound
                 and mine & set(r.variants or ctx.variant_names)
             ]  # fmt: skip
             if same:
                 ctx.err(
                     path,
                     f"SLO {item.name!r} judges the same requests of the same variants as SLO "
-                    f"{same[0].options['slo']!r}: the two would burn and page together",
+                    f"{SloOptions.of(same[0]).slo!r}: the two would burn and page together",
                     "keep one objective per good-request definition and variant (the burn "
                     "windows already page fast and ticket slow burns)",
                 )
@@ -191,22 +192,22 @@ class ServiceLevelObjectives(SloProof):
             instance_labels=("slo",),
             text=identity.resolve(self, item, ctx, path),
             at=path,
-            options={
-                "slo": item.name,
-                "objective": float(objective),
-                "budget": float(number(float(budget))),  # as the rules write it
-                "period": format_duration(period),
-                "bound": bound,
-                "category": "latency" if bound is not None else "reliability",
-                "noun": f"{item.name} error budget burn",
-            },
+            options=SloOptions(
+                slo=item.name,
+                objective=float(objective),
+                budget=float(number(float(budget))),  # as the rules write it
+                period=format_duration(period),
+                bound=bound,
+                category="latency" if bound is not None else "reliability",
+                noun=f"{item.name} error budget burn",
+            ),
         )
 
     # -- rules ------------------------------------------------------------------------
 
     def _bases(self, rail: Guardrail, metrics: Metrics) -> tuple[str, str]:
         """What the SLO counts: (its bad requests, all its requests), as record names."""
-        bound = rail.options["bound"]
+        bound = SloOptions.of(rail).bound
         if bound is None:
             assert metrics.requests is not None
             base = naming.counter_base(metrics.requests.name)
@@ -232,7 +233,7 @@ class ServiceLevelObjectives(SloProof):
 
     def budget_name(self, rail: Guardrail) -> str:
         return naming.record(
-            "experiment_variant", "slo_error_budget", f"remaining_ratio{rail.options['period']}"
+            "experiment_variant", "slo_error_budget", f"remaining_ratio{SloOptions.of(rail).period}"
         )
 
     def records(self, rail: Guardrail, records: Records, metrics: Metrics) -> None:
@@ -248,16 +249,16 @@ class ServiceLevelObjectives(SloProof):
         names = self.rate_names(rail, metrics)
         records.add(names[0], bad, ("slo", "bad", BUDGET_WINDOW))
         records.add(names[1], total, ("slo", "total", BUDGET_WINDOW))
-        period = rail.options["period"]
+        period = SloOptions.of(rail).period
         spent = (
             f"sum_over_time({records.scope.recorded(names[0])}[{period}]) / "
             f"(sum_over_time({records.scope.recorded(names[1])}[{period}]) > 0)"
         )
         records.add(
             self.budget_name(rail),
-            f"1 - ({spent}) / {number(rail.options['budget'])}",
+            f"1 - ({spent}) / {number(SloOptions.of(rail).budget)}",
             ("slo", "budget"),
-            labels={"slo": rail.options["slo"]},
+            labels={"slo": SloOptions.of(rail).slo},
         )
 
     def ratio_expr(self, rail: Guardrail, records: Records, m: Metrics, window: str) -> str:
@@ -274,7 +275,7 @@ class ServiceLevelObjectives(SloProof):
             inner = f"rate({selector(name, matchers)}[{window}])"
             return aggregate("sum", s.grouping(), inner)
 
-        bound = rail.options["bound"]
+        bound = SloOptions.of(rail).bound
         if bound is None:
             assert m.requests is not None
             requests = total(m.requests.name, s.matchers(m.requests))
@@ -298,13 +299,11 @@ class ServiceLevelObjectives(SloProof):
 
     def alerts(self, rail: Guardrail, ctx: RuleContext) -> list[AlertingRule]:
         scope = ctx.scope
-        o = rail.options
-        budget = number(o["budget"])
-        objective = f"{number(round(o['objective'] * 100, 10))}%"
+        o = SloOptions.of(rail)
+        budget = number(o.budget)
+        objective = f"{number(round(o.objective * 100, 10))}%"
         good = (
-            f"are answered within {format_duration(o['bound'])}"
-            if o["bound"] is not None
-            else "succeed"
+            f"are answered within {format_duration(o.bound)}" if o.bound is not None else "succeed"
         )
         who = AlertText.of("variant ", scope.variant_ref)
         found = []
@@ -317,7 +316,7 @@ class ServiceLevelObjectives(SloProof):
             burn = [f"{rate} > {number(factor)}" for rate in rates]
             # what is judged: the slower of the two burn rates (both must pass the factor)
             slower = f"({rates[0]} <= {rates[1]}) or {rates[1]}"
-            spent = format_duration(parse_duration(o["period"]) / factor)
+            spent = format_duration(parse_duration(o.period) / factor)
             found.append(
                 AlertingRule(
                     alert=self.alert,
@@ -325,24 +324,24 @@ class ServiceLevelObjectives(SloProof):
                     for_=level.for_,
                     labels={
                         **labels(scope, rail, level),
-                        "slo": o["slo"],
+                        "slo": o.slo,
                         "burn_window": f"{long}/{short}",
                     },
                     annotations={
                         "summary": AlertText.of(
-                            f"SLO {o['slo']} of ",
+                            f"SLO {o.slo} of ",
                             who,
                             " burns its error budget "
                             f"{number(factor)}x too fast in experiment {scope.experiment}",
                         ),
                         "description": AlertText.of(
-                            f"Objective {o['slo']}: {objective} of requests {good} over "
-                            f"{o['period']}. Over the last {long} (and the last {short}) ",
+                            f"Objective {o.slo}: {objective} of requests {good} over "
+                            f"{o.period}. Over the last {long} (and the last {short}) ",
                             who,
                             " burned its error budget ",
                             Value("humanize"),
                             " times as fast as the objective allows (alert from "
-                            f"{number(factor)}x): at {number(factor)}x the {o['period']} "
+                            f"{number(factor)}x): at {number(factor)}x the {o.period} "
                             f"budget is spent in {spent}.",
                         ),
                         **links(ctx, rail),
@@ -355,10 +354,10 @@ class ServiceLevelObjectives(SloProof):
     # -- dashboards -------------------------------------------------------------------
 
     def panels(self, rail: Guardrail, scope: Scope, metrics: Metrics) -> list[Panel]:
-        o = rail.options
+        o = SloOptions.of(rail)
         v = f"{{{{{scope.variant_label}}}}}" if scope.in_metrics else literal(scope.variants[0])
-        budget = number(o["budget"])
-        title = f"{o['slo']} ({number(round(o['objective'] * 100, 10))}% over {o['period']})"
+        budget = number(o.budget)
+        title = f"{o.slo} ({number(round(o.objective * 100, 10))}% over {o.period})"
         burn = [
             (
                 f"{scope.recorded(self.ratio_name(rail, metrics, long), rail.variants)} / {budget}",
@@ -370,7 +369,7 @@ class ServiceLevelObjectives(SloProof):
             self.budget_name(rail),
             [
                 ("experiment", "=", scope.experiment),
-                ("slo", "=", o["slo"]),
+                ("slo", "=", o.slo),
                 *(
                     [one_of(scope.variant_label, rail.variants)]
                     if rail.variants and scope.in_metrics
@@ -385,7 +384,7 @@ class ServiceLevelObjectives(SloProof):
                 [(remaining, v)],
                 "percentunit",
                 "The share of the period's error budget not yet spent: one minus the bad "
-                f"requests among all over {o['period']} (weighted by traffic), divided by "
+                f"requests among all over {o.period} (weighted by traffic), divided by "
                 "the budget.",
                 thresholds=[
                     {"color": "red", "value": None},

@@ -8,16 +8,28 @@ in minutes although its long window is days."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from monogen.compile.fixtures import STEP, Fixture, FixtureContext, rate
 from monogen.compile.readings import sum_over_time
-from monogen.kinds.base import Guardrail, Healthy, Kind
+from monogen.kinds.base import Guardrail, Healthy, Kind, Options
 from monogen.model.rules import RecordingRule
 from monogen.spec.quantities import parse_duration
 
 PROBE = 0.02  # how far past (and inside) the burn factor the proofs go
 MIN_FAILED = 5_000  # failed requests a step at the smallest probe: fine-grained ratios
 BUDGET_WINDOW = "5m"  # the rates whose sums over the period give the budget spent
+
+
+@dataclass(frozen=True, kw_only=True)
+class SloOptions(Options):
+    """One SLO (kinds/slo.py); its `category` and `noun` set per objective."""
+
+    slo: str  # its name
+    objective: float  # the share of good requests
+    budget: float  # 1 - objective, as the rules write it
+    period: str
+    bound: float | None  # seconds a good request is answered within; None: not failed
 
 
 class SloProof(Kind):
@@ -38,14 +50,14 @@ class SloProof(Kind):
         self, rail: Guardrail, ctx: FixtureContext, variant: str, value: float
     ) -> Fixture | None:
         """`variant` fails `value` times the budget's share of its requests."""
-        budget = rail.options["budget"]
+        budget = SloOptions.of(rail).budget
         if not 0 < value * budget < 1:
             return None
         smallest = budget * (1 - PROBE)
         total = 10 ** max(5, math.ceil(math.log10(MIN_FAILED / smallest)))
         bad = round(value * budget * total)
         window = parse_duration("1h")  # the value shown is the long window's
-        bound = rail.options["bound"]
+        bound = SloOptions.of(rail).bound
         if bound is None:
             found = ctx.requests(variant, total, bad)
             ratio = _error_ratio(ctx, total, bad, window, None)
@@ -83,7 +95,9 @@ class SloProof(Kind):
                 value = {"ratio": bad / total, "bad": bad, "total": total}[kind]
                 found.append(({**rule.labels, **ctx.out_labels(v)}, value))
             return found
-        if rule.labels.get("slo") != rail.options["slo"] or rule.record != self.budget_name(rail):
+        if rule.labels.get("slo") != SloOptions.of(rail).slo or rule.record != self.budget_name(
+            rail
+        ):
             return None
         found = []
         for v in variants:
@@ -97,7 +111,7 @@ class SloProof(Kind):
             bad = sum_over_time([p[0] for p in parts if p is not None], ctx.reading)
             total = sum_over_time([p[1] for p in parts if p is not None], ctx.reading)
             found.append(
-                ({**rule.labels, **ctx.out_labels(v)}, 1 - bad / total / rail.options["budget"])
+                ({**rule.labels, **ctx.out_labels(v)}, 1 - bad / total / SloOptions.of(rail).budget)
             )
         return found
 
@@ -107,7 +121,7 @@ class SloProof(Kind):
     ) -> tuple[float, float] | None:  # fmt: skip
         """(rate of bad requests, rate of all) of the healthy series over `window`."""
         w = parse_duration(window)
-        bound = rail.options["bound"]
+        bound = SloOptions.of(rail).bound
         if bound is None:
             return _error_parts(ctx, healthy.requests[variant], healthy.errors[variant], w, at)
         counts = dict(healthy.buckets)

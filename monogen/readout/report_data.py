@@ -16,8 +16,10 @@ from monogen.compile.rules import recorded_series
 from monogen.compile.scope import Records
 from monogen.kinds.base import Guardrail
 from monogen.kinds.comparison import TreatmentComparison
-from monogen.kinds.sample_ratio import SampleRatioMismatch
+from monogen.kinds.comparison_proof import ComparisonOptions
+from monogen.kinds.sample_ratio import SampleRatioMismatch, SampleRatioOptions
 from monogen.kinds.slo import ServiceLevelObjectives
+from monogen.kinds.slo_proof import SloOptions
 from monogen.model.build import Compiled
 from monogen.readout import effects
 from monogen.readout.backtest import alert_episodes, interval_of, range_query
@@ -125,7 +127,7 @@ def read(
             )
     srm_rail = next((r for r in exp.guardrails if isinstance(r.kind, SampleRatioMismatch)), None)
     if srm_rail is not None:
-        out.srm_alpha = srm_rail.options["p"]
+        out.srm_alpha = SampleRatioOptions.of(srm_rail).p
     shares = {v: t for v, _, t in out.variants if t}
     if out.requests and len(shares) == len(out.variants) >= 2:
         out.srm = effects.sample_ratio(out.requests, shares)
@@ -192,9 +194,11 @@ def _timelines(
         thresholds = tuple(
             (r.labels.get("severity", ""), r.intent.threshold) for r in rules if r.intent
         )
-        title = rail.options.get("noun", rail.kind.noun)
+        title = rail.noun
         # a comparison by test or share judges a statistic or a factor, not the metric
-        unit = "number" if rail.options.get("mode") in ("significance", "relative") else rail.unit
+        o = rail.options
+        by_factor = isinstance(o, ComparisonOptions) and o.mode in ("significance", "relative")
+        unit = "number" if by_factor else rail.unit
         found.append(Timeline(alert, title, rail.category, unit, intent.direction,
                               thresholds, series, sorted(firing)))  # fmt: skip
     return found, source
@@ -206,11 +210,11 @@ def _slo(
 ) -> SloReadout:  # fmt: skip
     """The budget left over the SLO's period up to the range's end, weighted by requests
     (bad requests among all over the period, as Pyrra reads it); burn over time."""
-    o = rail.options
-    budget = o["budget"]
-    period_ratio = rail.kind.ratio_expr(rail, records, metrics, o["period"])
+    o = SloOptions.of(rail)
+    budget = o.budget
+    period_ratio = rail.kind.ratio_expr(rail, records, metrics, o.period)
     got = api.query(f"1 - ({period_ratio}) / {budget}", end)
     remaining = {records.scope.variant_of(dict(s.labels)): s.value for s in got}
     burn_expr = f"({rail.kind.ratio_expr(rail, records, metrics, BURN_WINDOW)}) / {budget}"
     burn = api.query_range(burn_expr, start, end, step)
-    return SloReadout(o["slo"], o["objective"], o["period"], remaining, burn)
+    return SloReadout(o.slo, o.objective, o.period, remaining, burn)
