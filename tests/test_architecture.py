@@ -87,7 +87,7 @@ def test_modules_are_small(module: str) -> None:
 def test_a_kind_is_named_in_its_module_and_the_registry_only(kind) -> None:
     """Compilers iterate kinds: a kind's spec key and alert name appear in its own module
     (and its module's name in the registry), nowhere else in monogen/."""
-    for name in (kind.key, kind.field, kind.alert):
+    for name in (kind.key, kind.field, kind.alert, *kind.other_alerts):
         pattern = re.compile(rf"\b{re.escape(name)}\b")
         files = sorted(
             str(p.relative_to(ROOT))

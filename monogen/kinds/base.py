@@ -156,6 +156,7 @@ class Kind:
     key: ClassVar[str]  # as written in specs (camelCase)
     model: ClassVar[Any]  # the spec model (a SpecModel, or a list of them)
     alert: ClassVar[str]
+    other_alerts: ClassVar[tuple[str, ...]] = ()  # names of its own beside `alert` (a surge)
     category: ClassVar[str]
     direction: ClassVar[Direction]
     noun: ClassVar[str]

@@ -29,8 +29,9 @@ ThresholdValue = Annotated[
     Field(description="A number, a percentage or a duration.", examples=[75, "5%", "200ms"]),
 ]
 # scaled: in the gauge's own scale (percent or ratio), `75%` converted to it;
-# ratio: 0-1, `5%` allowed; seconds: `200ms` allowed; percent: 0-100; number: as is.
-Unit = Literal["scaled", "ratio", "seconds", "percent", "number"]
+# ratio: 0-1, `5%` allowed; seconds: `200ms` allowed; percent: 0-100; number: as is;
+# share: a share of another value that may pass 100% (`300%` or 3), more than 0.
+Unit = Literal["scaled", "ratio", "seconds", "percent", "number", "share"]
 Default = tuple[str, float | str, str]  # (severity, threshold, for)
 
 
@@ -59,6 +60,7 @@ _EXPECTED = {
     "seconds": "duration such as 200ms or a number of seconds",
     "percent": "percentage from 0 to 100",
     "number": "number",
+    "share": "percentage such as 300% or a factor such as 3",
 }
 
 
@@ -112,6 +114,11 @@ def _convert(unit: Unit, value: float | str, scale: str) -> float:
         if seconds <= 0:
             raise ValueError(f"{value} is not a positive duration")
         return seconds
+    if unit == "share":
+        share = parse_percent(value)
+        if not share > 0:
+            raise ValueError(f"{value} is not a share more than 0%")
+        return share
     if unit == "percent":
         if isinstance(value, str) and value.strip().endswith("%"):
             number = parse_percent(value) * 100

@@ -262,7 +262,7 @@ def _check_experiment(
         if written is None:
             continue
         path = ("spec", "guardrails", kind.key)
-        reserved = frozenset(k.alert for k in KINDS if k is not kind)
+        reserved = frozenset(a for k in KINDS if k is not kind for a in (k.alert, *k.other_alerts))
         ctx = RailContext(
             metrics, tuple(spec.variants), path, err, tuple(of_selector(spec.selector)), reserved,
             spec.variant_label, spec.rate_window, defaults,
