@@ -166,3 +166,16 @@ def test_guardrail_options_are_read_by_attribute() -> None:
         if (lines := options_read_by_key(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}
+
+
+def test_targets_read_guardrails_through_the_model_only() -> None:
+    """A target reads guardrails through the build model (rules and their intents, the
+    generic fields of `Guardrail`), never a kind's module or its typed options: adding a
+    kind touches no target (docs/adding-an-output-target.md)."""
+    own = lambda m: m.startswith("monogen.kinds.") and m != "monogen.kinds.base"  # noqa: E731
+    offenders = {
+        name: sorted(filter(own, imports(path)))
+        for name, path in MODULES.items()
+        if name.startswith("monogen.targets") and any(map(own, imports(path)))
+    }
+    assert offenders == {}

@@ -201,3 +201,19 @@ def test_promtool_proves_both_sides(write_spec, version: str, offset: str) -> No
 )
 def test_a_mutant_fails_the_proof(write_spec, old: str, new: str, caught: str, version) -> None:
     assert_caught(write_spec(SPEC), SURGE, old, new, caught, version)
+
+
+def test_the_surge_alert_name_is_reserved_for_the_kind(write_spec) -> None:
+    """A custom guardrail may not take the surge's name (Kind.other_alerts), as it may
+    not take the drop's."""
+    custom = (
+        "    customMetrics:\n"
+        "      - alert: NAME\n"
+        "        gauge: {name: model_confidence}\n"
+        "        unit: ratio\n"
+        "        warning: {below: 0.7, for: 10m}\n"
+    )
+    for name in (SURGE, "ExperimentRequestRateDrop"):
+        spec = DROPS.replace("  guardrails:\n", "  guardrails:\n" + custom.replace("NAME", name))
+        errors = refusal(write_spec, spec, "minRate: 2", "minRate: 2")
+        assert f"spec.yaml:14:16: error: alert name {name!r} is taken" in errors, errors
