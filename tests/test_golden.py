@@ -85,6 +85,7 @@ EXPECTED_ALERTS = {
         ("ModelNegativeFeedbackHigh", "warning"),
         ("ExperimentRequestRateDrop", "warning"),
         ("ExperimentRequestRateDrop", "critical"),
+        ("ExperimentRequestRateSurge", "warning"),
         ("SLOErrorBudgetBurn", "critical"),
         ("SLOErrorBudgetBurn", "warning"),
         ("ModelHighErrorRate", "warning"),
