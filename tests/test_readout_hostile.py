@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from monogen.compile import naming
+from monogen.kinds.comparison_proof import ComparisonOptions
 from monogen.readout import backtest, effects, prometheus_api, verdicts
 from monogen.readout.prometheus_api import PrometheusApi, ReadoutError, Series
 from monogen.readout.report_text import p_value
@@ -268,13 +269,19 @@ def test_more_errors_than_requests_are_a_rate_of_one() -> None:
     assert math.isfinite(got.p_value) and math.isfinite(got.standard_error)
 
 
+def _comparison(mode: str) -> ComparisonOptions:
+    return ComparisonOptions(metric="errorRate", control="a", treatments=("b",), mode=mode,
+                             worse="above", higher_worse=True)  # fmt: skip
+
+
 def test_no_sample_is_needed_where_no_worse_rate_is_left() -> None:
     all_failing = effects.two_proportions(10, 10, 10, 10, 0.95)
-    assert verdicts._needed_rate({"mode": "absolute"}, 0.01, all_failing, 0.95) == (None, "power")
+    absolute = _comparison("absolute")
+    assert verdicts._needed_rate(absolute, 0.01, all_failing, 0.95) == (None, "power")
     nan = effects.Effect(math.nan, 0.1, math.nan, (math.nan, math.nan), None, None, math.nan,
                          math.nan)  # fmt: skip
-    assert verdicts._needed_rate({"mode": "relative"}, 1.2, nan, 0.95) == (None, "power")
-    assert verdicts._needed_scaled({"mode": "relative"}, 1.2, nan, 10, 0.95) is None
+    assert verdicts._needed_rate(_comparison("relative"), 1.2, nan, 0.95) == (None, "power")
+    assert verdicts._needed_scaled(_comparison("relative"), 1.2, nan, 10, 0.95) is None
 
 
 def test_buckets_are_read_as_histogram_quantile_reads_them() -> None:

@@ -234,10 +234,9 @@ class RequestRateAnomaly(ThresholdKind):
         self, ctx: FixtureContext, rail: Guardrail, variant: str, then: float, now: float
     ) -> tuple[dict[str, str], float]:
         """A variant's requests: `then` a step until the change (a drop or a surge), `now`
-        a step after it. The change comes one proof offset in: from warm-up (the offset and
-        a window) on, the current window holds only `now`; up to the last check (a window,
-        `for` and a step later) the earlier one holds only `then`. And the share the alert
-        computes."""
+        a step after it (`_change`). A window after the change the current window holds
+        only `now`; up to the last check (`for` and a step later) the earlier one holds
+        only `then`. And the share the alert computes once both windows are whole."""
         w = ctx.weight
         drop = int(self._change(rail) // STEP)  # steps before the change
         after = ctx.samples - drop
@@ -275,9 +274,9 @@ class RequestRateAnomaly(ThresholdKind):
     def floor_cases(
         self, rail: Guardrail, ctx: FixtureContext, variant: str, for_: float
     ) -> list[tuple[str, Fixture, bool, float, float]]:
-        """No request at all now (a surge: twice its highest level), after a rate just
-        under the floor then (silent) and just over it (fires): a mutant of the floor fails
-        one of them."""
+        """No request at all now (for a surge: a share past twice its highest level), after
+        a rate just under the floor then (silent) and just over it (fires): a mutant of the
+        floor fails one of them."""
         surge = rail.direction == "above"
         factor = math.ceil(2 * max(level.threshold for level in rail.levels)) if surge else 0
         start = self.warmup(rail)
