@@ -7,11 +7,13 @@ tests/test_request_rate_guardrail.py's."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from monogen.compile.panels import PanelBuilder
 from monogen.pipeline import compile_specs, compile_targets, load
-from tests.conftest import RELEASE_ENDS
+from tests.conftest import RELEASE_ENDS, invoke
 from tests.mutants import assert_caught, assert_proven, proof_groups, refusal
 from tests.test_request_rate_guardrail import NOW, THEN
 from tests.test_request_rate_guardrail import SPEC as DROPS
@@ -217,3 +219,11 @@ def test_the_surge_alert_name_is_reserved_for_the_kind(write_spec) -> None:
         spec = DROPS.replace("  guardrails:\n", "  guardrails:\n" + custom.replace("NAME", name))
         errors = refusal(write_spec, spec, "minRate: 2", "minRate: 2")
         assert f"spec.yaml:14:16: error: alert name {name!r} is taken" in errors, errors
+
+
+def test_the_schema_describes_the_surge() -> None:
+    defs = json.loads(invoke("schema").stdout)["$defs"]
+    surge = defs["RequestRateGuardrail"]["properties"]["surge"]
+    assert surge["description"].startswith("Levels of a surge: the rate now above a share")
+    assert "110% or more" in surge["description"]
+    assert {"warning", "critical", "info"} <= set(defs["SurgeLevels"]["properties"])
