@@ -6,10 +6,11 @@ its threshold, baseline and matcher that the proof catches."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from monogen.compile.panels import PanelBuilder
 from monogen.pipeline import compile_targets, load
-from tests.conftest import RELEASE_ENDS
+from tests.conftest import GENERATED, RELEASE_ENDS
 from tests.mutants import assert_caught, assert_proven, proof_groups, refusal
 
 SPEC = """\
@@ -180,3 +181,20 @@ def test_promtool_proves_every_level(write_spec, version: str) -> None:
 )
 def test_a_mutant_fails_the_proof(write_spec, alert, old, new, caught, version) -> None:
     assert_caught(write_spec(SPEC), alert, old, new, caught, version)
+
+
+def test_text_names_the_gauge_as_people_write_it() -> None:
+    """`aucRoc` is a spec key; the alert and its panel say AUC-ROC (the quality kind's noun)."""
+    rules = yaml.safe_load((GENERATED / "prometheus/rules/fraud-pipeline.rules.yaml").read_text())
+    summaries = {
+        r["annotations"]["summary"]
+        for g in rules["groups"]
+        for r in g["rules"]
+        if r.get("alert") == "ModelAucRocBelowBaseline"
+    }
+    assert summaries == {
+        "AUC-ROC drop from its baseline of 0.92 of variant production is above 5% in "
+        "experiment fraud-pipeline",
+        "AUC-ROC drop from its baseline of 0.92 of variant production is above 10% in "
+        "experiment fraud-pipeline",
+    }

@@ -15,6 +15,7 @@ from monogen.compile.grafana import VARIANT_VAR, Panel
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql import Matcher, aggregate, number, selector
 from monogen.compile.scope import RuleContext, Scope
+from monogen.kinds import quality
 from monogen.kinds.base import Guardrail, Options, RailContext
 from monogen.kinds.levels import Level, ThresholdValue, resolve_levels, to_threshold
 from monogen.kinds.threshold import ThresholdKind
@@ -23,6 +24,13 @@ from monogen.spec.errors import unknown_names
 from monogen.spec.loader import PathKey
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import format_number
+
+# the quality gauges' own nouns ("AUC-ROC", not the key "aucRoc") for text
+_NOUNS = {
+    k.key: k.noun
+    for k in (quality.Accuracy, quality.Precision, quality.Recall, quality.F1Score,
+              quality.AucRoc, quality.PrecisionAtK)
+}  # fmt: skip
 
 METRICS = tuple(to_camel(name) for name in QUALITY_METRICS)
 DEFAULTS = (("warning", "5%", "10m"), ("critical", "10%", "5m"))
@@ -118,7 +126,8 @@ class BaselineDegradation(ThresholdKind):
             for j, message, hint in unknown_names(item.variants, ctx.variant_names, "variant"):
                 ctx.err((*path, "variants", j), message, hint)
             unit = "ratio" if item.relative else "scaled"
-            words = f"{item.metric} drop from its baseline of {number(baseline)}"
+            noun = _NOUNS.get(item.metric, item.metric)
+            words = f"{noun} drop from its baseline of {number(baseline)}"
 
             def err(at: PathKey, message: str, hint: str) -> None:
                 ctx.err(tuple("drop" if k == "above" else k for k in at), message, hint)
