@@ -49,6 +49,8 @@ def joined(
 
 def compile_extra_dashboards(exp: ExperimentDoc) -> list[tuple[str, dict[str, Any]]]:
     """(file name, dashboard) of each extra dashboard: its built-in rows, then its panels."""
+    if not exp.spec.spec.dashboard.extra:
+        return []
     builder = PanelBuilder(exp)
     main = exp.spec.spec.dashboard.title or f"Experiment {exp.name}"
     found = []

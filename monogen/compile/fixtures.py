@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from monogen.compile.matchers import Matcher, merged, satisfying
 from monogen.compile.promql import quote
@@ -57,6 +58,8 @@ def counter_points(per_step: float, at: float) -> list[tuple[float, float]]:
     return [(k * STEP, per_step * k) for k in range(int(at // STEP) + 1)]
 
 
+# pure, and asked the same (rate, window, time) for every variant and case of a build
+@lru_cache(maxsize=8192)
 def rate(
     per_step: float, window: float, at: float | None = None, reading: Reading = CLOSED
 ) -> float:
@@ -67,6 +70,7 @@ def rate(
     return math.nan if found is None else found
 
 
+@lru_cache(maxsize=8192)
 def increase(
     per_step: float, window: float, at: float | None = None, reading: Reading = CLOSED
 ) -> float:

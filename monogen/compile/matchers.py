@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from monogen.compile import re2
 from monogen.compile.re2_examples import examples
@@ -136,6 +137,13 @@ def value_for(must: Sequence[Matcher], violate: Sequence[Matcher]) -> str | None
 def satisfying(must: Sequence[Matcher], violate: Sequence[Matcher] = ()) -> dict[str, str] | None:
     """Labels satisfying every matcher of `must` and none of `violate` (labels whose value
     is empty left out, as Prometheus leaves them), or None when no value is found."""
+    found = _satisfying(tuple(must), tuple(violate))
+    return None if found is None else dict(found)  # a copy: callers add labels to it
+
+
+# fixtures ask it the same matchers for every variant and case of a build
+@lru_cache(maxsize=4096)
+def _satisfying(must: tuple[Matcher, ...], violate: tuple[Matcher, ...]) -> dict[str, str] | None:
     found: dict[str, str] = {}
     for label in sorted({m[0] for m in (*must, *violate)}):
         value = value_for([m for m in must if m[0] == label], [m for m in violate if m[0] == label])

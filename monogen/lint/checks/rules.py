@@ -228,8 +228,13 @@ def promql_release_problem(
     return ""
 
 
+_QUOTE_AFTER = re.compile(r"[{,]\s*[\"'`]")
+
+
 def _quoted_label_name(expr: str) -> bool:
     """A string literal where a label name goes: just after `{` or `,` inside braces."""
+    if not _QUOTE_AFTER.search(expr):  # the common case, without a walk of every character
+        return False
     depth, quote, last = 0, "", ""
     for i, ch in enumerate(expr):
         if quote:
