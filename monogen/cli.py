@@ -57,11 +57,8 @@ def build(
     if watch:
         _watch(list(specs), output, force, check)
         return
-    from monogen.output.cache import open_cache
     from monogen.output.stamp import inputs_digest
     from monogen.output.write import diff_files, is_current, leftovers, read_tree, stamped
-    from monogen.pipeline import build as build_output
-    from monogen.pipeline import load
 
     if check:
         for path in leftovers(output):
@@ -73,6 +70,11 @@ def build(
     if check and is_current(output, inputs):
         click.echo(f"{output}: up to date (unchanged since a build from these specs).", err=True)
         return
+    # after the up-to-date check: it needs no spec model (pydantic), the rest does
+    from monogen.output.cache import open_cache
+    from monogen.pipeline import build as build_output
+    from monogen.pipeline import load
+
     loaded = load(list(specs))
     cache = None if no_cache else open_cache()
     if not check:

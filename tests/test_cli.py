@@ -374,3 +374,29 @@ def test_bad_input_exits_2_with_standard_error_closed(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2
+
+
+def test_check_of_an_up_to_date_tree_reads_no_spec_model(write_spec, tmp_path: Path) -> None:
+    """`build --check` of a tree built from the same inputs answers from the inputs'
+    digest: it imports no pydantic, grafanalib or Jinja2 (a pre-commit hook's cost)."""
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    out = tmp_path / "generated"
+    assert invoke("build", str(specs), "-o", str(out)).exit_code == 0
+    probe = (
+        "import atexit, sys; from monogen.entry import main;"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('pydantic', 'grafanalib', 'jinja2'))));"
+        "sys.argv = ['monogen', 'build', sys.argv[1], '-o', sys.argv[2], '--check']; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(specs), str(out)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "up to date (unchanged since a build from these specs)" in result.stderr
+    assert result.stdout == "[]\n"
+    # a stale tree still gets the whole comparison
+    (specs / "spec.yaml").write_text(MINIMAL_EXPERIMENT.replace("tolerance: 5", "tolerance: 6"))
+    stale = subprocess.run(
+        [sys.executable, "-c", probe, str(specs), str(out)], capture_output=True, text=True
+    )
+    assert stale.returncode == 1 and "pydantic" in stale.stdout
