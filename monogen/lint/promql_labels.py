@@ -9,6 +9,7 @@ removed on the way. Lint reports only what is certain."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from monogen.lint import promql as pq
@@ -52,6 +53,7 @@ OPEN = Labels(False, frozenset())
 MAX_OPERATORS, MAX_DEPTH = 200, 100
 
 
+@lru_cache(maxsize=100_000)  # asked by several checks of each rule
 def analysable(expr: str) -> bool:
     """Is `expr` small enough to follow recursively (every real rule is)?"""
     return pq.operators(expr) <= MAX_OPERATORS and pq.depth(expr) <= MAX_DEPTH
