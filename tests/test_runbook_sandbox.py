@@ -171,3 +171,16 @@ def test_a_format_width_or_count_is_still_bounded(
     result = invoke("build", str(project), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2, result.output
     assert "runbook-templates/runbook.md.j2:3:1: error: runbook template failed: " in result.stderr
+
+
+def test_only_monogens_own_templates_skip_the_sandbox() -> None:
+    """Without overrides the built-in pages render as they are; any override, even of one
+    check file, puts every page of the build in the bounded sandbox."""
+    from monogen.spec.runbook_templates import builtin_templates
+    from monogen.targets.runbooks import environment
+    from monogen.targets.template_sandbox import BoundedSandbox, Trusted
+
+    own = builtin_templates()
+    assert type(environment(own)) is Trusted
+    overridden = {**own, "checks/latency.md.j2": "{{ range(10) | list }}"}
+    assert type(environment(overridden)) is BoundedSandbox

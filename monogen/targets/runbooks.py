@@ -19,7 +19,7 @@ from monogen.kinds.base import SEVERITIES
 from monogen.model.build import Compiled
 from monogen.model.rules import AlertingRule
 from monogen.spec.errors import Position, fail
-from monogen.spec.runbook_templates import OVERRIDES
+from monogen.spec.runbook_templates import OVERRIDES, builtin_templates
 from monogen.spec.validate import ExperimentDoc
 from monogen.targets.base import Artifact, Target
 from monogen.targets.markdown import code_block, inline_code, markdown_text, markdown_url
@@ -67,20 +67,25 @@ class Runbooks(Target):
 def environment(templates: dict[str, str]) -> Any:
     from jinja2 import DictLoader, StrictUndefined
 
-    from monogen.targets.template_sandbox import BoundedSandbox
+    from monogen.targets.template_sandbox import BoundedSandbox, Trusted
 
-    env = BoundedSandbox(  # a project's overrides are untrusted: sandboxed and bounded
-        loader=DictLoader(templates),
-        undefined=StrictUndefined,  # a misspelt field is an error, not an empty line
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    options: dict[str, Any] = {
+        "loader": DictLoader(templates),
+        "undefined": StrictUndefined,  # a misspelt field is an error, not an empty line
+        "autoescape": False,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    # a project's overrides are untrusted: sandboxed and bounded; monogen's own templates
+    # alone render without the sandbox's checks on every call and attribute
+    own = templates == builtin_templates()
+    env = Trusted(**options) if own else BoundedSandbox(**options)
     env.filters["md"] = markdown_text
     env.filters["code"] = inline_code
     env.filters["codeblock"] = code_block
-    env.guard_filters()
+    if not own:
+        env.guard_filters()
     return env
 
 
