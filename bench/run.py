@@ -322,7 +322,11 @@ def render(sizes, rows, memory, startup, big_lint, big_promtool, args, extra) ->
     )
     ratio = med(inc["watch"]) / med(inc["full"])
     targets.append(
-        (f"`--watch` after 1 of {args.incremental} changed ≤ ¼ build", f"{ratio:.2f}", ratio <= 0.25)  # noqa: E501
+        (
+            f"`--watch` after 1 of {args.incremental} changed ≤ ¼ build",
+            f"{ratio:.2f}",
+            ratio <= 0.25,
+        )  # noqa: E501
     )
     if real["promtool"]:
         ratio = med(real["lint"]) / med(real["promtool"])

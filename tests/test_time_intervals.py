@@ -120,8 +120,7 @@ def test_monogen_routes_says_when_each_alert_is_delivered(write_spec) -> None:
         for r in critical
     )
     assert warning and all(
-        r["deliveries"] == [{"receiver": "slack-mlops", "muted": [], "active": []}]
-        for r in warning
+        r["deliveries"] == [{"receiver": "slack-mlops", "muted": [], "active": []}] for r in warning
     )
     accuracy = [r for r in warning if r["alert"] == "ModelAccuracyDegraded"]
     assert accuracy and all(
