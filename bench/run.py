@@ -326,7 +326,7 @@ def render(sizes, rows, memory, startup, big_lint, big_promtool, args, extra) ->
             f"`--watch` after 1 of {args.incremental} changed ≤ ¼ build",
             f"{ratio:.2f}",
             ratio <= 0.25,
-        )  # noqa: E501
+        )
     )
     if real["promtool"]:
         ratio = med(real["lint"]) / med(real["promtool"])
