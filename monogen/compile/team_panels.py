@@ -7,7 +7,7 @@ from monogen.compile.grafana import Panel
 from monogen.compile.matchers import Matcher
 from monogen.compile.panel_thresholds import alert_note, threshold_steps
 from monogen.compile.promql_scope import panel_matchers, scoped
-from monogen.kinds.base import Guardrail
+from monogen.kinds.base import Guardrail, written_once
 from monogen.spec.dashboards import TeamPanel
 from monogen.spec.validate import ExperimentDoc
 
@@ -15,17 +15,9 @@ from monogen.spec.validate import ExperimentDoc
 _INSTANT = {"stat", "gauge", "barGauge", "table", "pieChart", "xy"}
 
 
-def rails_by_key(exp: ExperimentDoc) -> dict[str, Guardrail]:
-    """Guardrails a panel can draw thresholds from: kinds written once."""
-    found: dict[str, list[Guardrail]] = {}
-    for rail in exp.guardrails:
-        found.setdefault(rail.kind.key, []).append(rail)
-    return {key: rails[0] for key, rails in found.items() if len(rails) == 1}
-
-
 def team_rows(exp: ExperimentDoc, panels: list[TeamPanel]) -> list[tuple[str, list[Panel]]]:
     """The panels in rows of their titles, in the order each row first appears."""
-    rails = rails_by_key(exp)
+    rails = written_once(exp.guardrails)
     fixed, optional = panel_matchers(exp.spec.spec)
     rows: dict[str, list[Panel]] = {}
     for spec in panels:

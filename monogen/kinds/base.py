@@ -9,7 +9,7 @@ these methods and never branch on a kind's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, Self
 
@@ -120,6 +120,15 @@ class Guardrail:
     @property
     def noun(self) -> str:
         return self.kind.noun if self.options.noun is None else self.options.noun
+
+
+def written_once(guardrails: Iterable[Guardrail]) -> dict[str, Guardrail]:
+    """Guardrails by kind key, for kinds that made exactly one: what a panel's
+    `thresholdsFrom` may name without ambiguity."""
+    found: dict[str, list[Guardrail]] = {}
+    for rail in guardrails:
+        found.setdefault(rail.kind.key, []).append(rail)
+    return {key: rails[0] for key, rails in found.items() if len(rails) == 1}
 
 
 Err = Callable[[PathKey, str, str], None]

@@ -25,13 +25,6 @@ from monogen.spec.loader import PathKey
 from monogen.spec.metrics import QUALITY_METRICS, Metrics, field_of
 from monogen.spec.quantities import format_number
 
-# the quality gauges' own nouns ("AUC-ROC", not the key "aucRoc") for text
-_NOUNS = {
-    k.key: k.noun
-    for k in (quality.Accuracy, quality.Precision, quality.Recall, quality.F1Score,
-              quality.AucRoc, quality.PrecisionAtK)
-}  # fmt: skip
-
 METRICS = tuple(to_camel(name) for name in QUALITY_METRICS)
 DEFAULTS = (("warning", "5%", "10m"), ("critical", "10%", "5m"))
 
@@ -126,7 +119,7 @@ class BaselineDegradation(ThresholdKind):
             for j, message, hint in unknown_names(item.variants, ctx.variant_names, "variant"):
                 ctx.err((*path, "variants", j), message, hint)
             unit = "ratio" if item.relative else "scaled"
-            noun = _NOUNS.get(item.metric, item.metric)
+            noun = quality.NOUNS.get(item.metric, item.metric)
             words = f"{noun} drop from its baseline of {number(baseline)}"
 
             def err(at: PathKey, message: str, hint: str) -> None:

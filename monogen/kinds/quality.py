@@ -50,3 +50,8 @@ class PrecisionAtK(_Quality):
     metric = panel = "precision_at_k"
     alert = "FraudPrecisionAtKDegraded"
     noun = "precision at k"
+
+
+# the quality gauges by spec key, and how text names each ("AUC-ROC", not "aucRoc")
+QUALITY_KINDS = (Accuracy, Precision, Recall, F1Score, AucRoc, PrecisionAtK)
+NOUNS = {kind.key: kind.noun for kind in QUALITY_KINDS}

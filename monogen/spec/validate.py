@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
 from monogen.compile.matchers import of_selector
-from monogen.kinds.base import Guardrail, RailContext
+from monogen.kinds.base import Guardrail, RailContext, written_once
 from monogen.kinds.identity import check_alert_names
 from monogen.kinds.registry import KINDS
 from monogen.spec.alerting import Alerting
@@ -272,8 +272,7 @@ def _check_experiment(
             guardrails.extend(resolved)
         elif resolved is not None:
             guardrails.append(resolved)
-    keys = [g.kind.key for g in guardrails]
-    check_dashboards(spec, [k for k in keys if keys.count(k) == 1], err)
+    check_dashboards(spec, list(written_once(guardrails)), err)
     check_alert_names(guardrails, doc, err)
     return tuple(guardrails)
 
