@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: build test tools browser lint golden clean bench
+.PHONY: build test tools browser lint golden clean bench bench-guard
 
 build: $(RUNTIME)
 	$(BIN)/monogen build specs/
@@ -59,6 +59,11 @@ browser:
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .tools
 
-# Benchmark at 10, 100 and 1,000 experiments; writes bench/RESULTS.md (a few minutes).
+# Benchmark at 10, 100 and 1,000 experiments; writes bench/RESULTS.md (a few minutes),
+# then fails if the lint of generated data or the serialisation slowed by more than half.
 bench: $(DEV) tools
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/guard.py
+
+bench-guard: $(DEV)
+	$(BIN)/python bench/guard.py

@@ -7,6 +7,7 @@ amtool, as whole processes. Prints a table and writes bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -157,13 +158,14 @@ def main() -> None:
         bare = timed([PYTHON, "-c", "pass"], max(args.repeat, 5), base)
         real = small_file(base, max(args.repeat, 5), promtool)
         incremental = rebuild(base, args.incremental, args.repeat)
+        stages = stage_profile(base / f"n{max(sizes)}" / "specs")
         big = big_rule_file(base / "big.rules.yaml", args.rules)
         big_lint = timed([*MONOGEN, "lint", str(big)], args.repeat, base)
         big_promtool = (
             timed([promtool, "check", "rules", str(big)], args.repeat, base) if promtool else []
         )
     args.load.append(os.getloadavg())
-    extra = {"bare": bare, "real": real, "incremental": incremental}
+    extra = {"bare": bare, "real": real, "incremental": incremental, "stages": stages}
     report = render(sizes, rows, memory, startup, big_lint, big_promtool, args, extra)
     args.out.write_text(report)
     print(report)
@@ -178,6 +180,18 @@ def small_file(base: Path, repeat: int, promtool: str | None) -> dict[str, list[
         if promtool:
             times["promtool"] += timed([promtool, "check", "rules", str(REAL_FILE)], 1, base)
     return times
+
+
+def stage_profile(specs: Path) -> str:
+    """bench/stages.py's table of one serial build of `specs`."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from stages import table
+
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "stages.py"), str(specs), "--json"],
+        check=True, capture_output=True, text=True, env=FULL,
+    ).stdout  # fmt: skip
+    return table(json.loads(out))
 
 
 def rebuild(base: Path, n: int, repeat: int) -> dict[str, list[float]]:
@@ -313,6 +327,16 @@ def render(sizes, rows, memory, startup, big_lint, big_promtool, args, extra) ->
         f"(ratio {med(inc['incremental']) / med(inc['full']):.2f})",
         f"- `build --watch` (save to rebuilt): {fmt(inc['watch'])} "
         f"(ratio {med(inc['watch']) / med(inc['full']):.2f})",
+    ]
+    lines += [
+        "",
+        f"## Stages of a {max(sizes):,}-experiment build",
+        "",
+        "CPU seconds by stage, the build in one process without workers (`bench/stages.py`; "
+        "the build above shares its render stages between two processes). The lint and the "
+        "serialisation rows are guarded against `bench/baseline.json` (`bench/guard.py`).",
+        "",
+        extra["stages"],
     ]
     lines += ["", "## Against the targets", "", "| target | measured | met |", "|---|---|---|"]
     targets = []
