@@ -105,7 +105,7 @@ def _watch(specs: list[Path], output: Path, force: bool, check: bool) -> None:
         raise click.UsageError("--watch writes the tree; --check never does")
 
     def once(cache: MemoryCache, inputs: str) -> None:
-        loaded = guarded("build", lambda: load(specs, cache.validated))
+        loaded = guarded("build", lambda: load(specs, cache.validated, cache.parsed))
         guarded("build", lambda: _build_into(output, loaded, inputs, force, cache))
 
     watch(specs, once, lambda message: click.echo(message, err=True))

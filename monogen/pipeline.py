@@ -3,7 +3,7 @@ text. No stage writes here: the CLI hands the text to output/write.py."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, MutableMapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,14 +17,19 @@ from monogen.model.build import Compiled
 from monogen.output.write import Files
 from monogen.spec import config_file, project
 from monogen.spec.errors import SpecErrors
-from monogen.spec.loader import load_paths
+from monogen.spec.loader import Document, load_paths
 from monogen.spec.runbook_templates import load_templates
 from monogen.spec.validate import Specs, Validated, validate
 
 
-def load(paths: list[Path], memo: dict[str, Validated] | None = None) -> Specs:
+def load(
+    paths: list[Path],
+    memo: dict[str, Validated] | None = None,
+    parsed: MutableMapping[str, list[Document]] | None = None,
+) -> Specs:
     """The validated specs with the project's configuration and runbook templates (every
-    error of all three at once); `memo` keeps documents' validation (build --watch)."""
+    error of all three at once); `memo` keeps documents' validation and `parsed` each
+    file's documents (build --watch)."""
     errors = []
     try:
         config = project.load(config_file.find_for_specs(paths))
@@ -36,7 +41,7 @@ def load(paths: list[Path], memo: dict[str, Validated] | None = None) -> Specs:
         errors, templates = [*errors, *exc.errors], {}
     try:
         defaults = (config.alert_defaults,) if config.alert_defaults else ()
-        specs = validate(load_paths(paths), defaults, memo)
+        specs = validate(load_paths(paths, parsed), defaults, memo)
     except SpecErrors as exc:
         raise SpecErrors([*errors, *exc.errors]) from None
     errors += project.labels_in_use(config_file.find_for_specs(paths), config, _used(specs))

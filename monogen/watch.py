@@ -9,6 +9,7 @@ last good tree is kept.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 from monogen.output.cache import RenderCache
 
-POLL = 0.25  # seconds between looks at the inputs
+POLL = 0.05  # seconds between looks at the inputs' files (path, size, time, inode)
+DIGEST_EVERY = 1.0  # seconds: their bytes are read at least this often, and on any change
 
 
 class Kept(dict[str, Any]):
@@ -51,7 +53,9 @@ class MemoryCache(RenderCache):
         self.entries: dict[tuple[str, str], Any] = {}
         self.rendered = 0  # experiments rendered (not reused) in this build
         self.validated = Kept()  # each document's own validation, by its digest
+        self.parsed = Kept()  # each spec file's documents, by its bytes
         self.validated.start()
+        self.parsed.start()
         self.used: set[str] = set()  # render keys of this build
 
     def key(self, *args: Any, **kwargs: Any) -> str:
@@ -76,6 +80,7 @@ class MemoryCache(RenderCache):
         self.rendered = 0
         self.used = set()
         self.validated.start()
+        self.parsed.start()
 
     def _read(self, kind: str, key: str) -> Any:
         try:
@@ -93,6 +98,7 @@ class MemoryCache(RenderCache):
         long the watch runs."""
         self.entries = {k: v for k, v in self.entries.items() if k[1] in self.used}
         self.validated.prune()
+        self.parsed.prune()
 
 
 def watch(
@@ -109,18 +115,54 @@ def watch(
     from monogen.output.stamp import inputs_digest
 
     cache = MemoryCache()
-    last = None
+    last = seen = None
+    digested = float("-inf")
     looked = 0
     try:
         while rounds is None or looked < rounds:
-            inputs = inputs_digest(specs)
-            if inputs != last:
-                last = inputs
-                _once(build_once, cache, inputs, say)
+            # reading every input's bytes takes 25 ms at 300 specs: it is done when a
+            # file looks changed, and every DIGEST_EVERY for an edit that kept all four
+            now = time.monotonic()
+            looks = signature(specs)
+            if looks != seen or looks is None or now - digested >= DIGEST_EVERY:
+                seen, digested = looks, now
+                inputs = inputs_digest(specs)
+                if inputs != last:
+                    last = inputs
+                    _once(build_once, cache, inputs, say)
             looked += 1
             time.sleep(poll)
     except KeyboardInterrupt:
         say("watch: stopped")
+
+
+def signature(specs: list[Path]) -> tuple[tuple[object, ...], ...] | None:
+    """How the spec roots look from outside: each entry's path, size, modification time
+    and inode (an editor that saves by renaming changes the inode), hidden ones left out
+    as the loader leaves them; about 1 ms at 300 specs. The configuration file, found
+    upwards of the roots, is read by the digest every DIGEST_EVERY. None when a root
+    cannot be listed (the digest, and the build, say why)."""
+    looks: list[tuple[object, ...]] = []
+    try:
+        for root in specs:
+            folders = [str(root)] if root.is_dir() else []
+            if not folders:
+                st = root.stat()
+                looks.append((str(root), st.st_size, st.st_mtime_ns, st.st_ino))
+            while folders:
+                with os.scandir(folders.pop()) as entries:
+                    for entry in entries:
+                        if entry.name.startswith("."):
+                            continue
+                        if entry.is_dir(follow_symlinks=False):  # its own time moves with
+                            folders.append(entry.path)  # hidden files: its entries tell
+                            looks.append((entry.path,))
+                            continue
+                        st = entry.stat(follow_symlinks=False)
+                        looks.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+    except OSError:
+        return None
+    return tuple(sorted(looks, key=lambda look: str(look[0])))
 
 
 def _once(

@@ -182,3 +182,88 @@ def test_a_documents_kept_validation_follows_the_projects_alert_defaults() -> No
         return {r.labels.get("tier") for r in compile_rules(specs.experiments[0]).alerts}
 
     assert (tiers(plain), tiers(tiered)) == ({None}, {"1"})
+
+
+def _looks(specs: Path) -> tuple[tuple[object, ...], ...] | None:
+    from monogen.watch import signature
+
+    return signature([specs])
+
+
+def test_the_cheap_look_sees_an_edit_a_new_file_and_a_save_by_rename(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    (specs / "team").mkdir(parents=True)
+    spec = specs / "team" / "a.yaml"
+    spec.write_text(_spec("alpha-ab"))
+    before = _looks(specs)
+    assert before is not None and [Path(str(look[0])).name for look in before] == ["team", "a.yaml"]
+    (specs / ".a.yaml.swp").write_text("an editor's swap file")  # hidden: not an input
+    assert _looks(specs) == before
+    spec.write_text(_spec("alpha-ab", 81))  # same size, later time
+    edited = _looks(specs)
+    assert edited != before
+    replacement = specs / "team" / "a.yaml.new"
+    replacement.write_text(_spec("alpha-ab", 82))
+    assert _looks(specs) != edited  # a new file
+    stat = spec.stat()
+    os.replace(replacement, spec)  # saved by rename: same size, time set back, new inode
+    os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _looks(specs) != edited
+    assert _looks(tmp_path / "gone") is None
+
+
+def test_an_edit_the_cheap_look_misses_is_built_within_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that keeps a file's size, time and inode (a tool restoring the time) is
+    still read: the inputs' bytes are digested every DIGEST_EVERY."""
+    import monogen.watch as watch
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    spec = specs / "a.yaml"
+    spec.write_text(_spec("alpha-ab", 80))
+    monkeypatch.setattr(watch, "DIGEST_EVERY", 0.2)
+    built: list[str] = []
+
+    def build_once(cache: watch.MemoryCache, inputs: str) -> None:
+        built.append(inputs)
+        if len(built) == 1:  # edited in place, its time and size kept
+            stat = spec.stat()
+            with open(spec, "r+") as handle:
+                handle.write(_spec("alpha-ab", 81))
+            os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    watch.watch([specs], build_once, lambda message: None, poll=0.01, rounds=60)
+    assert len(built) == 2 and built[0] != built[1]
+
+
+def test_the_watch_parses_again_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monogen.spec import loader
+    from monogen.spec.errors import SpecErrors
+    from monogen.watch import Kept
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in NAMES:
+        (specs / f"{name}.yaml").write_text(_spec(name))
+    parsed = Kept()
+    parsed.start()
+    first = loader.load_paths([specs], parsed)
+    texts: list[str] = []
+    real = loader.load_text
+    monkeypatch.setattr(
+        loader, "load_text", lambda text, *a, **k: texts.append(text) or real(text, *a, **k)
+    )
+    (specs / "beta-ab.yaml").write_text(_spec("beta-ab", 81))
+    second = loader.load_paths([specs], parsed)
+    assert texts == [_spec("beta-ab", 81)]
+    assert [d is e for d, e in zip(first, second, strict=True)] == [True, False, True]
+    assert second[1].data["spec"] != first[1].data["spec"]
+    (specs / "beta-ab.yaml").write_text("spec: [unclosed\n")
+    with pytest.raises(SpecErrors):
+        loader.load_paths([specs], parsed)
+    (specs / "beta-ab.yaml").write_text(_spec("beta-ab", 81))
+    assert loader.load_paths([specs], parsed)[1] is second[1]

@@ -62,12 +62,21 @@ class RenderCache:
 
         self.root = root
         self.salt = f"{FORMAT}\0{code_digest()}\0{sys.version}\0".encode()
+        self._project: Project | None = None
+        self._project_json = b""
 
     def key(self, exp: ExperimentDoc, project: Project, lint: bool) -> str:
         digest = hashlib.sha256(self.salt)
-        digest.update(project.model_dump_json().encode() + b"\0")
+        digest.update(self._project_text(project) + b"\0")
         digest.update(f"{lint}\0{exp.doc.digest()}".encode())
         return digest.hexdigest()
+
+    def _project_text(self, project: Project) -> bytes:
+        """The configuration's JSON, once per configuration object (one a build; every
+        experiment's key reads it)."""
+        if self._project is not project:
+            self._project, self._project_json = project, project.model_dump_json().encode()
+        return self._project_json
 
     def get(self, key: str) -> Part | None:
         try:

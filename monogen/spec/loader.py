@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,17 @@ class Document:
     value_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def digest(self) -> str:
-        """Everything read of the document downstream: its place, data and positions."""
-        what = [self.source, self.display, self.index, self.data]
-        digest = hashlib.sha256(json.dumps(what, default=repr, ensure_ascii=False).encode())
-        for marks in (self.key_marks, self.value_marks):
-            digest.update(b"\0" + repr(sorted(marks.items(), key=repr)).encode())
-        return digest.hexdigest()
+        """Everything read of the document downstream: its place, data and positions.
+        Computed once: nothing changes a document after it is read (validation, the
+        render cache and the watch each ask for it)."""
+        found = self.__dict__.get("_digest")
+        if found is None:
+            what = [self.source, self.display, self.index, self.data]
+            digest = hashlib.sha256(json.dumps(what, default=repr, ensure_ascii=False).encode())
+            for marks in (self.key_marks, self.value_marks):
+                digest.update(b"\0" + repr(sorted(marks.items(), key=repr)).encode())
+            found = self.__dict__["_digest"] = digest.hexdigest()
+        return found
 
     def where(self, path: PathKey, *, key: bool = False) -> Position:
         """Position of the value (or key) at `path`, else of its nearest written ancestor."""
@@ -87,8 +93,12 @@ def display_path(root: Path, path: Path) -> str:
     return (Path(root.resolve().name) / path.relative_to(root)).as_posix()
 
 
-def load_paths(roots: list[Path]) -> list[Document]:
-    """Load every spec document under the given roots; raise SpecErrors with all problems."""
+def load_paths(
+    roots: list[Path], parsed: MutableMapping[str, list[Document]] | None = None
+) -> list[Document]:
+    """Load every spec document under the given roots; raise SpecErrors with all problems.
+    `parsed` keeps each file's documents by its bytes (build --watch reads every file
+    again, and parses only those that changed)."""
     documents: list[Document] = []
     errors: list[SpecError] = []
     for root in roots:
@@ -103,7 +113,7 @@ def load_paths(roots: list[Path]) -> list[Document]:
             )
         for path in files:
             try:
-                found = load_file(path, display_path(root, path))
+                found = load_file(path, display_path(root, path), parsed)
             except SpecErrors as exc:
                 errors.extend(exc.errors)
                 continue
@@ -127,7 +137,11 @@ def load_paths(roots: list[Path]) -> list[Document]:
     return documents
 
 
-def load_file(path: Path, display: str | None = None) -> list[Document]:
+def load_file(
+    path: Path,
+    display: str | None = None,
+    parsed: MutableMapping[str, list[Document]] | None = None,
+) -> list[Document]:
     source = str(path)
     try:
         mode = path.stat().st_mode
@@ -148,7 +162,8 @@ def load_file(path: Path, display: str | None = None) -> list[Document]:
             hint="split the specs into several files, one or a few experiments each",
         )
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start]
         line = before.count(b"\n") + 1
@@ -160,7 +175,12 @@ def load_file(path: Path, display: str | None = None) -> list[Document]:
         ) from None
     except OSError as exc:
         raise fail(Position(source), f"cannot read: {exc.strerror}") from None
-    return load_text(text, source, display or source)
+    if parsed is None:
+        return load_text(text, source, display or source)
+    key = f"{source}\0{display or source}\0{hashlib.sha256(raw).hexdigest()}"
+    if key not in parsed:
+        parsed[key] = load_text(text, source, display or source)  # raises on an error: not kept
+    return parsed[key]
 
 
 def _tab_at(text: str, line: int, column: int) -> bool:
