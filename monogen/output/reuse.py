@@ -14,25 +14,26 @@ from pathlib import Path
 
 
 class Reuse:
-    """Links from `old` (the tree being replaced, or None) into `staging`."""
+    """Links from `old` (the tree being replaced, or None) into `staging`. Paths are
+    strings: pathlib's parsing was most of the time of linking an unchanged tree."""
 
     def __init__(self, old: Path | None, staging: Path) -> None:
-        self.old = old
+        self.old = None if old is None else str(old)
         made = os.stat(staging)  # owned as every file created in it will be
         self.owner = (made.st_uid, made.st_gid)
         self.mode = new_file_mode()
-        self._plain: dict[Path, bool] = {}
+        self._plain: dict[str, bool] = {}
         # each linked file: its new name, the inode and mtime it had when its bytes were read
-        self._linked: list[tuple[Path, tuple[int, int], bytes]] = []
+        self._linked: list[tuple[str, tuple[int, int], bytes]] = []
 
-    def link(self, rel: str, data: bytes, target: Path) -> bool:
+    def link(self, rel: str, data: bytes, target: str) -> bool:
         """Link the old tree's `rel` to `target` if it holds exactly `data`; False (nothing
         done) if it does not, or cannot be taken."""
         if self.old is None:
             return False
-        old = self.old / rel
+        old = os.path.join(self.old, rel)
         try:
-            if not self._plain_dir(old.parent):
+            if not self._plain_dir(os.path.dirname(old)):
                 return False  # reached through a symlink: not the tree's own file
             info = os.lstat(old)
             if (
@@ -41,7 +42,7 @@ class Reuse:
                 or info.st_size != len(data)
                 or stat.S_IMODE(info.st_mode) != self.mode
                 or (info.st_uid, info.st_gid) != self.owner  # another user's (a shared tree)
-                or old.read_bytes() != data
+                or _read(old) != data
             ):
                 return False
             os.link(old, target, follow_symlinks=False)
@@ -57,10 +58,11 @@ class Reuse:
         for target, seen, data in self._linked:
             info = os.lstat(target)
             if (info.st_ino, info.st_mtime_ns) != seen:
-                target.unlink()
-                target.write_bytes(data)
+                os.unlink(target)
+                with open(target, "wb") as out:
+                    out.write(data)
 
-    def _plain_dir(self, directory: Path) -> bool:
+    def _plain_dir(self, directory: str) -> bool:
         """`directory` is the old tree or a real directory in it, reached through no symlink
         (remembered: a tree has few directories and many files)."""
         known = self._plain.get(directory)
@@ -68,11 +70,16 @@ class Reuse:
             if directory == self.old:
                 known = True
             else:
-                known = self._plain_dir(directory.parent) and stat.S_ISDIR(
+                known = self._plain_dir(os.path.dirname(directory)) and stat.S_ISDIR(
                     os.lstat(directory).st_mode
                 )
             self._plain[directory] = known
         return known
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def new_file_mode() -> int:

@@ -151,18 +151,21 @@ class StagedTree:
         except BaseException:
             os.close(self._lock)
             raise
-        self._dirs = {self.staging}
+        self._dirs = {str(self.staging)}
 
     def add(self, files: Files) -> None:
+        staging = str(self.staging)
         with _os_errors(self.out_dir):
             for rel, text in files.items():
-                target = self.staging / rel
-                if target.parent not in self._dirs:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    self._dirs.add(target.parent)
+                target = os.path.join(staging, rel)
+                parent = os.path.dirname(target)
+                if parent not in self._dirs:
+                    os.makedirs(parent, exist_ok=True)
+                    self._dirs.add(parent)
                 data = text.encode("utf-8")
                 if not self._reuse.link(rel, data, target):  # unchanged: linked, see reuse.py
-                    target.write_bytes(data)
+                    with open(target, "wb") as out:
+                        out.write(data)
 
     def commit(self) -> None:
         with _os_errors(self.out_dir):

@@ -8,6 +8,7 @@ import re
 # RFC 3986's unreserved and reserved characters and `%`, less those Markdown or HTML read:
 # ( ) [ ] close links, < > open tags, * emphasises, ` opens code, ' and " end attributes.
 _URL_KEEP = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&+,;=%]")
+_URL_PLAIN = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&+,;=%]*")  # nothing to encode
 
 
 def markdown_text(text: str) -> str:
@@ -38,7 +39,10 @@ def markdown_url(url: str) -> str:
     """A URL safe as a link destination and as bare text: every character Markdown or HTML
     would read is percent-encoded (UTF-8), so a URL can neither close its link nor open a
     tag. An http(s) URL is checked as such at load; this only encodes."""
+    url = str(url)
+    if _URL_PLAIN.fullmatch(url):  # most are: one match instead of one a character
+        return url
     return "".join(
         ch if _URL_KEEP.fullmatch(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
-        for ch in str(url)
+        for ch in url
     )
