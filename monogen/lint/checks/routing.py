@@ -25,7 +25,11 @@ WARNING, INFO = Severity.WARNING, Severity.INFO
 
 
 @check(
-    "alertmanager/unused-receiver", "alertmanager", WARNING, "Every receiver is used by a route."
+    "alertmanager/unused-receiver",
+    "alertmanager",
+    INFO,
+    "Every receiver is used by a route (info: Alertmanager accepts an unused receiver and "
+    "no alert is lost; it is dead configuration).",
 )
 def unused_receiver(f: LintFile) -> Iterator[Hit]:
     used = {text(route.get("receiver")) for _, route, _ in routes(f)}
