@@ -55,7 +55,7 @@ EXPECTED = [
     # Round 3, found on its held-out corpus (after it was measured): a panel's min interval
     # (mintel), a receiver named `empty-receiver` (ruanbekker), a clock panel (12urenloop).
     # LavenderFive's unused alternative receiver is info since round 4's step 0 (see the
-    # doc).
+    # doc), and its `<integration_key>` is named as a placeholder.
     ("gpnc-alertmanager-opsgenie.yml", 17, "alertmanager/receiver-empty", "warning",
      "this route sends alerts to 'warning', a receiver with no integrations: they are "
      "dropped without a word"),
@@ -73,7 +73,8 @@ EXPECTED = [
     ("mintel-flux.json", 33, "dashboard/datasource-variable", "info",
      "dashboard has no datasource variable"),
     ("near-alertmanager.yml", 9, "alertmanager/inline-secret", "warning",
-     "secret 'routing_key' written inline; use routing_key_file"),
+     "placeholder '<integration_key>' where secret 'routing_key' goes: as written this "
+     "receiver cannot deliver; write the secret to a file and use routing_key_file"),
     ("near-alertmanager.yml", 11, "alertmanager/unused-receiver", "info",
      "receiver 'slack' is not used by any route"),
     ("urenloop-status-page.json", 1, "dashboard/datasource-variable", "info",
