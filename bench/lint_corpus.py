@@ -161,7 +161,11 @@ def accepted(kind: str, file: Path) -> bool:
     if kind == "alertmanager":
         done = subprocess.run([str(AMTOOL), "check-config", str(file)], capture_output=True)
         return done.returncode == 0
-    data = yaml.safe_load(file.read_text())
+    try:
+        data = yaml.safe_load(file.read_text())
+    except UnicodeDecodeError:  # not UTF-8 (round 4: a GBK file): promtool reads it as it is
+        done = subprocess.run([str(PROMTOOL), "check", "rules", str(file)], capture_output=True)
+        return done.returncode == 0
     with tempfile.TemporaryDirectory() as tmp:
         rules = Path(tmp) / "rules.yaml"
         spec = data.get("spec") if data.get("kind") == "PrometheusRule" else data
