@@ -75,6 +75,20 @@ EXPECTED = [
     # Round 4, found on its held-out corpus (after it was measured): a demo dashboard built
     # for a 1s scrape (ncabatoff's agent-demo: min interval 1s); the kept true positive is a
     # short window with no min interval (Informasjonsforvaltning's elasticsearch.json).
+    # Round 4: placeholders written as a phrase or an elision (MGhaith's stack, Chad-Ballay's
+    # playground) are named as placeholders; a real-looking key keeps the secret message,
+    # and the shadowed route (judged real) stays.
+    ("mghaith-alertmanager.yml", 8, "alertmanager/shadowed-route", "warning",
+     "route 1 can never match: route 0 before it matches every alert it would and does not "
+     "continue"),
+    ("mghaith-alertmanager.yml", 18, "alertmanager/inline-secret", "warning",
+     "placeholder 'your password here' where secret 'auth_password' goes: as written this "
+     "receiver cannot deliver; write the secret to a file and use auth_password_file"),
+    ("mghaith-alertmanager.yml", 25, "alertmanager/inline-secret", "warning",
+     "a URL with placeholder '...' where secret 'api_url' goes: as written this receiver "
+     "cannot deliver; write the secret to a file and use api_url_file"),
+    ("mghaith-alertmanager.yml", 30, "alertmanager/inline-secret", "warning",
+     "secret 'routing_key' written inline; use routing_key_file"),
     ("ncabatoff-agent-demo.json", 1, "dashboard/datasource-variable", "info",
      "dashboard has no datasource variable"),
     ("ncabatoff-agent-demo.json", 8, "dashboard/panel-datasource", "info",

@@ -134,13 +134,14 @@ SECRET_FIELDS = {
 
 
 # Values that stand where a secret goes but are none: `<integration_key>`, `${SLACK_URL}`,
-# `$SLACK_URL`, `{{ .Values.x }}`, `XXXX`, `changeme`, `your_key`, `REPLACE_ME`, `TODO`,
-# `example…`. Matched whole (a value, or one part of a URL); only such a value is ever quoted
-# back in a message.
+# `$SLACK_URL`, `{{ .Values.x }}`, `XXXX`, `changeme`, `your_key`, `your password here`,
+# `REPLACE_ME`, `TODO`, `example…`, an elision (`...`). Matched whole (a value, or one part
+# of a URL); only such a value is ever quoted back in a message.
 _PLACEHOLDER = re.compile(
     r"<[^<>]{1,60}>|\$\{[^{}]{1,60}\}|\$[A-Z_][A-Z0-9_]{0,60}|\{\{[^{}]{1,60}\}\}|"
     r"(?i:(?:x{3,}|y{3,}|z{3,})(?:[-_.](?:x+|y+|z+))*)|"
-    r"(?i:change[-_]?me|todo|your[-_]\w{1,40}|replace(?:me|[-_]\w{1,40})?|example\w{0,40})"
+    r"(?i:change[-_]?me|todo|your[-_ ]\w[\w -]{0,40}|replace(?:me|[-_]\w{1,40})?)|"
+    r"(?i:example\w{0,40})|\.{3,}|…"
 )
 LONGEST_PLACEHOLDER = 40
 # A URL part that looks like a credential: long, letters and digits, not one character
