@@ -8,7 +8,8 @@ The script fetches nothing: it reads snapshots (bare git directories named owner
 as the fetch tool brings them) and checks out exactly the files and commits recorded in
 bench/lint_corpus_sources.py (round 1, split into tune and held-out) and
 bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fresh`) and
-bench/lint_corpus_round3_sources.py (round 3's, all held out as `round3`) into
+bench/lint_corpus_round3_sources.py (round 3's, all held out as `round3`) and
+bench/lint_corpus_round4_sources.py (round 4's, all held out as `round4`) into
 --corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from lint_corpus_fresh import FRESH_REPOS
 from lint_corpus_pick import discover, git, kind_of, snapshot
 from lint_corpus_round3 import ROUND3_REPOS
+from lint_corpus_round4 import ROUND4_REPOS
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench/lint_corpus_labels.tsv"
@@ -43,7 +45,7 @@ PROMTOOL = TOOLS / "prometheus/3.5/usr/bin/promtool"
 AMTOOL = TOOLS / "alertmanager/0.33/usr/bin/amtool"
 MONOGEN = [str(Path(sys.executable).parent / "monogen")]
 FORMATS = ("text", "json", "github", "sarif")
-HALVES = ("tune", "held-out", "fresh", "round3")
+HALVES = ("tune", "held-out", "fresh", "round3", "round4")
 
 # The repositories asked for (fetched as github:owner/name); --discover records their files.
 REPOS = (
@@ -103,22 +105,26 @@ REPOS = (
 def half(repo: str) -> str:
     """Fixed before any file was linted: the first byte of the SHA-256 of the repository's
     name (owner/name, as spelled in REPOS), even → tune, odd → held-out. The second round's
-    repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`, and the
-    third round's (lint_corpus_round3.ROUND3_REPOS) as `round3`."""
+    repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`, the
+    third round's (lint_corpus_round3.ROUND3_REPOS) as `round3` and the fourth round's
+    (lint_corpus_round4.ROUND4_REPOS) as `round4`."""
     if repo in FRESH_REPOS:
         return "fresh"
     if repo in ROUND3_REPOS:
         return "round3"
+    if repo in ROUND4_REPOS:
+        return "round4"
     return "tune" if hashlib.sha256(repo.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def sources() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Every corpus's record: the first (tune and held-out), the fresh one, round 3's."""
+    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 and 4."""
     from lint_corpus_fresh_sources import SOURCES as FRESH
     from lint_corpus_round3_sources import SOURCES as ROUND3
+    from lint_corpus_round4_sources import SOURCES as ROUND4
     from lint_corpus_sources import SOURCES
 
-    return {**SOURCES, **FRESH, **ROUND3}
+    return {**SOURCES, **FRESH, **ROUND3, **ROUND4}
 
 
 def local_name(repo: str, path: str) -> str:
@@ -155,7 +161,11 @@ def accepted(kind: str, file: Path) -> bool:
     if kind == "alertmanager":
         done = subprocess.run([str(AMTOOL), "check-config", str(file)], capture_output=True)
         return done.returncode == 0
-    data = yaml.safe_load(file.read_text())
+    try:
+        data = yaml.safe_load(file.read_text())
+    except UnicodeDecodeError:  # not UTF-8 (round 4: a GBK file): promtool reads it as it is
+        done = subprocess.run([str(PROMTOOL), "check", "rules", str(file)], capture_output=True)
+        return done.returncode == 0
     with tempfile.TemporaryDirectory() as tmp:
         rules = Path(tmp) / "rules.yaml"
         spec = data.get("spec") if data.get("kind") == "PrometheusRule" else data
@@ -296,6 +306,7 @@ def main() -> None:
     parser.add_argument("--discover", action="store_true", help="re-pick the files (rarely)")
     parser.add_argument("--discover-fresh", action="store_true", help="pick the fresh corpus")
     parser.add_argument("--discover-round3", action="store_true", help="pick round 3's")
+    parser.add_argument("--discover-round4", action="store_true", help="pick round 4's")
     parser.add_argument("--half", choices=HALVES, default="tune")
     parser.add_argument("--measure", action="store_true", help="counts of --half")
     parser.add_argument("--sample", type=int, default=0, help="print N warnings per check")
@@ -312,6 +323,10 @@ def main() -> None:
     if args.discover_round3:
         out = Path(__file__).parent / "lint_corpus_round3_sources.py"
         discover(args.snapshots, list(ROUND3_REPOS), out, "--discover-round3")
+        return
+    if args.discover_round4:
+        out = Path(__file__).parent / "lint_corpus_round4_sources.py"
+        discover(args.snapshots, list(ROUND4_REPOS), out, "--discover-round4")
         return
     if args.corpus.exists():
         shutil.rmtree(args.corpus)

@@ -55,8 +55,9 @@ def findings_of(
 
 def case_items(case: dict, key: str) -> list[tuple[str, dict, str | None]]:
     """(text, lint settings, expected severity) of a case's `pass` or `fail` items: an item
-    is the file's text, or a mapping {text, settings, severity}; a case's `severity` is the
-    one its failing items report unless an item says otherwise."""
+    is the file's text, or a mapping {text, settings, severity, message}; a case's `severity`
+    is the one its failing items report unless an item says otherwise (an item's `message`,
+    the one message its findings report, is read by `test_case` alone)."""
     items = []
     for item in case[key]:
         if isinstance(item, str):
@@ -83,6 +84,11 @@ def test_case(path: Path) -> None:
         assert found, text
         if severity is not None:
             assert {str(f.severity) for f in found} == {severity}, text
+    for item in case["fail"]:
+        if isinstance(item, dict) and "message" in item:
+            found = findings_of(item["text"], case["file"], targets, item.get("settings"))
+            messages = {f.message for f in found if f.check == case["check"]}
+            assert messages == {item["message"]}, item["text"]
     for text, settings, _ in case_items(case, "pass"):
         found = findings_of(text, case["file"], targets, settings)
         assert case["check"] not in [f.check for f in found], text

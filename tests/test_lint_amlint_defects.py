@@ -1,6 +1,8 @@
 """amlint-style planted defects: Alertmanager configs that `amtool check-config` accepts
-(their defects are semantic), each defect marked on its line with `# defect: <check id>`.
-Lint must report exactly the marked (line, check) pairs, and nothing on the clean config."""
+(their defects are semantic), each defect marked on its line with `# defect: <check id>`
+(a warning) or `# defect: <check id> (info)` (a convention-level finding, such as dead
+configuration). Lint must report exactly the marked (line, check, severity), and nothing on
+the clean config."""
 
 from __future__ import annotations
 
@@ -16,12 +18,12 @@ from tests.conftest import run_tool
 
 HERE = Path(__file__).parent / "lint" / "amlint"
 CONFIGS = sorted(HERE.glob("*.yaml"))
-MARK = re.compile(r"#\s*defect:\s*(\S+)")
+MARK = re.compile(r"#\s*defect:\s*(\S+)(?:\s+\((info)\))?")
 
 
-def planted(path: Path) -> list[tuple[int, str]]:
+def planted(path: Path) -> list[tuple[int, str, Severity]]:
     return [
-        (number, match.group(1))
+        (number, match.group(1), Severity[(match.group(2) or "warning").upper()])
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if (match := MARK.search(line))
     ]
@@ -42,10 +44,9 @@ def test_amtool_accepts_the_config(path: Path) -> None:
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.stem)
 def test_every_planted_defect_is_caught_and_nothing_else(path: Path) -> None:
     found = lint_paths([path], LintConfig()).findings
-    assert [(f.line, f.check) for f in found] == planted(path), [
-        f"{f.line}: {f.check}: {f.message}" for f in found
+    assert [(f.line, f.check, f.severity) for f in found] == planted(path), [
+        f"{f.line}: {f.check}: {f.severity}: {f.message}" for f in found
     ]
-    assert all(f.severity == Severity.WARNING for f in found)
 
 
 WATCHDOG = """\

@@ -54,7 +54,8 @@ EXPECTED = [
      "panel 'GetCart Latency Heatmap with Exemplars' shows seconds without a unit"),
     # Round 3, found on its held-out corpus (after it was measured): a panel's min interval
     # (mintel), a receiver named `empty-receiver` (ruanbekker), a clock panel (12urenloop).
-    # LavenderFive's unused alternative receiver stays a warning (see the doc).
+    # LavenderFive's unused alternative receiver is info since round 4's step 0 (see the
+    # doc), and its `<integration_key>` is named as a placeholder.
     ("gpnc-alertmanager-opsgenie.yml", 17, "alertmanager/receiver-empty", "warning",
      "this route sends alerts to 'warning', a receiver with no integrations: they are "
      "dropped without a word"),
@@ -71,9 +72,39 @@ EXPECTED = [
      "[$__rate_interval]: it may hold fewer than two samples (30s)"),
     ("mintel-flux.json", 33, "dashboard/datasource-variable", "info",
      "dashboard has no datasource variable"),
-    ("near-alertmanager.yml", 9, "alertmanager/inline-secret", "warning",
+    # Round 4, found on its held-out corpus (after it was measured): a demo dashboard built
+    # for a 1s scrape (ncabatoff's agent-demo: min interval 1s); the kept true positive is a
+    # short window with no min interval (Informasjonsforvaltning's elasticsearch.json).
+    # Round 4: placeholders written as a phrase or an elision (MGhaith's stack, Chad-Ballay's
+    # playground) are named as placeholders; a real-looking key keeps the secret message,
+    # and the shadowed route (judged real) stays.
+    ("mghaith-alertmanager.yml", 8, "alertmanager/shadowed-route", "warning",
+     "route 1 can never match: route 0 before it matches every alert it would and does not "
+     "continue"),
+    ("mghaith-alertmanager.yml", 18, "alertmanager/inline-secret", "warning",
+     "placeholder 'your password here' where secret 'auth_password' goes: as written this "
+     "receiver cannot deliver; write the secret to a file and use auth_password_file"),
+    ("mghaith-alertmanager.yml", 25, "alertmanager/inline-secret", "warning",
+     "a URL with placeholder '...' where secret 'api_url' goes: as written this receiver "
+     "cannot deliver; write the secret to a file and use api_url_file"),
+    ("mghaith-alertmanager.yml", 30, "alertmanager/inline-secret", "warning",
      "secret 'routing_key' written inline; use routing_key_file"),
-    ("near-alertmanager.yml", 11, "alertmanager/unused-receiver", "warning",
+    ("ncabatoff-agent-demo.json", 1, "dashboard/datasource-variable", "info",
+     "dashboard has no datasource variable"),
+    ("ncabatoff-agent-demo.json", 8, "dashboard/panel-datasource", "info",
+     "panel 'vault: update auth token (5s rate)' has no datasource (it reads the default one)"),
+    ("ncabatoff-agent-demo.json", 16, "dashboard/rate-interval", "info",
+     "rate() over [5s] in panel 'vault: update auth token (5s rate)'; use [$__rate_interval]"),
+    ("ncabatoff-agent-demo.json", 23, "dashboard/panel-datasource", "info",
+     "panel 'Avg. CPU Usage, not in the file: fdk elasticsearch, no min interval' has no "
+     "datasource (it reads the default one)"),
+    ("ncabatoff-agent-demo.json", 30, "dashboard/rate-interval", "warning",
+     "irate() over [10s] in panel 'Avg. CPU Usage, not in the file: fdk elasticsearch, no min "
+     "interval'; use [$__rate_interval]: it may hold fewer than two samples (30s)"),
+    ("near-alertmanager.yml", 9, "alertmanager/inline-secret", "warning",
+     "placeholder '<integration_key>' where secret 'routing_key' goes: as written this "
+     "receiver cannot deliver; write the secret to a file and use routing_key_file"),
+    ("near-alertmanager.yml", 11, "alertmanager/unused-receiver", "info",
      "receiver 'slack' is not used by any route"),
     ("urenloop-status-page.json", 1, "dashboard/datasource-variable", "info",
      "dashboard has no datasource variable"),

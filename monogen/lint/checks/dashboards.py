@@ -298,12 +298,14 @@ def panel_targets(f: LintFile) -> Iterator[Hit]:
     "`[$__interval]` (one step, shorter than two scrapes when zoomed in, unless the panel "
     "or query sets a min interval of two scrapes or more) and fixed windows "
     "shorter than two scrape intervals (15s when nothing states it) are warnings; other "
-    "fixed windows `info`, "
+    "fixed windows `info`; with no interval stated, a panel or query min interval "
+    "shorter than 15s is read as the author's scrape interval (Grafana's advice for it), "
     "[$__rate_interval] adapts to both. Over MetricsQL (a VictoriaMetrics datasource, or a "
     "query only MetricsQL parses) rate() reads the sample before its window: `info` at most.",
 )
 def rate_interval(f: LintFile) -> Iterator[Hit]:
-    shortest = 2 * f.settings.get("scrape_interval", ASSUMED_SCRAPE_INTERVAL)
+    stated = f.settings.get("scrape_interval")
+    shortest = 2 * (stated or ASSUMED_SCRAPE_INTERVAL)
     # MetricsQL's rate() and increase() read the sample before the window too: one step
     # ([$__interval]) or a short window is exact there
     metricsql = _metricsql(f)
@@ -319,16 +321,19 @@ def rate_interval(f: LintFile) -> Iterator[Hit]:
                 if step and metricsql:
                     continue
                 seconds = _seconds(window)
+                floor = _min_interval(panel, target)
                 if step:  # Grafana's $__interval never falls below the min interval set
-                    floor = _min_interval(panel, target)
                     step = floor is None or floor < shortest
-                short = not metricsql and (step or (seconds is not None and seconds < shortest))
+                # with no interval stated, a min interval below the assumed scrape is the
+                # author's (Grafana: "set it to your write frequency"): a demo at 1s
+                least = shortest
+                if not stated and floor and floor < ASSUMED_SCRAPE_INTERVAL:
+                    least = 2 * floor
+                short = not metricsql and (step or (seconds is not None and seconds < least))
                 yield Hit(
                     f"{match.group(1)}() over [{window}] in panel "
                     f"{_title(panel)}; use [$__rate_interval]"
-                    + (
-                        "" if not short else f": it may hold fewer than two samples ({shortest:g}s)"
-                    ),
+                    + ("" if not short else f": it may hold fewer than two samples ({least:g}s)"),
                     (*path, "targets", i, "expr"),
                     severity=None if short else INFO,
                 )

@@ -25,7 +25,11 @@ WARNING, INFO = Severity.WARNING, Severity.INFO
 
 
 @check(
-    "alertmanager/unused-receiver", "alertmanager", WARNING, "Every receiver is used by a route."
+    "alertmanager/unused-receiver",
+    "alertmanager",
+    INFO,
+    "Every receiver is used by a route (info: Alertmanager accepts an unused receiver and "
+    "no alert is lost; it is dead configuration).",
 )
 def unused_receiver(f: LintFile) -> Iterator[Hit]:
     used = {text(route.get("receiver")) for _, route, _ in routes(f)}
@@ -129,6 +133,66 @@ SECRET_FIELDS = {
 }
 
 
+# Values that stand where a secret goes but are none: `<integration_key>`, `${SLACK_URL}`,
+# `$SLACK_URL`, `{{ .Values.x }}`, `XXXX`, `changeme`, `your_key`, `your password here`,
+# `REPLACE_ME`, `TODO`, `example…`, an elision (`...`). Matched whole (a value, or one part
+# of a URL); only such a value is ever quoted back in a message.
+_PLACEHOLDER = re.compile(
+    r"<[^<>]{1,60}>|\$\{[^{}]{1,60}\}|\$[A-Z_][A-Z0-9_]{0,60}|\{\{[^{}]{1,60}\}\}|"
+    r"(?i:(?:x{3,}|y{3,}|z{3,})(?:[-_.](?:x+|y+|z+))*)|"
+    r"(?i:change[-_]?me|todo|your[-_ ]\w[\w -]{0,40}|replace(?:me|[-_]\w{1,40})?)|"
+    r"(?i:example\w{0,40})|\.{3,}|…"
+)
+LONGEST_PLACEHOLDER = 40
+# A URL part that looks like a credential: long, letters and digits, not one character
+# repeated (`T00000000` is a placeholder too).
+_CREDENTIAL_PART = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{8,}")
+
+
+def placeholder(value: object) -> str | None:
+    """The placeholder `value` is, or (for a URL) the one its credential part is; None when
+    it may be a real secret."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if _PLACEHOLDER.fullmatch(value):
+        return value
+    if "://" not in value:
+        return None
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+        pieces = [*(parts.hostname or "").split("."), *parts.path.split("/")]
+    except ValueError:  # an unparsable port or host: not one to call a placeholder
+        return None
+    pieces += [v for _, _, v in (q.partition("=") for q in parts.query.split("&"))]
+    pieces = [p for p in pieces if p]
+    if password and not _PLACEHOLDER.fullmatch(password):
+        return None  # a password in the URL may be real
+    found = [p for p in pieces if _PLACEHOLDER.fullmatch(p)]
+    real = [p for p in pieces if p not in found and _credential(p)]
+    return found[0] if found and not real else None
+
+
+def _credential(part: str) -> bool:
+    return bool(_CREDENTIAL_PART.fullmatch(part)) and len(set(part[1:])) > 2
+
+
+def _inline(key: str, value: object, where: str) -> str:
+    """The message for secret `key` written inline as `value`: a placeholder is named (and
+    quoted when short), a value that may be real never is."""
+    found = placeholder(value)
+    if found is None:
+        return f"secret {key!r} written inline; use {key}_file"
+    what = f"placeholder {found!r}" if len(found) <= LONGEST_PLACEHOLDER else "a placeholder"
+    if isinstance(value, str) and found != value.strip():
+        what = f"a URL with {what.removeprefix('a ')}"
+    return (
+        f"{what} where secret {key!r} goes: as written {where} cannot deliver; write the "
+        f"secret to a file and use {key}_file"
+    )
+
+
 def _written(value: object) -> bool:
     """A value is written (an empty string or null holds no secret: nothing to move)."""
     return value is not None and (not isinstance(value, str) or value.strip() != "")
@@ -146,15 +210,15 @@ def inline_secret(f: LintFile) -> Iterator[Hit]:
     if isinstance(g, dict):
         for key in SECRET_FIELDS & set(g):
             if _written(g[key]):
-                yield Hit(
-                    f"secret {key!r} written inline; use {key}_file", ("global", key), key=True
-                )
+                message = _inline(key, g[key], "the receivers that use it")
+                yield Hit(message, ("global", key), key=True)
     for kind in ("slack_configs", "email_configs", "pagerduty_configs", "webhook_configs"):
         for path, item in integrations(f, kind):
             for key in SECRET_FIELDS & set(item):
                 if not _written(item[key]):
                     continue
-                yield Hit(f"secret {key!r} written inline; use {key}_file", (*path, key), key=True)
+                message = _inline(key, item[key], "this receiver")
+                yield Hit(message, (*path, key), key=True)
             url = text(item.get("url")) or ""
             parts = urlsplit(url)
             if parts.password or re.search(r"(token|key|secret|password)=", parts.query, re.I):
