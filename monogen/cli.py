@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from monogen import __version__
-from monogen.cli_exits import EXIT_FINDINGS, guarded, reports_errors
+from monogen.cli_exits import EXIT_FINDINGS, reports_errors
 from monogen.cli_readout import backtest, report
-
-if TYPE_CHECKING:
-    from monogen.output.cache import RenderCache as Cache
-    from monogen.spec.validate import Specs
 
 specs_argument = click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 
@@ -55,10 +50,13 @@ def build(
 ) -> None:
     """Compile SPECS (files or directories) into OUTPUT."""
     if watch:
-        _watch(list(specs), output, force, check)
+        from monogen.cli_build import watch_specs
+
+        watch_specs(list(specs), output, force, check)
         return
+    from monogen.output.compare import diff_files, read_tree
     from monogen.output.stamp import inputs_digest
-    from monogen.output.write import diff_files, is_current, leftovers, read_tree, stamped
+    from monogen.output.write import is_current, leftovers, stamped
 
     if check:
         for path in leftovers(output):
@@ -78,7 +76,9 @@ def build(
     loaded = load(list(specs))
     cache = None if no_cache else open_cache()
     if not check:
-        _build_into(output, loaded, inputs, force, cache)
+        from monogen.cli_build import build_into
+
+        build_into(output, loaded, inputs, force, cache)
         return
     # --check compares bytes only: the build that wrote the tree linted it already.
     files = stamped(build_output(loaded, lint=False, cache=cache).files, inputs)
@@ -95,55 +95,6 @@ def build(
         )
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{output}: up to date ({len(files)} files).", err=True)
-
-
-def _watch(specs: list[Path], output: Path, force: bool, check: bool) -> None:
-    from monogen.pipeline import load
-    from monogen.watch import MemoryCache, watch
-
-    if check:
-        raise click.UsageError("--watch writes the tree; --check never does")
-
-    def once(cache: MemoryCache, inputs: str) -> None:
-        loaded = guarded("build", lambda: load(specs, cache.validated, cache.parsed))
-        guarded("build", lambda: _build_into(output, loaded, inputs, force, cache))
-
-    watch(specs, once, lambda message: click.echo(message, err=True))
-
-
-def _build_into(output: Path, specs: Specs, inputs: str, force: bool, cache: Cache | None) -> None:
-    """Write each part of the tree as it renders, into a staging directory that replaces
-    `output` only if the whole build succeeds and lints without an error."""
-    from contextlib import closing
-
-    from monogen.lint.finding import Severity
-    from monogen.output.write import MARKER, StagedTree, stamped, with_marker
-    from monogen.pipeline import build_parts
-
-    parts = build_parts(specs, cache=cache)  # compiles first: a spec error leaves no staging behind
-    staged = StagedTree(output, force=force)
-    for name in staged.recovered:
-        click.echo(f"note: removed {name}, left by an interrupted build", err=True)
-    try:
-        files: dict[str, str] = {}
-        findings = []
-        with closing(parts):  # stops the render workers however this ends
-            for part in parts:
-                staged.add(part.files)
-                files.update(part.files)
-                findings.extend(part.findings)
-        for f in sorted(findings):
-            click.echo(f"{output}/{f.location()}: {f.severity}: {f.message} [{f.check}]", err=True)
-        if any(f.severity >= Severity.ERROR for f in findings):
-            click.echo("generated output has errors (a bug in monogen); nothing written.", err=True)
-            sys.exit(EXIT_FINDINGS)
-        marker = stamped(with_marker(files), inputs)[MARKER]
-        staged.add({MARKER: marker})
-        staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
-    click.echo(f"wrote {len(files) + 1} files to {output}", err=True)
 
 
 @main.command()
@@ -171,8 +122,8 @@ def diff(old: Path, new: Path | None, specs: tuple[Path, ...], fmt: str) -> None
     """The meaning of the change from generated tree OLD to NEW (or to what --specs
     produce): alerts, thresholds, severities, routes, receivers, panels. Exit 1 if the
     meaning changed."""
+    from monogen.output.compare import read_tree
     from monogen.output.semantic_diff import as_json, as_markdown, as_text, semantic_diff
-    from monogen.output.write import read_tree
 
     if (new is None) == (not specs):
         raise click.UsageError("give NEW, or --specs to compare with what the specs produce")

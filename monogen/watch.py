@@ -10,6 +10,7 @@ last good tree is kept.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,7 @@ class MemoryCache(RenderCache):
         self.validated.start()
         self.parsed.start()
         self.used: set[str] = set()  # render keys of this build
+        self.spare: Path | None = None  # the last replaced tree's folders (StagedTree)
 
     def key(self, *args: Any, **kwargs: Any) -> str:
         found = super().key(*args, **kwargs)
@@ -134,6 +136,9 @@ def watch(
             time.sleep(poll)
     except KeyboardInterrupt:
         say("watch: stopped")
+    finally:
+        if cache.spare is not None:
+            shutil.rmtree(cache.spare, ignore_errors=True)
 
 
 def signature(specs: list[Path]) -> tuple[tuple[object, ...], ...] | None:

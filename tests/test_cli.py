@@ -84,16 +84,16 @@ def test_failure_mid_write_leaves_the_old_tree(
     invoke("build", str(specs), "-o", str(out))
     before = snapshot(out)
     write_spec(MINIMAL_EXPERIMENT.replace("accuracy: {}", "accuracy: {warning: {below: 60}}"))
-    real = Path.write_bytes
+    real = write.write_file
     calls = {"n": 0}
 
-    def flaky(self: Path, data: bytes) -> int:
+    def flaky(path: str, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", flaky)
+    monkeypatch.setattr(write, "write_file", flaky)
     with pytest.raises(SpecErrors, match="cannot write the output: No space left on device"):
         write.write_tree(out, {"a.yaml": "a\n", "b.yaml": "b\n", "c.yaml": "c\n"})
     assert snapshot(out) == before

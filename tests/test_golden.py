@@ -9,7 +9,8 @@ import re
 import pytest
 import yaml
 
-from monogen.output.write import MARKER, diff_tree
+from monogen.output.compare import diff_tree
+from monogen.output.write import MARKER
 from monogen.pipeline import compile_specs, load
 from tests.conftest import GENERATED, SPECS
 

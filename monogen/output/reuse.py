@@ -1,4 +1,5 @@
-"""Files a rebuild takes from the tree it replaces instead of writing them again.
+"""Files a rebuild takes from the tree it replaces instead of writing them again, and the
+folders a watch keeps for its next build.
 
 Creating a file costs tens of times more than a hard link on some filesystems (0.2–0.7 ms
 against ~30 µs on the benchmark machine), and most files are unchanged from one build to
@@ -87,3 +88,23 @@ def new_file_mode() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def hollow(tree: Path) -> set[str]:
+    """Remove every entry of `tree` but its real folders, and return those folders
+    (`tree` among them). `build --watch` keeps the folders of the tree each build
+    replaces as the next build's staging: on a filesystem that discards freed blocks,
+    creating the ~300 folders of a tree cost more than linking its 3,000 unchanged files.
+    A link to a folder is removed, never followed."""
+    folders = {str(tree)}
+    for top, dirs, files in os.walk(tree):  # does not enter links
+        for name in files:
+            os.unlink(os.path.join(top, name))
+        for name in list(dirs):
+            path = os.path.join(top, name)
+            if os.path.islink(path):
+                os.unlink(path)
+                dirs.remove(name)
+            else:
+                folders.add(path)
+    return folders

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fcntl
 import os
 import re
@@ -11,10 +10,10 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from monogen.output.reuse import Reuse
+from monogen.output.reuse import Reuse, hollow
 from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
 # Marks a directory as monogen's to replace: a build never wipes a folder it did not write.
@@ -105,20 +104,21 @@ def write_tree(out_dir: Path, files: Files, *, force: bool = False) -> None:
 
 
 def leftovers(out_dir: Path) -> list[Path]:
-    """Staging and old trees an interrupted build left beside `out_dir`: named as a build
-    names them (`.<out>.tmp-<pid>`, `.<out>.old-<pid>`), and an old tree marked as
-    monogen's. Anything else there is the user's and is left alone."""
+    """Staging and old trees an interrupted build left beside `out_dir`, and the spare
+    folders of a watch that stopped: named as a build names them (`.<out>.tmp-<pid>`,
+    `.<out>.old-<pid>`, `.<out>.spare-<pid>`), an old tree only if marked as monogen's.
+    Anything else there is the user's and is left alone."""
     out_dir = out_dir.absolute()
     if not out_dir.parent.is_dir():
         return []
-    name = re.compile(rf"^\.{re.escape(out_dir.name)}\.(tmp|old)-[0-9]+$")
+    name = re.compile(rf"^\.{re.escape(out_dir.name)}\.(tmp|old|spare)-[0-9]+$")
     return sorted(
         p
         for p in out_dir.parent.iterdir()
         if name.match(p.name)
         and p.is_dir()
         and not p.is_symlink()
-        and (".tmp-" in p.name or (p / MARKER).is_file())
+        and (".old-" not in p.name or (p / MARKER).is_file())
     )
 
 
@@ -128,7 +128,9 @@ class StagedTree:
     beside `out_dir` (a lock on its parent directory); what an interrupted build left there
     is cleaned up first, a tree it had moved aside put back."""
 
-    def __init__(self, out_dir: Path, *, force: bool = False) -> None:
+    def __init__(self, out_dir: Path, *, force: bool = False, spare: Path | None = None) -> None:
+        """`spare`: the hollowed folders of this process's last build (`commit(keep=True)`),
+        taken as the staging directory instead of creating every folder again."""
         out_dir = out_dir.resolve() if out_dir.exists() else out_dir.absolute()
         self.out_dir = out_dir
         if out_dir.exists() and not out_dir.is_dir():
@@ -141,17 +143,27 @@ class StagedTree:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_directory(out_dir.parent, out_dir)
         try:
-            self.recovered = _recover(out_dir)
+            self.recovered = _recover(out_dir, keep=spare)
             _check_owned(out_dir, force)
             self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
             self.backup = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+            self.spare = out_dir.parent / f".{out_dir.name}.spare-{os.getpid()}"
             with _os_errors(out_dir):
-                self.staging.mkdir()
+                self._dirs = self._folders(spare)
                 self._reuse = Reuse(out_dir if out_dir.is_dir() else None, self.staging)
         except BaseException:
             os.close(self._lock)
             raise
-        self._dirs = {str(self.staging)}
+        self._kept = set(self._dirs)  # folders taken from the spare: dropped if unused
+        self._used: set[str] = set()
+
+    def _folders(self, spare: Path | None) -> set[str]:
+        """Create the staging directory, from the spare if there is one: its real folders."""
+        if spare is not None and spare.is_dir() and not spare.is_symlink():
+            os.rename(spare, self.staging)
+            return hollow(self.staging)  # again: anything put there since is not ours
+        self.staging.mkdir()
+        return {str(self.staging)}
 
     def add(self, files: Files) -> None:
         staging = str(self.staging)
@@ -159,16 +171,19 @@ class StagedTree:
             for rel, text in files.items():
                 target = os.path.join(staging, rel)
                 parent = os.path.dirname(target)
+                self._used.add(parent)
                 if parent not in self._dirs:
                     os.makedirs(parent, exist_ok=True)
                     self._dirs.add(parent)
                 data = text.encode("utf-8")
                 if not self._reuse.link(rel, data, target):  # unchanged: linked, see reuse.py
-                    with open(target, "wb") as out:
-                        out.write(data)
+                    write_file(target, data)
 
-    def commit(self) -> None:
+    def commit(self, *, keep: bool = False) -> Path | None:
+        """Swap the staged tree in; with `keep`, hollow the replaced one into the spare
+        (returned) for the next build, else remove it."""
         with _os_errors(self.out_dir):
+            self._drop_unused_folders()
             self._reuse.rewrite_edited()
             if self.out_dir.exists():
                 os.rename(self.out_dir, self.backup)
@@ -178,8 +193,27 @@ class StagedTree:
                 if self.backup.exists() and not self.out_dir.exists():
                     os.rename(self.backup, self.out_dir)
                 raise
+        spare = None
+        if keep and self.backup.exists():
+            with suppress(OSError):
+                hollow(self.backup)
+                os.rename(self.backup, self.spare)
+                spare = self.spare
         shutil.rmtree(self.backup, ignore_errors=True)
         self._unlock()
+        return spare
+
+    def _drop_unused_folders(self) -> None:
+        """Remove the spare's folders this build wrote nothing under, deepest first."""
+        if len(self._kept) <= 1:
+            return
+        needed = {str(self.staging)}
+        for folder in self._used:
+            while folder not in needed:
+                needed.add(folder)
+                folder = os.path.dirname(folder)
+        for folder in sorted(self._kept - needed, key=len, reverse=True):
+            os.rmdir(folder)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -215,9 +249,16 @@ def lock_directory(directory: Path, out_dir: Path, wait: float = LOCK_WAIT) -> i
             time.sleep(0.05)
 
 
-def _recover(out_dir: Path) -> list[str]:
-    """Put back a tree an interrupted build had moved aside; remove what it left."""
-    found = leftovers(out_dir)
+def write_file(path: str, data: bytes) -> None:
+    """A new file's bytes (one place for a test to make the disk fail)."""
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+def _recover(out_dir: Path, keep: Path | None = None) -> list[str]:
+    """Put back a tree an interrupted build had moved aside; remove what it left (but
+    `keep`, this process's own spare)."""
+    found = [p for p in leftovers(out_dir) if keep is None or p != keep.absolute()]
     old = [p for p in found if ".old-" in p.name]
     if not out_dir.exists() and old:
         newest = max(old, key=lambda p: p.stat().st_mtime)
@@ -281,72 +322,6 @@ def _os_errors(out_dir: Path) -> Iterator[None]:
             + (f" ({exc.filename})" if exc.filename else ""),
             hint="choose a writable directory with -o",
         ) from None
-
-
-def read_tree(out_dir: Path) -> Files:
-    """Every file under `out_dir` as text (a binary file, a link or anything else that is
-    not a regular file of the tree as a placeholder: a link is never followed)."""
-    from monogen.output.tree import tree_bytes
-
-    on_disk: Files = {}
-    for rel, data in tree_bytes(out_dir).items():
-        try:
-            on_disk[rel] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            on_disk[rel] = "<binary file>\n"
-    return on_disk
-
-
-def diff_tree(out_dir: Path, files: Files) -> list[str]:
-    """Unified diffs between what is on disk and what a build would write; empty if equal."""
-    return diff_files(read_tree(out_dir), files)
-
-
-def diff_files(on_disk: Files, files: Files) -> list[str]:
-    diffs = []
-    if MARKER in on_disk and MARKER in files:  # stamps say which build; not content
-        from monogen.output.stamp import unstamped
-
-        on_disk = {**on_disk, MARKER: unstamped(on_disk[MARKER])}
-        files = {**files, MARKER: unstamped(files[MARKER])}
-    for rel in sorted(set(on_disk) | set(files)):
-        old, new = on_disk.get(rel), files.get(rel)
-        if old == new:
-            continue
-        diffs.append(
-            "".join(
-                difflib.unified_diff(
-                    readable(rel, old or "").splitlines(keepends=True),
-                    readable(rel, new or "").splitlines(keepends=True),
-                    fromfile=f"a/{rel}" if old is not None else "/dev/null",
-                    tofile=f"b/{rel}" if new is not None else "/dev/null",
-                )
-            )
-        )
-    return diffs
-
-
-def readable(rel: str, text: str) -> str:
-    """A file as a diff should show it: a ConfigMap's dashboard JSON (one line of tens of
-    kilobytes) pretty-printed, so a one-number change is a one-line diff."""
-    if not rel.startswith("kubernetes/grafana-dashboards/") or not text:
-        return text
-    import json
-
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-        shown = dict(data)
-        pretty = {k: json.loads(v) for k, v in (data.get("data") or {}).items()}
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError):
-        return text
-    shown.pop("data", None)
-    out = yaml.safe_dump(shown, sort_keys=False)
-    for key, value in pretty.items():
-        out += f"data.{key} (pretty-printed for the diff):\n"
-        out += json.dumps(value, indent=2, sort_keys=True) + "\n"
-    return out
 
 
 def replace_file(path: Path, text: str) -> None:
