@@ -114,6 +114,10 @@ def test_watch_rebuilds_what_changed_as_a_fresh_build_would(tmp_path: Path) -> N
             assert _tree(out) == _tree(fresh), step
             rules = (out / f"prometheus/rules/{name}.rules.yaml").read_text()
             assert f"< {accuracy}" in rules
+        # the replaced tree's folders, kept for the next build (tests/test_write_spare.py)
+        assert [p.name for p in tmp_path.glob(".generated.*")] == [
+            f".generated.spare-{watch.process.pid}"
+        ]
         good = _tree(out)
         broken = _spec("beta-ab").replace("  variants:", "  variants: [", 1)
         _write(specs, "beta-ab", broken)
@@ -130,7 +134,8 @@ def test_watch_rebuilds_what_changed_as_a_fresh_build_would(tmp_path: Path) -> N
     finally:
         code = watch.stop()
     assert code == 0, watch.seen
-    assert not list(tmp_path.glob("generated.*")), "a staging directory was left behind"
+    left = list(tmp_path.glob(".generated.*"))
+    assert not left, f"a staging directory or the spare was left behind: {left}"
 
 
 def test_watch_and_check_are_refused_together(tmp_path: Path) -> None:
