@@ -165,8 +165,8 @@ def test_the_cache_stays_out_of_the_tree_and_can_be_turned_off(
     build(specs, tmp_path / "out")
     assert entries(render_cache)
     assert not [p for p in (tmp_path / "out").rglob("*") if "cache" in p.name]
-    # opt-in: without MONOGEN_CACHE_DIR a build writes nothing outside its output
+    # on by default, in the platform's cache directory (tests/test_cache_place.py)
     home = {"HOME": "/home/u", "XDG_CACHE_HOME": "/x"}
-    assert cache_dir(home) is None
+    assert cache_dir(home, "linux") == Path("/x/monogen")
     assert cache_dir({**home, "MONOGEN_CACHE_DIR": "/c"}) == Path("/c")
     assert cache_dir({**home, "MONOGEN_CACHE_DIR": "/c", "MONOGEN_CACHE": "0"}) is None

@@ -7,10 +7,9 @@ output (stamp.py) and the Python version. Per-experiment targets see only the ex
 and its rules (targets/base.py), never the Alerting specs: what draws on routing
 (Alertmanager config, runbooks, the overview dashboard) is rendered every build.
 
-The cache is opt-in, because a build writes nothing outside `-o` unless told to: it lives
-in $MONOGEN_CACHE_DIR when that is set (e.g. `$XDG_CACHE_HOME/monogen` in pre-commit or a
-CI cache); MONOGEN_CACHE=0 (or `build --no-cache`) turns it off again. An entry that
-cannot be read, or does not check out, is a miss: rendered again, never an error.
+Where it lives (on by default, in the platform's cache directory) and how it is kept
+small: cache_place.py. An entry that cannot be read, or does not check out, is a miss:
+rendered again, never an error.
 """
 
 from __future__ import annotations
@@ -25,27 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from monogen.lint.finding import Finding, Severity
+from monogen.output.cache_place import cache_dir, tidy
 from monogen.spec.project import Project
 from monogen.spec.validate import ExperimentDoc
 
 FORMAT = "monogen-render-cache 1"
-OFF = ("0", "false", "no", "off")
 
 Part = tuple[dict[str, str], list[Finding]]  # an experiment's files and the findings on them
 
 
-def cache_dir(env: Mapping[str, str] = os.environ) -> Path | None:
-    """Where renders are kept; None when caching is off (the default)."""
-    if env.get("MONOGEN_CACHE", "").strip().lower() in OFF:
-        return None
-    if env.get("MONOGEN_CACHE_DIR"):
-        return Path(env["MONOGEN_CACHE_DIR"])
-    return None
-
-
 def open_cache(env: Mapping[str, str] = os.environ) -> RenderCache | None:
+    """The render cache (tidied once a day), or None when caching is off."""
     where = cache_dir(env)
-    return RenderCache(where) if where else None
+    if where is None:
+        return None
+    tidy(where)
+    return RenderCache(where)
 
 
 class RenderCache:
