@@ -110,6 +110,22 @@ EXPECTED = [
      "dashboard has no datasource variable"),
     ("urenloop-status-page.json", 13, "dashboard/panel-targets", "warning",
      "panel 'Laps, query not written yet' has no query"),
+    # Before round 5 (found on round 2, m-lab, and round 4, team-server-down): a unit named
+    # in the title or the axis label is `info`; a label naming another unit, or none, warns.
+    ("mlab-k8s-overview.json", 6, "dashboard/panel-unit", "info",
+     "panel 'Request duration percentiles (seconds)' shows seconds with the unit in words "
+     "only ('Request duration percentiles (seconds)'); a unit field lets Grafana scale and "
+     "label the numbers"),
+    ("mlab-k8s-overview.json", 14, "dashboard/panel-unit", "warning",
+     "panel 'Request duration percentiles, not in the file: (bytes) names another unit' "
+     "shows seconds without a unit"),
+    ("team-server-down-latency.json", 1, "dashboard/datasource-variable", "info",
+     "dashboard has no datasource variable"),
+    ("team-server-down-latency.json", 6, "dashboard/panel-unit", "info",
+     "panel 'Latency' shows seconds with the unit in words only ('Average Latency "
+     "(seconds)'); a unit field lets Grafana scale and label the numbers"),
+    ("team-server-down-latency.json", 14, "dashboard/panel-unit", "warning",
+     "panel 'Latency, not in the file: no axis label' shows seconds without a unit"),
 ]  # fmt: skip
 
 

@@ -238,17 +238,73 @@ def _has_datasource_variable(f: LintFile) -> bool:
     "A panel whose queries read a quantity with a unit (`_bytes`, `_seconds`, `_celsius`…) "
     "sets a unit (in its defaults, an override, a legacy graph's y axes, or a plugin's "
     "options such as polystat's `globalUnitFormat`); counts and "
-    "ratios read well without one, so a panel without that evidence is only `info`.",
+    "ratios read well without one, so a panel without that evidence is only `info`, and so "
+    "is one whose title or axis label names the unit (`Latency (seconds)`, `Heap [MiB]`): "
+    "a reader sees it, though Grafana does not scale the numbers.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
         if panel.get("type") in NOT_NUMERIC or has_unit(panel):
             continue
         unit = _quantity(panel)
-        if unit:
-            yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
-        else:
+        if not unit:
             yield Hit(f"panel {_title(panel)} has no unit", path, severity=INFO)
+            continue
+        said = _unit_in_words(panel, unit)
+        if said:
+            yield Hit(
+                f"panel {_title(panel)} shows {unit} with the unit in words only ({said!r}); "
+                "a unit field lets Grafana scale and label the numbers",
+                path,
+                severity=INFO,
+            )
+        else:
+            yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
+
+
+# How a title or an axis label names a unit of each quantity `_quantity` finds: whole words
+# anywhere, in the plural ("Seconds behind master", not "per second"); abbreviations
+# distinctive enough as words ("ms", "MiB", "GB", "°C"); one-letter or ambiguous ones only
+# in brackets or after "in" ("Duration (s)", "Size [B]", "Latency in us").
+_WORDS = {
+    "seconds": (
+        r"(?:milli|micro|nano)?seconds",
+        r"ms|µs|μs|ns",
+        r"s|secs?|us|mins?|h",
+    ),
+    "bytes": (
+        r"(?:kilo|mega|giga|tera|kibi|mebi|gibi|tebi)?bytes",
+        r"[KMGTP]iB|[kKMGTP]B",
+        r"B",
+    ),
+    "celsius": (r"celsius", r"°C|℃", r"C"),
+    "joules": (r"(?:kilo)?joules?|(?:kilo)?watt-?hours?", r"kJ|k?Wh", r"J"),
+    "volts": (r"(?:milli)?volts?", r"mV", r"V"),
+    "amperes": (r"(?:milli)?amp(?:ere)?s?", r"mA", r"A"),
+    "watts": (r"(?:kilo|milli)?watts?", r"kW|mW", r"W"),
+}
+_UNIT_WORDS = {
+    unit: re.compile(
+        rf"(?i:(?<![\w-])(?:{words})(?![\w-]))"
+        rf"|(?<![\w-])(?:{abbreviations})(?![\w-])"
+        rf"|(?:(?<!\w)[(\[]\s*|\b(?i:in)\s+)(?:{short}|{abbreviations})(?:/s)?\s*[)\]]"
+        rf"|\b(?i:in)\s+(?:{short})(?![\w-])"
+    )
+    for unit, (words, abbreviations, short) in _WORDS.items()
+}
+
+
+def _unit_in_words(panel: dict[str, Any], unit: str) -> str:
+    """The panel's title or y-axis label when it names a unit of `unit`; "" otherwise."""
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    custom = (config.get("defaults") or {}).get("custom") or {}
+    texts = [panel.get("title"), custom.get("axisLabel") if isinstance(custom, dict) else None]
+    texts += [axis.get("label") for axis in panel.get("yaxes") or [] if isinstance(axis, dict)]
+    pattern = _UNIT_WORDS.get(unit)
+    for text in texts:
+        if pattern and isinstance(text, str) and pattern.search(text):
+            return text
+    return ""
 
 
 # a base unit in a metric name (Prometheus' naming); `_seconds_total` counts CPU or busy
