@@ -3,6 +3,7 @@ readable when an alert fires."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -240,11 +241,12 @@ def _has_datasource_variable(f: LintFile) -> bool:
     "options such as polystat's `globalUnitFormat`); counts and "
     "ratios read well without one, so a panel without that evidence is only `info`, and so "
     "is one whose title or axis label names the unit (`Latency (seconds)`, `Heap [MiB]`): "
-    "a reader sees it, though Grafana does not scale the numbers.",
+    "a reader sees it, though Grafana does not scale the numbers. A panel whose value "
+    "mappings turn every value into a word shows no number and needs no unit.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
-        if panel.get("type") in NOT_NUMERIC or has_unit(panel):
+        if panel.get("type") in NOT_NUMERIC or has_unit(panel) or _shows_words(panel):
             continue
         unit = _quantity(panel)
         if not unit:
@@ -307,6 +309,45 @@ def _unit_in_words(panel: dict[str, Any], unit: str) -> str:
     return ""
 
 
+def _shows_words(panel: dict[str, Any]) -> bool:
+    """The panel's range mappings turn every value it can show into a word: ranges with a
+    text result that run without a gap from 0 or below (a status stat: Healthy, Delayed,
+    High). Above the last range the author mapped nothing, so no value is expected there."""
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    ranges = []
+    for mapping in (config.get("defaults") or {}).get("mappings") or []:
+        if not isinstance(mapping, dict) or mapping.get("type") != "range":
+            continue
+        options = mapping.get("options") if isinstance(mapping.get("options"), dict) else {}
+        result = options.get("result") if isinstance(options.get("result"), dict) else {}
+        low, high = options.get("from"), options.get("to")
+        if not result.get("text") or not all(
+            v is None or isinstance(v, int | float) for v in (low, high)
+        ):
+            continue
+        ranges.append((-math.inf if low is None else low, math.inf if high is None else high))
+    if not ranges:
+        return False
+    ranges.sort()
+    reach = ranges[0][0]
+    if reach > 0:
+        return False
+    for low, high in ranges:
+        if low > reach:
+            return False  # a gap: values in it are shown as numbers
+        reach = max(reach, high)
+    return True
+
+
+# a count of anything (`count`, `count_over_time`, `changes`, `resets`), also inside
+# wrappers that keep it a count (`scalar(count(x) > 0)`, `sum(count(…))`)
+_BY = r"(?:\s*(?:by|without)\s*\([^)]*\))?\s*\("
+COUNT = re.compile(
+    rf"(?:(?:scalar|vector|round|ceil|floor|abs|sum|max|min){_BY}\s*)*"
+    rf"(?:count\w*|changes|resets){_BY}"
+)
+
+
 # a base unit in a metric name (Prometheus' naming); `_seconds_total` counts CPU or busy
 # time, whose rate is a count of cores or a ratio, and `_count` a number of events
 UNIT_NAME = re.compile(
@@ -322,7 +363,7 @@ def _quantity(panel: dict[str, Any]) -> str:
         if not isinstance(expr, str):
             continue
         bare = STRINGS.sub('""', expr).strip()
-        if bare.startswith(("count", "sum(count", "changes(", "resets(")):
+        if COUNT.match(bare):
             continue
         units = [
             m.group(1)
