@@ -9,7 +9,8 @@ as the fetch tool brings them) and checks out exactly the files and commits reco
 bench/lint_corpus_sources.py (round 1, split into tune and held-out) and
 bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fresh`) and
 bench/lint_corpus_round3_sources.py (round 3's, all held out as `round3`) and
-bench/lint_corpus_round4_sources.py (round 4's, all held out as `round4`) into
+bench/lint_corpus_round4_sources.py (round 4's, all held out as `round4`) and
+bench/lint_corpus_round5_sources.py (round 5's, all held out as `round5`) into
 --corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
@@ -37,6 +38,7 @@ from lint_corpus_fresh import FRESH_REPOS
 from lint_corpus_pick import discover, git, kind_of, snapshot
 from lint_corpus_round3 import ROUND3_REPOS
 from lint_corpus_round4 import ROUND4_REPOS
+from lint_corpus_round5 import ROUND5_REPOS
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench/lint_corpus_labels.tsv"
@@ -45,7 +47,7 @@ PROMTOOL = TOOLS / "prometheus/3.5/usr/bin/promtool"
 AMTOOL = TOOLS / "alertmanager/0.33/usr/bin/amtool"
 MONOGEN = [str(Path(sys.executable).parent / "monogen")]
 FORMATS = ("text", "json", "github", "sarif")
-HALVES = ("tune", "held-out", "fresh", "round3", "round4")
+HALVES = ("tune", "held-out", "fresh", "round3", "round4", "round5")
 
 # The repositories asked for (fetched as github:owner/name); --discover records their files.
 REPOS = (
@@ -106,25 +108,29 @@ def half(repo: str) -> str:
     """Fixed before any file was linted: the first byte of the SHA-256 of the repository's
     name (owner/name, as spelled in REPOS), even → tune, odd → held-out. The second round's
     repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`, the
-    third round's (lint_corpus_round3.ROUND3_REPOS) as `round3` and the fourth round's
-    (lint_corpus_round4.ROUND4_REPOS) as `round4`."""
+    third round's (lint_corpus_round3.ROUND3_REPOS) as `round3`, the fourth round's
+    (lint_corpus_round4.ROUND4_REPOS) as `round4` and the fifth round's
+    (lint_corpus_round5.ROUND5_REPOS) as `round5`."""
     if repo in FRESH_REPOS:
         return "fresh"
     if repo in ROUND3_REPOS:
         return "round3"
     if repo in ROUND4_REPOS:
         return "round4"
+    if repo in ROUND5_REPOS:
+        return "round5"
     return "tune" if hashlib.sha256(repo.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def sources() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 and 4."""
+    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 to 5."""
     from lint_corpus_fresh_sources import SOURCES as FRESH
     from lint_corpus_round3_sources import SOURCES as ROUND3
     from lint_corpus_round4_sources import SOURCES as ROUND4
+    from lint_corpus_round5_sources import SOURCES as ROUND5
     from lint_corpus_sources import SOURCES
 
-    return {**SOURCES, **FRESH, **ROUND3, **ROUND4}
+    return {**SOURCES, **FRESH, **ROUND3, **ROUND4, **ROUND5}
 
 
 def local_name(repo: str, path: str) -> str:
@@ -307,6 +313,7 @@ def main() -> None:
     parser.add_argument("--discover-fresh", action="store_true", help="pick the fresh corpus")
     parser.add_argument("--discover-round3", action="store_true", help="pick round 3's")
     parser.add_argument("--discover-round4", action="store_true", help="pick round 4's")
+    parser.add_argument("--discover-round5", action="store_true", help="pick round 5's")
     parser.add_argument("--half", choices=HALVES, default="tune")
     parser.add_argument("--measure", action="store_true", help="counts of --half")
     parser.add_argument("--sample", type=int, default=0, help="print N warnings per check")
@@ -327,6 +334,10 @@ def main() -> None:
     if args.discover_round4:
         out = Path(__file__).parent / "lint_corpus_round4_sources.py"
         discover(args.snapshots, list(ROUND4_REPOS), out, "--discover-round4")
+        return
+    if args.discover_round5:
+        out = Path(__file__).parent / "lint_corpus_round5_sources.py"
+        discover(args.snapshots, list(ROUND5_REPOS), out, "--discover-round5")
         return
     if args.corpus.exists():
         shutil.rmtree(args.corpus)

@@ -114,14 +114,27 @@ def no_comparison(f: LintFile) -> Iterator[Hit]:
     "alerts/absent-without-for",
     "rules",
     WARNING,
-    "An alert on absent() waits with `for`: series go missing briefly at every restart.",
+    "An alert on absent() waits with `for`: series go missing briefly at every restart "
+    "(`absent_over_time(x[w])` waits w itself).",
     scope="rule",
 )
 def absent_without_for(f: LintFile) -> Iterator[Hit]:
     for path, rule in alerts(f):
         expr = text(rule.get("expr")) or ""
-        if "absent" in expr and not _for_seconds(rule.get("for")):
+        if "absent" in expr and not _for_seconds(rule.get("for")) and _absent_unguarded(expr):
             yield Hit("absent() with no `for`: a scrape gap or restart pages", (*path, "expr"))
+
+
+def _absent_unguarded(expr: str) -> bool:
+    """The query calls absent(), which fires as soon as a series is stale;
+    absent_over_time(x[w]) fires only after w without a sample, as `for: w` would. An
+    expression that does not parse is judged by its text."""
+    tree, _ = pq.parse(expr)
+    if tree is None:
+        return True
+    return any(
+        type(node).__name__ == "Call" and node.func.name == "absent" for node in pq.walk(tree)
+    )
 
 
 def _for_seconds(value: object) -> float:

@@ -3,6 +3,7 @@ readable when an alert fires."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -238,17 +239,113 @@ def _has_datasource_variable(f: LintFile) -> bool:
     "A panel whose queries read a quantity with a unit (`_bytes`, `_seconds`, `_celsius`…) "
     "sets a unit (in its defaults, an override, a legacy graph's y axes, or a plugin's "
     "options such as polystat's `globalUnitFormat`); counts and "
-    "ratios read well without one, so a panel without that evidence is only `info`.",
+    "ratios read well without one, so a panel without that evidence is only `info`, and so "
+    "is one whose title or axis label names the unit (`Latency (seconds)`, `Heap [MiB]`): "
+    "a reader sees it, though Grafana does not scale the numbers. A panel whose value "
+    "mappings turn every value into a word shows no number and needs no unit.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
-        if panel.get("type") in NOT_NUMERIC or has_unit(panel):
+        if panel.get("type") in NOT_NUMERIC or has_unit(panel) or _shows_words(panel):
             continue
         unit = _quantity(panel)
-        if unit:
-            yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
-        else:
+        if not unit:
             yield Hit(f"panel {_title(panel)} has no unit", path, severity=INFO)
+            continue
+        said = _unit_in_words(panel, unit)
+        if said:
+            yield Hit(
+                f"panel {_title(panel)} shows {unit} with the unit in words only ({said!r}); "
+                "a unit field lets Grafana scale and label the numbers",
+                path,
+                severity=INFO,
+            )
+        else:
+            yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
+
+
+# How a title or an axis label names a unit of each quantity `_quantity` finds: whole words
+# anywhere, in the plural ("Seconds behind master", not "per second"); abbreviations
+# distinctive enough as words ("ms", "MiB", "GB", "°C"); one-letter or ambiguous ones only
+# in brackets or after "in" ("Duration (s)", "Size [B]", "Latency in us").
+_WORDS = {
+    "seconds": (
+        r"(?:milli|micro|nano)?seconds",
+        r"ms|µs|μs|ns",
+        r"s|secs?|us|mins?|h",
+    ),
+    "bytes": (
+        r"(?:kilo|mega|giga|tera|kibi|mebi|gibi|tebi)?bytes",
+        r"[KMGTP]iB|[kKMGTP]B",
+        r"B",
+    ),
+    "celsius": (r"celsius", r"°C|℃", r"C"),
+    "joules": (r"(?:kilo)?joules?|(?:kilo)?watt-?hours?", r"kJ|k?Wh", r"J"),
+    "volts": (r"(?:milli)?volts?", r"mV", r"V"),
+    "amperes": (r"(?:milli)?amp(?:ere)?s?", r"mA", r"A"),
+    "watts": (r"(?:kilo|milli)?watts?", r"kW|mW", r"W"),
+}
+_UNIT_WORDS = {
+    unit: re.compile(
+        rf"(?i:(?<![\w-])(?:{words})(?![\w-]))"
+        rf"|(?<![\w-])(?:{abbreviations})(?![\w-])"
+        rf"|(?:(?<!\w)[(\[]\s*|\b(?i:in)\s+)(?:{short}|{abbreviations})(?:/s)?\s*[)\]]"
+        rf"|\b(?i:in)\s+(?:{short})(?![\w-])"
+    )
+    for unit, (words, abbreviations, short) in _WORDS.items()
+}
+
+
+def _unit_in_words(panel: dict[str, Any], unit: str) -> str:
+    """The panel's title or y-axis label when it names a unit of `unit`; "" otherwise."""
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    custom = (config.get("defaults") or {}).get("custom") or {}
+    texts = [panel.get("title"), custom.get("axisLabel") if isinstance(custom, dict) else None]
+    texts += [axis.get("label") for axis in panel.get("yaxes") or [] if isinstance(axis, dict)]
+    pattern = _UNIT_WORDS.get(unit)
+    for text in texts:
+        if pattern and isinstance(text, str) and pattern.search(text):
+            return text
+    return ""
+
+
+def _shows_words(panel: dict[str, Any]) -> bool:
+    """The panel's range mappings turn every value it can show into a word: ranges with a
+    text result that run without a gap from 0 or below (a status stat: Healthy, Delayed,
+    High). Above the last range the author mapped nothing, so no value is expected there."""
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    ranges = []
+    for mapping in (config.get("defaults") or {}).get("mappings") or []:
+        if not isinstance(mapping, dict) or mapping.get("type") != "range":
+            continue
+        options = mapping.get("options") if isinstance(mapping.get("options"), dict) else {}
+        result = options.get("result") if isinstance(options.get("result"), dict) else {}
+        low, high = options.get("from"), options.get("to")
+        if not result.get("text") or not all(
+            v is None or isinstance(v, int | float) for v in (low, high)
+        ):
+            continue
+        ranges.append((-math.inf if low is None else low, math.inf if high is None else high))
+    if not ranges:
+        return False
+    ranges.sort()
+    reach = ranges[0][0]
+    if reach > 0:
+        return False
+    for low, high in ranges:
+        if low > reach:
+            return False  # a gap: values in it are shown as numbers
+        reach = max(reach, high)
+    return True
+
+
+# a count of anything (`count`, `count_over_time`, `changes`, `resets`), also inside
+# wrappers that keep it a count (`scalar(count(x) > 0)`, `sum(count(…))`)
+_BY = r"(?:\s*(?:by|without)\s*\([^)]*\))?\s*\("
+COUNT = re.compile(
+    rf"(?:(?:scalar|vector|round|ceil|floor|abs|sum|max|min){_BY}\s*)*"
+    rf"(?:count\w*|changes|resets){_BY}"
+)
 
 
 # a base unit in a metric name (Prometheus' naming); `_seconds_total` counts CPU or busy
@@ -266,7 +363,7 @@ def _quantity(panel: dict[str, Any]) -> str:
         if not isinstance(expr, str):
             continue
         bare = STRINGS.sub('""', expr).strip()
-        if bare.startswith(("count", "sum(count", "changes(", "resets(")):
+        if COUNT.match(bare):
             continue
         units = [
             m.group(1)

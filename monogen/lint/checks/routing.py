@@ -182,6 +182,11 @@ def _inline(key: str, value: object, where: str) -> str:
     """The message for secret `key` written inline as `value`: a placeholder is named (and
     quoted when short), a value that may be real never is."""
     found = placeholder(value)
+    if found is None and isinstance(value, str) and _bare_url(value.strip()):
+        return (
+            f"a URL with no credential ({value.strip()!r}) where secret {key!r} goes: as "
+            f"written {where} cannot deliver; write the secret to a file and use {key}_file"
+        )
     if found is None:
         return f"secret {key!r} written inline; use {key}_file"
     what = f"placeholder {found!r}" if len(found) <= LONGEST_PLACEHOLDER else "a placeholder"
@@ -194,8 +199,38 @@ def _inline(key: str, value: object, where: str) -> str:
 
 
 def _written(value: object) -> bool:
-    """A value is written (an empty string or null holds no secret: nothing to move)."""
-    return value is not None and (not isinstance(value, str) or value.strip() != "")
+    """A value is written (an empty string or null holds no secret: nothing to move), and
+    is not a URL none of whose parts could be a credential or a placeholder
+    (a relay such as `http://slack-proxy:8080/`), except Slack's webhook host, whose URL
+    is the secret (`https://hooks.slack.com/services/` with nothing after it is reported
+    as a URL with no credential)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return False
+    bare = isinstance(value, str) and _bare_url(value.strip())
+    return not bare or placeholder(value) is not None or _slack_hook(value)
+
+
+def _slack_hook(value: object) -> bool:
+    try:
+        return isinstance(value, str) and urlsplit(value.strip()).hostname == "hooks.slack.com"
+    except ValueError:
+        return False
+
+
+def _bare_url(value: str) -> bool:
+    """A URL with no password, no query value and no part that could be a credential
+    (one with letters and digits, or 16 characters or more)."""
+    if "://" not in value or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+        pieces = [*(parts.hostname or "").split("."), *parts.path.split("/")]
+    except ValueError:
+        return False
+    if password or parts.query or parts.fragment:
+        return False
+    return not any(_credential(p) or len(p) >= 16 for p in pieces if p)
 
 
 @check(
