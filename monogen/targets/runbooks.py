@@ -38,15 +38,17 @@ class Runbooks(Target):
         for row in compiled.routes:
             routes[(row.experiment, row.alert)].append(row)
         artifacts = []
+        shape = templates_digest(templates)  # once: every experiment's key reads it
         for exp in compiled.specs.experiments:
             by_alert: dict[str, list[AlertingRule]] = defaultdict(list)
             for rule in compiled.rules[exp.name].alerts:
                 by_alert[rule.alert].append(rule)
             team = exp.spec.metadata.team
             name = f"{team}/{PAGE}" if f"{team}/{PAGE}" in templates else PAGE
+            about = experiment_context(exp)
             contexts = {
                 alert: {
-                    "experiment": experiment_context(exp),
+                    "experiment": about,
                     "alert": alert_context(exp, alert, rules),
                     "routes": route_context(routes[(exp.name, alert)]),
                     "routed": routed,
@@ -54,7 +56,7 @@ class Runbooks(Target):
                 for alert, rules in sorted(by_alert.items())
             }
             pages = partial(render_all, env, name, list(contexts.values()))
-            texts = compiled.memo(memo_key(name, templates, list(contexts.values())), pages)
+            texts = compiled.memo(memo_key(name, shape, list(contexts.values())), pages)
             if len(texts) != len(contexts):
                 texts = pages()
             artifacts += [
@@ -89,9 +91,16 @@ def environment(templates: dict[str, str]) -> Any:
     return env
 
 
-def memo_key(name: str, templates: dict[str, str], contexts: list[dict[str, Any]]) -> str:
-    """Everything an experiment's pages are rendered from (the rest is monogen's code)."""
-    data = [PAGE, name, sorted(templates.items()), contexts]
+def templates_digest(templates: dict[str, str]) -> str:
+    """Every template's name and text, as one digest."""
+    data = json.dumps(sorted(templates.items()), ensure_ascii=False)
+    return sha256(data.encode()).hexdigest()
+
+
+def memo_key(name: str, templates: str, contexts: list[dict[str, Any]]) -> str:
+    """Everything an experiment's pages are rendered from (the rest is monogen's code);
+    `templates` is their digest."""
+    data = [PAGE, name, templates, contexts]
     return sha256(json.dumps(data, default=repr, ensure_ascii=False).encode()).hexdigest()
 
 
