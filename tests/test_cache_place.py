@@ -35,17 +35,34 @@ def test_where_the_cache_lives(env: dict[str, str], platform: str, where: str | 
 
 
 def entry(root: Path, name: str, size: int, used: float) -> Path:
-    path = root / "renders" / name[:2] / f"{name}.json"
+    """A cache entry named as cache.py names them: 64 hex digits, in a folder of the
+    first two; its first line the digest of the rest."""
+    key = (name * 64)[:64]
+    path = root / "renders" / key[:2] / f"{key}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"x" * size)
+    path.write_bytes(b"0" * 64 + b"\n" + b"x" * (size - 65))
     os.utime(path, (used, used))
     return path
 
 
+def test_only_files_named_and_made_as_entries_are_removed(tmp_path: Path) -> None:
+    """MONOGEN_CACHE_DIR pointed at a folder of the user's: nothing of theirs goes."""
+    now = 1_000 * DAY
+    theirs = [tmp_path / "renders" / "2024" / "report.json", tmp_path / "texts" / "ab" / "x.json"]
+    look_alike = tmp_path / "renders" / "cd" / ("cd" + "0" * 62 + ".json")
+    for path in [*theirs, look_alike]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"mine": true}\n')
+        os.utime(path, (now - 400 * DAY, now - 400 * DAY))
+    old = entry(tmp_path, "ef", 100, now - 400 * DAY)
+    assert tidy(tmp_path, now) == [old]
+    assert all(path.exists() for path in [*theirs, look_alike])
+
+
 def test_entries_unused_for_a_month_are_removed(tmp_path: Path) -> None:
     now = 1_000 * DAY
-    old = entry(tmp_path, "aa01", 10, now - 31 * DAY)
-    recent = entry(tmp_path, "bb02", 10, now - 29 * DAY)
+    old = entry(tmp_path, "aa01", 100, now - 31 * DAY)
+    recent = entry(tmp_path, "bb02", 100, now - 29 * DAY)
     assert tidy(tmp_path, now) == [old]
     assert recent.exists() and not old.exists()
 
@@ -56,6 +73,7 @@ def test_the_least_recently_used_go_while_over_the_size(
     monkeypatch.setattr(cache_place, "MAX_BYTES", 250)
     now = 1_000 * DAY
     paths = [entry(tmp_path, f"{i:02d}e", 100, now - (5 - i) * DAY) for i in range(4)]
+    assert len({p.name for p in paths}) == 4
     assert tidy(tmp_path, now) == paths[:2]  # 400 bytes: the two oldest go, 200 stay
     assert [p.exists() for p in paths] == [False, False, True, True]
 
@@ -63,7 +81,7 @@ def test_the_least_recently_used_go_while_over_the_size(
 def test_tidying_happens_at_most_once_a_day(tmp_path: Path) -> None:
     now = 1_000 * DAY
     tidy(tmp_path, now)
-    old = entry(tmp_path, "cc03", 10, now - 40 * DAY)
+    old = entry(tmp_path, "cc03", 100, now - 40 * DAY)
     assert tidy(tmp_path, now + DAY - 1) == []
     assert old.exists()
     assert tidy(tmp_path, now + DAY) == [old]

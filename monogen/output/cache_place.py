@@ -14,6 +14,8 @@ go while the whole is over MAX_BYTES. "Used" is the later of the entry's access 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import sys
 import time
 from collections.abc import Mapping
@@ -51,6 +53,16 @@ def platform_cache(env: Mapping[str, str], platform: str) -> Path | None:
     return Path(home, ".cache") if home else None
 
 
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+
+
+def _is_entry(path: Path) -> bool:
+    """An entry begins with the SHA-256 of its body on a line of its own (cache.py)."""
+    with open(path, "rb") as handle:
+        head = handle.read(65)
+    return re.fullmatch(rb"[0-9a-f]{64}\n", head) is not None
+
+
 def tidy(root: Path, now: float | None = None) -> list[Path]:
     """Remove entries unused for MAX_AGE, then the least recently used while over
     MAX_BYTES; at most once every EVERY seconds (a stamp file says when). Returns what
@@ -62,10 +74,13 @@ def tidy(root: Path, now: float | None = None) -> list[Path]:
             return []
     entries = []
     for kind in ("renders", "texts"):
-        for path in (root / kind).glob("*/*.json"):
+        for path in (root / kind).glob("??/*.json"):
+            if not _ENTRY.fullmatch(path.name) or path.name[:2] != path.parent.name:
+                continue  # not named as an entry: not the cache's to remove
             with suppress(OSError):
-                info = path.stat()
-                entries.append((max(info.st_atime, info.st_mtime), info.st_size, path))
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode):
+                    entries.append((max(info.st_atime, info.st_mtime), info.st_size, path))
     entries.sort()
     total = sum(size for _, size, _ in entries)
     removed = []
@@ -73,6 +88,8 @@ def tidy(root: Path, now: float | None = None) -> list[Path]:
         if now - used < MAX_AGE and total <= MAX_BYTES:
             break
         with suppress(OSError):
+            if not _is_entry(path):
+                continue  # a file of the user's that happens to be named like one
             path.unlink()
             removed.append(path)
             total -= size
