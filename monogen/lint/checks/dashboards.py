@@ -142,6 +142,8 @@ def panel_id(f: LintFile) -> Iterator[Hit]:
 )
 def panel_title(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
+        if _library_reference(panel):
+            continue  # its title is the library panel's
         if panel.get("type") not in ("text", "news") and not panel.get("title"):
             yield Hit("panel has no title", path)
 
@@ -242,12 +244,15 @@ def _has_datasource_variable(f: LintFile) -> bool:
     "ratios read well without one, so a panel without that evidence is only `info`, and so "
     "is one whose title or axis label names the unit (`Latency (seconds)`, `Heap [MiB]`): "
     "a reader sees it, though Grafana does not scale the numbers. A panel whose value "
-    "mappings turn every value into a word shows no number and needs no unit.",
+    "mappings turn every value into a word, or a stat whose text mode shows the series' "
+    "name or nothing, shows no number and needs no unit.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
         if panel.get("type") in NOT_NUMERIC or has_unit(panel) or _shows_words(panel):
             continue
+        if _shows_no_value(panel) or _library_reference(panel):
+            continue  # no number shown; or the unit is the library panel's
         unit = _quantity(panel)
         if not unit:
             yield Hit(f"panel {_title(panel)} has no unit", path, severity=INFO)
@@ -309,6 +314,13 @@ def _unit_in_words(panel: dict[str, Any], unit: str) -> str:
     return ""
 
 
+def _shows_no_value(panel: dict[str, Any]) -> bool:
+    """A stat panel whose text mode shows the series' name, or nothing: no number is shown
+    (the value only colours the panel), so none needs a unit."""
+    options = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    return panel.get("type") == "stat" and options.get("textMode") in ("name", "none")
+
+
 def _shows_words(panel: dict[str, Any]) -> bool:
     """The panel's range mappings turn every value it can show into a word: ranges with a
     text result that run without a gap from 0 or below (a status stat: Healthy, Delayed,
@@ -340,10 +352,12 @@ def _shows_words(panel: dict[str, Any]) -> bool:
 
 
 # a count of anything (`count`, `count_over_time`, `changes`, `resets`), also inside
-# wrappers that keep it a count (`scalar(count(x) > 0)`, `sum(count(…))`)
+# wrappers that keep it a count (`scalar(count(x) > 0)`, `sum(count(…))`, and the
+# selectors that pick series of it: `topk($n, changes(x_seconds[1h]))`)
 _BY = r"(?:\s*(?:by|without)\s*\([^)]*\))?\s*\("
 COUNT = re.compile(
-    rf"(?:(?:scalar|vector|round|ceil|floor|abs|sum|max|min){_BY}\s*)*"
+    rf"(?:(?:(?:scalar|vector|round|ceil|floor|abs|sum|max|min){_BY}"
+    rf"|(?:topk|bottomk|limitk){_BY}\s*[^,()]+,)\s*)*"
     rf"(?:count\w*|changes|resets){_BY}"
 )
 
@@ -378,13 +392,52 @@ def _quantity(panel: dict[str, Any]) -> str:
     return ""
 
 
-@check("dashboard/panel-targets", "dashboard", WARNING, "Every data panel has a query.")
+@check(
+    "dashboard/panel-targets",
+    "dashboard",
+    WARNING,
+    "Every data panel has a query. A panel that references a library panel "
+    "(`libraryPanel: {uid, name}`) has the library panel's: judged on the model an export "
+    "keeps in `__elements`, and not at all when the file does not hold it (Grafana's library "
+    "does).",
+)
 def panel_targets(f: LintFile) -> Iterator[Hit]:
+    library = _library_panels(f)
     for path, panel in panels(f):
+        reference = panel.get("libraryPanel")
+        if _library_reference(panel):
+            model = library.get(str(reference.get("uid")))
+            if model is None:
+                continue  # its queries are in Grafana's library, not in this file
+            if model.get("type") in NO_DATA or model.get("targets"):
+                continue
+            name = reference.get("name") or model.get("title") or reference.get("uid")
+            yield Hit(f"panel {_title(panel)} (library panel {name!r}) has no query", path)
+            continue
         if panel.get("type") in NO_DATA:
             continue
         if not panel.get("targets"):
             yield Hit(f"panel {_title(panel)} has no query", path)
+
+
+def _library_reference(panel: dict[str, Any]) -> bool:
+    """A panel that only points at a library panel (`libraryPanel: {uid, name}` and its
+    place, as Grafana exports it): its title, unit and queries are the library panel's."""
+    return isinstance(panel.get("libraryPanel"), dict) and not panel.get("targets")
+
+
+def _library_panels(f: LintFile) -> dict[str, dict[str, Any]]:
+    """The library panels an export keeps beside the dashboard, by uid: `__elements`, a
+    mapping of uid to element (Grafana 9 and later) or a list of elements (8.x), each with
+    the panel's `model`."""
+    data = f.data if isinstance(f.data, dict) else {}
+    elements = data.get("__elements")
+    items = elements.values() if isinstance(elements, dict) else elements or []
+    found: dict[str, dict[str, Any]] = {}
+    for element in items:
+        if isinstance(element, dict) and isinstance(element.get("model"), dict):
+            found[str(element.get("uid"))] = element["model"]
+    return found
 
 
 @check(
