@@ -66,7 +66,7 @@ class MemoryCache(RenderCache):
         return found
 
     def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]:
-        self.used.add(key)
+        self.used.add(self.text_key(key))
         return super().memo(key, produce)
 
     def rules(self, exp: Any, project: Any, produce: Callable[[Any], Any]) -> Any:

@@ -170,3 +170,22 @@ def test_the_cache_stays_out_of_the_tree_and_can_be_turned_off(
     assert cache_dir(home, "linux") == Path("/x/monogen")
     assert cache_dir({**home, "MONOGEN_CACHE_DIR": "/c"}) == Path("/c")
     assert cache_dir({**home, "MONOGEN_CACHE_DIR": "/c", "MONOGEN_CACHE": "0"}) is None
+
+
+def test_another_monogen_renders_the_runbook_pages_again(
+    tmp_path: Path, render_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runbook texts are memoised by their inputs; monogen's code is one of them (a new
+    release that writes pages differently must not be served the old ones)."""
+    from monogen.output import stamp
+    from monogen.targets import runbooks
+
+    specs = synthesize(tmp_path, 2)
+    build(specs, tmp_path / "before")
+    assert entries(render_cache, "texts")
+    real = runbooks.render
+    monkeypatch.setattr(runbooks, "render", lambda *a: real(*a) + "release two\n")
+    monkeypatch.setattr(stamp, "code_digest", lambda: "another release of monogen")
+    build(specs, tmp_path / "after")
+    pages = sorted((tmp_path / "after" / "runbooks").rglob("*.md"))
+    assert pages and all(p.read_text().endswith("release two\n") for p in pages)

@@ -84,7 +84,10 @@ class RenderCache:
         self._write("renders", key, {"files": files, "findings": rows})
 
     def memo(self, key: str, produce: Callable[[], list[str]]) -> list[str]:
-        """Texts produced from `key` before (model/build.py's Memo), else produce()'s."""
+        """Texts produced from `key` before (model/build.py's Memo), else produce()'s. The
+        key names the inputs; monogen's code and library versions (the salt) are added
+        here, as in an experiment's key: another version renders the texts again."""
+        key = self.text_key(key)
         with suppress(TypeError, ValueError, KeyError):
             texts = self._read("texts", key)["texts"]
             if isinstance(texts, list) and all(isinstance(t, str) for t in texts):
@@ -92,6 +95,10 @@ class RenderCache:
         texts = produce()
         self._write("texts", key, {"texts": texts})
         return texts
+
+    def text_key(self, key: str) -> str:
+        """Where memo() keeps the texts of `key`."""
+        return hashlib.sha256(self.salt + key.encode()).hexdigest()
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / f"{key}.json"
