@@ -400,3 +400,23 @@ def test_check_of_an_up_to_date_tree_reads_no_spec_model(write_spec, tmp_path: P
         [sys.executable, "-c", probe, str(specs), str(out)], capture_output=True, text=True
     )
     assert stale.returncode == 1 and "pydantic" in stale.stdout
+
+
+def test_a_fifo_or_a_broken_link_among_the_specs_is_reported_not_waited_on(
+    write_spec, tmp_path: Path
+) -> None:
+    """The inputs' digest is taken before the specs load: it must not read a FIFO (which
+    waits for a writer forever) nor fall over a link to nothing; the loader says what
+    each is, at its path."""
+    specs = write_spec(MINIMAL_EXPERIMENT)
+    os.mkfifo(specs / "pipe.yaml")
+    (specs / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    for flags in ([], ["--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "monogen", "build", str(specs), "-o", str(tmp_path / "out"),
+             *flags],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert "pipe.yaml: error: not a regular file (a FIFO, socket or device)" in result.stderr
+        assert "gone.yaml: error: cannot read: a broken symbolic link" in result.stderr

@@ -7,6 +7,8 @@ deterministic, so compiling again would give the same bytes: the tree is up to d
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -51,7 +53,7 @@ def inputs_digest(roots: list[Path]) -> str:
             return ""
         for path in discover(root):
             digest.update(display_path(root, path).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            digest.update(_contents(path) + b"\0")
         for name, path in project_template_files(root):
             try:
                 text = path.read_bytes()
@@ -59,6 +61,17 @@ def inputs_digest(roots: list[Path]) -> str:
                 return ""
             digest.update(f"{OVERRIDES}/{name}".encode() + b"\0" + text + b"\0")
     return digest.hexdigest()
+
+
+def _contents(path: Path) -> bytes:
+    """A spec file's bytes; for one that is not a regular file, or cannot be read, a mark
+    instead (the loader reports it with its position; reading a FIFO would wait forever)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b"\0not a regular file"
+        return path.read_bytes()
+    except OSError as exc:
+        return f"\0unreadable: {exc.errno}".encode()
 
 
 def outputs_digest(files: dict[str, bytes]) -> str:
