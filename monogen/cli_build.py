@@ -53,7 +53,8 @@ def build_into(
     if watched:
         watched.spare = None  # taken: the staging directory now, whatever happens
     for name in staged.recovered:
-        click.echo(f"note: removed {name}, left by an interrupted build", err=True)
+        what = "a watch's spare folders" if ".spare-" in name else "left by an interrupted build"
+        click.echo(f"note: removed {name}, {what}", err=True)
     try:
         files: dict[str, str] = {}
         findings = []

@@ -10,15 +10,15 @@ last good tree is kept.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from monogen.output.cache import RenderCache
+from monogen.output.reuse import remove_folders
 
-POLL = 0.05  # seconds between looks at the inputs' files (path, size, time, inode)
+POLL = 0.05  # seconds between looks at the inputs' files (path, size, times, inode)
 DIGEST_EVERY = 1.0  # seconds: their bytes are read at least this often, and on any change
 
 
@@ -123,7 +123,8 @@ def watch(
     try:
         while rounds is None or looked < rounds:
             # reading every input's bytes takes 25 ms at 300 specs: it is done when a
-            # file looks changed, and every DIGEST_EVERY for an edit that kept all four
+            # file looks changed, and every DIGEST_EVERY (the configuration file, found
+            # upwards of the roots, is not looked at)
             now = time.monotonic()
             looks = signature(specs)
             if looks != seen or looks is None or now - digested >= DIGEST_EVERY:
@@ -138,12 +139,13 @@ def watch(
         say("watch: stopped")
     finally:
         if cache.spare is not None:
-            shutil.rmtree(cache.spare, ignore_errors=True)
+            remove_folders(cache.spare)
 
 
 def signature(specs: list[Path]) -> tuple[tuple[object, ...], ...] | None:
-    """How the spec roots look from outside: each entry's path, size, modification time
-    and inode (an editor that saves by renaming changes the inode), hidden ones left out
+    """How the spec roots look from outside: each entry's path, size, modification and
+    change times and inode (an editor that saves by renaming changes the inode; a tool
+    that sets the modification time back cannot set the change time), hidden ones left out
     as the loader leaves them; about 1 ms at 300 specs. The configuration file, found
     upwards of the roots, is read by the digest every DIGEST_EVERY. None when a root
     cannot be listed (the digest, and the build, say why)."""
@@ -153,7 +155,7 @@ def signature(specs: list[Path]) -> tuple[tuple[object, ...], ...] | None:
             folders = [str(root)] if root.is_dir() else []
             if not folders:
                 st = root.stat()
-                looks.append((str(root), st.st_size, st.st_mtime_ns, st.st_ino))
+                looks.append((str(root), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
             while folders:
                 with os.scandir(folders.pop()) as entries:
                     for entry in entries:
@@ -164,7 +166,9 @@ def signature(specs: list[Path]) -> tuple[tuple[object, ...], ...] | None:
                             looks.append((entry.path,))
                             continue
                         st = entry.stat(follow_symlinks=False)
-                        looks.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+                        looks.append(
+                            (entry.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                        )
     except OSError:
         return None
     return tuple(sorted(looks, key=lambda look: str(look[0])))
@@ -183,6 +187,8 @@ def _once(
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
         say(f"watch: build failed (exit {code}); the last good tree is kept")
+        cache.validated.prune()  # a long run of failing saves keeps only what it read
+        cache.parsed.prune()
     else:
         cache.forget_unused()
         took = time.perf_counter() - started

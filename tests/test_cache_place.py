@@ -27,6 +27,7 @@ DAY = 86400.0
         ({"HOME": "/home/u", "MONOGEN_CACHE": "off"}, "linux", None),
         ({"HOME": "/home/u", "MONOGEN_CACHE": "0", "MONOGEN_CACHE_DIR": "/c"}, "linux", None),
         ({}, "linux", None),  # no home: nowhere to keep it
+        ({"HOME": "relative/home"}, "linux", None),
         ({}, "win32", None),
     ],
 )
@@ -107,3 +108,15 @@ def test_a_build_keeps_its_renders_in_the_users_cache_by_default(
     assert (tmp_path / "xdg" / "monogen" / "last-tidied").exists()
     assert invoke("build", str(specs), "-o", str(tmp_path / "out2"), "--no-cache").exit_code == 0
     assert list((tmp_path / "xdg" / "monogen" / "renders").glob("*/*.json")) == renders
+
+
+def test_a_killed_builds_half_written_entry_goes_after_a_day(tmp_path: Path) -> None:
+    now = 1_000 * DAY
+    key = "ab" * 32
+    stale, fresh = (tmp_path / "renders" / "ab" / f".{key}.{pid}.tmp" for pid in (11, 12))
+    stale.parent.mkdir(parents=True)
+    for path, age in ((stale, 2 * DAY), (fresh, 60.0)):  # a build may be writing this one
+        path.write_text("half")
+        os.utime(path, (now - age, now - age))
+    tidy(tmp_path, now)
+    assert not stale.exists() and fresh.exists()

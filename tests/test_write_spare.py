@@ -5,8 +5,11 @@ in the spare meanwhile, and nothing is ever written through it elsewhere."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+
+import pytest
 
 from monogen.output import write
 
@@ -95,3 +98,63 @@ def test_a_stopped_watchs_spare_is_removed_by_the_next_build(tmp_path: Path) -> 
     assert staged.recovered == [spare.name]
     staged.discard()
     assert not spare.exists()
+
+
+def test_a_folder_not_as_a_new_one_is_not_taken(tmp_path: Path) -> None:
+    """A folder chmod-ed (or made by someone else) would carry its permissions into every
+    other tree: such a spare is not taken, and the tree's folders are new ones."""
+    out = tmp_path / "gen"
+    build(out, ONE, None)
+    spare = build(out, ONE, None)
+    assert spare is not None
+    (tmp_path / "probe").mkdir()
+    fresh = (tmp_path / "probe").stat().st_mode
+    (spare / "a").chmod(0o777)
+    build(out, ONE, spare)
+    assert (out / "a").stat().st_mode == fresh
+    assert (out / "a" / "x").stat().st_mode == fresh
+
+
+def test_a_folder_of_the_spare_where_a_file_goes_is_replaced_by_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    build(out, ONE, None)
+    spare = build(out, ONE, None)
+    assert spare is not None
+    (spare / "a" / "two.yaml" / "deeper").mkdir(parents=True)  # folders only: kept by hollow
+    build(out, ONE, spare)
+    assert (out / "a" / "two.yaml").read_text() == "two: 2\n"
+
+
+def test_a_spare_that_cannot_be_moved_is_left_for_a_new_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "gen"
+    build(out, ONE, None)
+    spare = build(out, ONE, None)
+    assert spare is not None
+    real = os.rename
+
+    def across(src: object, dst: object) -> None:
+        if str(src) == str(spare):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", across)
+    again = build(out, TWO, spare)  # staged afresh; the spare it could not take removed
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    write.write_tree(fresh, write.stamped(write.with_marker(TWO), "inputs"))
+    assert tree(out) == tree(fresh)
+    assert again == spare and folders_and_files(spare) == (["a", "a/x", "b"], [])  # ONE's
+
+
+def test_a_spare_holding_a_file_is_not_the_builds_to_remove(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    build(out, ONE, None)
+    spare = build(out, ONE, None)
+    assert spare is not None
+    (spare / "a" / "someone's.txt").write_text("not monogen's\n")
+    staged = write.StagedTree(out)
+    assert staged.recovered == []
+    staged.discard()
+    assert (spare / "a" / "someone's.txt").exists()

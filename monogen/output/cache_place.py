@@ -45,6 +45,7 @@ def platform_cache(env: Mapping[str, str], platform: str) -> Path | None:
         local = env.get("LOCALAPPDATA", "")
         return Path(local) if local else None
     home = env.get("HOME", "")
+    home = home if os.path.isabs(home) else ""  # a relative one would put it in the cwd
     if platform == "darwin":
         return Path(home, "Library", "Caches") if home else None
     xdg = env.get("XDG_CACHE_HOME", "")
@@ -54,6 +55,7 @@ def platform_cache(env: Mapping[str, str], platform: str) -> Path | None:
 
 
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_TEMP = re.compile(r"\.[0-9a-f]{64}\.[0-9]+\.tmp")
 
 
 def _is_entry(path: Path) -> bool:
@@ -74,6 +76,10 @@ def tidy(root: Path, now: float | None = None) -> list[Path]:
             return []
     entries = []
     for kind in ("renders", "texts"):
+        for path in (root / kind).glob("??/.*.tmp"):  # a killed build's half-written entry
+            with suppress(OSError):
+                if _TEMP.fullmatch(path.name) and now - path.lstat().st_mtime > EVERY:
+                    path.unlink()
         for path in (root / kind).glob("??/*.json"):
             if not _ENTRY.fullmatch(path.name) or path.name[:2] != path.parent.name:
                 continue  # not named as an entry: not the cache's to remove

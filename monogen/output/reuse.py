@@ -95,16 +95,34 @@ def hollow(tree: Path) -> set[str]:
     (`tree` among them). `build --watch` keeps the folders of the tree each build
     replaces as the next build's staging: on a filesystem that discards freed blocks,
     creating the ~300 folders of a tree cost more than linking its 3,000 unchanged files.
-    A link to a folder is removed, never followed."""
+    Entries are removed through the handle of the folder they were listed in, and a link
+    is removed, never followed, even one swapped in for a folder during the walk
+    (`os.fwalk` enters only the folder it listed). OSError if anything cannot go."""
     folders = {str(tree)}
-    for top, dirs, files in os.walk(tree):  # does not enter links
+    for top, dirs, files, fd in os.fwalk(tree, follow_symlinks=False):
         for name in files:
-            os.unlink(os.path.join(top, name))
+            os.unlink(name, dir_fd=fd)
         for name in list(dirs):
-            path = os.path.join(top, name)
-            if os.path.islink(path):
-                os.unlink(path)
+            if stat.S_ISLNK(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                os.unlink(name, dir_fd=fd)
                 dirs.remove(name)
             else:
-                folders.add(path)
+                folders.add(os.path.join(top, name))
     return folders
+
+
+def remove_folders(tree: Path) -> bool:
+    """Remove a tree of empty folders (a spare) bottom up; a file found in it (not the
+    spare's: it never holds one) leaves the rest where it is. True if all went."""
+    try:
+        for _top, dirs, files, fd in os.fwalk(tree, topdown=False, follow_symlinks=False):
+            if files:
+                return False
+            for name in dirs:
+                if stat.S_ISLNK(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                    return False
+                os.rmdir(name, dir_fd=fd)
+        os.rmdir(tree)
+    except OSError:
+        return False
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from monogen.output.reuse import Reuse, hollow
+from monogen.output.reuse import Reuse, hollow, remove_folders
 from monogen.spec.errors import Position, SpecError, SpecErrors, fail
 
 # Marks a directory as monogen's to replace: a build never wipes a folder it did not write.
@@ -158,12 +159,26 @@ class StagedTree:
         self._used: set[str] = set()
 
     def _folders(self, spare: Path | None) -> set[str]:
-        """Create the staging directory, from the spare if there is one: its real folders."""
-        if spare is not None and spare.is_dir() and not spare.is_symlink():
-            os.rename(spare, self.staging)
-            return hollow(self.staging)  # again: anything put there since is not ours
+        """Create the staging directory; from the spare if there is one whose every folder
+        is as a new one would be (owner, group, permissions: a folder chmod-ed or made by
+        someone else is not taken), else afresh (the spare is then removed)."""
         self.staging.mkdir()
-        return {str(self.staging)}
+        if spare is None:
+            return {str(self.staging)}
+        made = os.lstat(self.staging)
+        try:
+            folders = hollow(spare)  # anything put there since is not ours
+            if not all(_like(os.lstat(folder), made) for folder in folders):
+                raise OSError("a folder not as a new one would be")
+            os.rmdir(self.staging)
+            os.rename(spare, self.staging)  # fails across filesystems: then afresh
+        except OSError:
+            if not self.staging.exists():
+                self.staging.mkdir()
+            remove_folders(spare)
+            return {str(self.staging)}
+        base, here = str(spare), str(self.staging)
+        return {here + folder[len(base) :] for folder in folders}
 
     def add(self, files: Files) -> None:
         staging = str(self.staging)
@@ -177,7 +192,11 @@ class StagedTree:
                     self._dirs.add(parent)
                 data = text.encode("utf-8")
                 if not self._reuse.link(rel, data, target):  # unchanged: linked, see reuse.py
-                    write_file(target, data)
+                    try:
+                        write_file(target, data)
+                    except IsADirectoryError:  # a spare's folder where this file goes
+                        self._drop_kept(target)
+                        write_file(target, data)
 
     def commit(self, *, keep: bool = False) -> Path | None:
         """Swap the staged tree in; with `keep`, hollow the replaced one into the spare
@@ -199,9 +218,20 @@ class StagedTree:
                 hollow(self.backup)
                 os.rename(self.backup, self.spare)
                 spare = self.spare
-        shutil.rmtree(self.backup, ignore_errors=True)
+        shutil.rmtree(self.backup, ignore_errors=True)  # (gone if it became the spare)
         self._unlock()
         return spare
+
+    def _drop_kept(self, folder: str) -> None:
+        """Remove a folder taken from the spare, and those under it (all empty unless this
+        build wrote there: then the error stands)."""
+        if folder not in self._kept:
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", folder)
+        inside = [f for f in self._kept if f == folder or f.startswith(folder + os.sep)]
+        for f in sorted(inside, key=len, reverse=True):
+            os.rmdir(f)
+            self._kept.discard(f)
+            self._dirs.discard(f)
 
     def _drop_unused_folders(self) -> None:
         """Remove the spare's folders this build wrote nothing under, deepest first."""
@@ -256,9 +286,13 @@ def write_file(path: str, data: bytes) -> None:
 
 
 def _recover(out_dir: Path, keep: Path | None = None) -> list[str]:
-    """Put back a tree an interrupted build had moved aside; remove what it left (but
-    `keep`, this process's own spare)."""
-    found = [p for p in leftovers(out_dir) if keep is None or p != keep.absolute()]
+    """Put back a tree an interrupted build had moved aside; remove what it left, and a
+    watch's spare folders (but `keep`, this process's own spare; a spare holding a file
+    is not monogen's and stays)."""
+    mine = None if keep is None else os.path.realpath(keep)
+    found = [p for p in leftovers(out_dir) if os.path.realpath(p) != mine]
+    spares = [p for p in found if ".spare-" in p.name]
+    found = [p for p in found if p not in spares]
     old = [p for p in found if ".old-" in p.name]
     if not out_dir.exists() and old:
         newest = max(old, key=lambda p: p.stat().st_mtime)
@@ -266,7 +300,16 @@ def _recover(out_dir: Path, keep: Path | None = None) -> list[str]:
         found.remove(newest)
     for path in found:
         shutil.rmtree(path, ignore_errors=True)
-    return [p.name for p in found]
+    return [p.name for p in found] + [p.name for p in spares if remove_folders(p)]
+
+
+def _like(folder: os.stat_result, made: os.stat_result) -> bool:
+    """A folder as a new one is: a folder, of the same owner, group and permissions."""
+    return (
+        stat.S_ISDIR(folder.st_mode)
+        and (folder.st_uid, folder.st_gid) == (made.st_uid, made.st_gid)
+        and stat.S_IMODE(folder.st_mode) == stat.S_IMODE(made.st_mode)
+    )
 
 
 def _check_owned(out_dir: Path, force: bool) -> None:
