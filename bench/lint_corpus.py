@@ -11,7 +11,8 @@ bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fre
 bench/lint_corpus_round3_sources.py (round 3's, all held out as `round3`) and
 bench/lint_corpus_round4_sources.py (round 4's, all held out as `round4`) and
 bench/lint_corpus_round5_sources.py (round 5's, all held out as `round5`) and
-bench/lint_corpus_round6_sources.py (round 6's, all held out as `round6`) into
+bench/lint_corpus_round6_sources.py (round 6's, all held out as `round6`) and
+bench/lint_corpus_round7_sources.py (round 7's, all held out as `round7`) into
 --corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
@@ -41,6 +42,7 @@ from lint_corpus_round3 import ROUND3_REPOS
 from lint_corpus_round4 import ROUND4_REPOS
 from lint_corpus_round5 import ROUND5_REPOS
 from lint_corpus_round6 import ROUND6_REPOS
+from lint_corpus_round7 import ROUND7_REPOS
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench/lint_corpus_labels.tsv"
@@ -49,7 +51,7 @@ PROMTOOL = TOOLS / "prometheus/3.5/usr/bin/promtool"
 AMTOOL = TOOLS / "alertmanager/0.33/usr/bin/amtool"
 MONOGEN = [str(Path(sys.executable).parent / "monogen")]
 FORMATS = ("text", "json", "github", "sarif")
-HALVES = ("tune", "held-out", "fresh", "round3", "round4", "round5", "round6")
+HALVES = ("tune", "held-out", "fresh", "round3", "round4", "round5", "round6", "round7")
 
 # The repositories asked for (fetched as github:owner/name); --discover records their files.
 REPOS = (
@@ -112,8 +114,9 @@ def half(repo: str) -> str:
     repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`, the
     third round's (lint_corpus_round3.ROUND3_REPOS) as `round3`, the fourth round's
     (lint_corpus_round4.ROUND4_REPOS) as `round4`, the fifth round's
-    (lint_corpus_round5.ROUND5_REPOS) as `round5` and the sixth round's
-    (lint_corpus_round6.ROUND6_REPOS) as `round6`."""
+    (lint_corpus_round5.ROUND5_REPOS) as `round5`, the sixth round's
+    (lint_corpus_round6.ROUND6_REPOS) as `round6` and the seventh round's
+    (lint_corpus_round7.ROUND7_REPOS) as `round7`."""
     if repo in FRESH_REPOS:
         return "fresh"
     if repo in ROUND3_REPOS:
@@ -124,19 +127,22 @@ def half(repo: str) -> str:
         return "round5"
     if repo in ROUND6_REPOS:
         return "round6"
+    if repo in ROUND7_REPOS:
+        return "round7"
     return "tune" if hashlib.sha256(repo.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def sources() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 to 6."""
+    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 to 7."""
     from lint_corpus_fresh_sources import SOURCES as FRESH
     from lint_corpus_round3_sources import SOURCES as ROUND3
     from lint_corpus_round4_sources import SOURCES as ROUND4
     from lint_corpus_round5_sources import SOURCES as ROUND5
     from lint_corpus_round6_sources import SOURCES as ROUND6
+    from lint_corpus_round7_sources import SOURCES as ROUND7
     from lint_corpus_sources import SOURCES
 
-    return {**SOURCES, **FRESH, **ROUND3, **ROUND4, **ROUND5, **ROUND6}
+    return {**SOURCES, **FRESH, **ROUND3, **ROUND4, **ROUND5, **ROUND6, **ROUND7}
 
 
 def local_name(repo: str, path: str) -> str:
@@ -321,6 +327,7 @@ def main() -> None:
     parser.add_argument("--discover-round4", action="store_true", help="pick round 4's")
     parser.add_argument("--discover-round5", action="store_true", help="pick round 5's")
     parser.add_argument("--discover-round6", action="store_true", help="pick round 6's")
+    parser.add_argument("--discover-round7", action="store_true", help="pick round 7's")
     parser.add_argument("--half", choices=HALVES, default="tune")
     parser.add_argument("--measure", action="store_true", help="counts of --half")
     parser.add_argument("--sample", type=int, default=0, help="print N warnings per check")
@@ -349,6 +356,10 @@ def main() -> None:
     if args.discover_round6:
         out = Path(__file__).parent / "lint_corpus_round6_sources.py"
         discover(args.snapshots, list(ROUND6_REPOS), out, "--discover-round6")
+        return
+    if args.discover_round7:
+        out = Path(__file__).parent / "lint_corpus_round7_sources.py"
+        discover(args.snapshots, list(ROUND7_REPOS), out, "--discover-round7")
         return
     if args.corpus.exists():
         shutil.rmtree(args.corpus)

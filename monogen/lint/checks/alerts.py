@@ -294,13 +294,30 @@ def duplicate(f: LintFile) -> Iterator[Hit]:
     "rules/group-interval",
     "rules",
     WARNING,
-    "Group intervals stay at 5m or less; longer makes stale samples and slow alerts.",
+    "Group intervals stay at 5m or less when the group holds a recording rule: its series "
+    "go stale between evaluations (Prometheus looks back 5m). A group of alerting rules "
+    "only is slow by choice, so a long interval there is `info`.",
 )
 def group_interval(f: LintFile) -> Iterator[Hit]:
     for gi, group in groups(f):
         value = text(group.get("interval"))
         if value and valid_duration(value) and value != "0" and parse_duration(value) > 300:
-            yield Hit(f"group interval {value} is longer than 5m", ("groups", gi, "interval"))
+            records = any(
+                isinstance(rule, dict) and "record" in rule for rule in group.get("rules") or []
+            )
+            if records:
+                yield Hit(
+                    f"group interval {value} is longer than 5m: its recorded series go "
+                    "stale between evaluations (Prometheus looks back 5m)",
+                    ("groups", gi, "interval"),
+                )
+            else:
+                yield Hit(
+                    f"group interval {value} is longer than 5m (alerting rules only: "
+                    "no recorded series to go stale)",
+                    ("groups", gi, "interval"),
+                    severity=INFO,
+                )
 
 
 @check(

@@ -237,15 +237,15 @@ def _has_datasource_variable(f: LintFile) -> bool:
 @check(
     "dashboard/panel-unit",
     "dashboard",
-    WARNING,
+    INFO,
     "A panel whose queries read a quantity with a unit (`_bytes`, `_seconds`, `_celsius`…) "
     "sets a unit (in its defaults, an override, a legacy graph's y axes, or a plugin's "
-    "options such as polystat's `globalUnitFormat`); counts and "
-    "ratios read well without one, so a panel without that evidence is only `info`, and so "
-    "is one whose title or axis label names the unit (`Latency (seconds)`, `Heap [MiB]`): "
-    "a reader sees it, though Grafana does not scale the numbers. A panel whose value "
-    "mappings turn every value into a word, or a stat whose text mode shows the series' "
-    "name or nothing, shows no number and needs no unit.",
+    "options such as polystat's `globalUnitFormat`). A house convention, so `info` in every "
+    "case: a panel without a unit shows the right numbers, only unscaled. The finding says "
+    "which unit the metric suggests, or that the title or axis label names it in words "
+    "(`Latency (seconds)`, `Heap [MiB]`); counts and ratios read well without one. A panel "
+    "whose value mappings turn every value into a word, or a stat whose text mode shows the "
+    "series' name or nothing, shows no number and needs no unit.",
 )
 def panel_unit(f: LintFile) -> Iterator[Hit]:
     for path, panel in panels(f):
@@ -255,7 +255,7 @@ def panel_unit(f: LintFile) -> Iterator[Hit]:
             continue  # no number shown; or the unit is the library panel's
         unit = _quantity(panel)
         if not unit:
-            yield Hit(f"panel {_title(panel)} has no unit", path, severity=INFO)
+            yield Hit(f"panel {_title(panel)} has no unit", path)
             continue
         said = _unit_in_words(panel, unit)
         if said:
@@ -263,7 +263,6 @@ def panel_unit(f: LintFile) -> Iterator[Hit]:
                 f"panel {_title(panel)} shows {unit} with the unit in words only ({said!r}); "
                 "a unit field lets Grafana scale and label the numbers",
                 path,
-                severity=INFO,
             )
         else:
             yield Hit(f"panel {_title(panel)} shows {unit} without a unit", path)
