@@ -33,7 +33,7 @@ FAMILIES = {
         "routing_tree",
         "time_intervals",
     ),
-    "dashboard": ("dashboards",),
+    "dashboard": ("dashboards", "panel_units"),
     "unknown": ("files",),
     "any": ("rules",),
 }
