@@ -6,13 +6,9 @@ into a half to tune the checks on and a half held out to report on.
 
 The script fetches nothing: it reads snapshots (bare git directories named owner+name/repo,
 as the fetch tool brings them) and checks out exactly the files and commits recorded in
-bench/lint_corpus_sources.py (round 1, split into tune and held-out) and
-bench/lint_corpus_fresh_sources.py (round 2's fresh corpus, all held out as `fresh`) and
-bench/lint_corpus_round3_sources.py (round 3's, all held out as `round3`) and
-bench/lint_corpus_round4_sources.py (round 4's, all held out as `round4`) and
-bench/lint_corpus_round5_sources.py (round 5's, all held out as `round5`) and
-bench/lint_corpus_round6_sources.py (round 6's, all held out as `round6`) and
-bench/lint_corpus_round7_sources.py (round 7's, all held out as `round7`) into
+bench/lint_corpus_sources.py (round 1, split into tune and held-out) and those of the
+held-out corpora after it (ROUNDS: the fresh one of round 2, then rounds 3 to 7, each all
+held out under its name, e.g. bench/lint_corpus_round7_sources.py as `round7`) into
 --corpus (default /work/corpus), outside this repository.
 Then, per half: promtool 3.5 and amtool 0.33 say which files they accept, `monogen lint`
 counts warnings, and the judged sample in bench/lint_corpus_labels.tsv gives precision.
@@ -30,19 +26,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lint_corpus_fresh import FRESH_REPOS
 from lint_corpus_pick import discover, git, kind_of, snapshot
-from lint_corpus_round3 import ROUND3_REPOS
-from lint_corpus_round4 import ROUND4_REPOS
-from lint_corpus_round5 import ROUND5_REPOS
-from lint_corpus_round6 import ROUND6_REPOS
-from lint_corpus_round7 import ROUND7_REPOS
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench/lint_corpus_labels.tsv"
@@ -51,7 +42,19 @@ PROMTOOL = TOOLS / "prometheus/3.5/usr/bin/promtool"
 AMTOOL = TOOLS / "alertmanager/0.33/usr/bin/amtool"
 MONOGEN = [str(Path(sys.executable).parent / "monogen")]
 FORMATS = ("text", "json", "github", "sarif")
-HALVES = ("tune", "held-out", "fresh", "round3", "round4", "round5", "round6", "round7")
+# The held-out corpora after round 1, in order: each one's module lists its repositories
+# (`<NAME>_REPOS`, e.g. ROUND7_REPOS) and `<module>_sources` records their files.
+ROUNDS = {
+    "fresh": "lint_corpus_fresh",
+    **{f"round{n}": f"lint_corpus_round{n}" for n in range(3, 8)},
+}
+HALVES = ("tune", "held-out", *ROUNDS)
+
+
+def repos_of(name: str) -> dict[str, str]:
+    """The repositories of held-out corpus `name` (owner/name → why it was chosen)."""
+    return getattr(import_module(ROUNDS[name]), f"{name.upper()}_REPOS")
+
 
 # The repositories asked for (fetched as github:owner/name); --discover records their files.
 REPOS = (
@@ -110,39 +113,22 @@ REPOS = (
 
 def half(repo: str) -> str:
     """Fixed before any file was linted: the first byte of the SHA-256 of the repository's
-    name (owner/name, as spelled in REPOS), even → tune, odd → held-out. The second round's
-    repositories (lint_corpus_fresh.FRESH_REPOS) are all held out, as `fresh`, the
-    third round's (lint_corpus_round3.ROUND3_REPOS) as `round3`, the fourth round's
-    (lint_corpus_round4.ROUND4_REPOS) as `round4`, the fifth round's
-    (lint_corpus_round5.ROUND5_REPOS) as `round5`, the sixth round's
-    (lint_corpus_round6.ROUND6_REPOS) as `round6` and the seventh round's
-    (lint_corpus_round7.ROUND7_REPOS) as `round7`."""
-    if repo in FRESH_REPOS:
-        return "fresh"
-    if repo in ROUND3_REPOS:
-        return "round3"
-    if repo in ROUND4_REPOS:
-        return "round4"
-    if repo in ROUND5_REPOS:
-        return "round5"
-    if repo in ROUND6_REPOS:
-        return "round6"
-    if repo in ROUND7_REPOS:
-        return "round7"
+    name (owner/name, as spelled in REPOS), even → tune, odd → held-out. The repositories
+    of every later round (ROUNDS) are all held out, under the round's name."""
+    for name in ROUNDS:
+        if repo in repos_of(name):
+            return name
     return "tune" if hashlib.sha256(repo.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def sources() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Every corpus's record: the first (tune and held-out), the fresh one, rounds 3 to 7."""
-    from lint_corpus_fresh_sources import SOURCES as FRESH
-    from lint_corpus_round3_sources import SOURCES as ROUND3
-    from lint_corpus_round4_sources import SOURCES as ROUND4
-    from lint_corpus_round5_sources import SOURCES as ROUND5
-    from lint_corpus_round6_sources import SOURCES as ROUND6
-    from lint_corpus_round7_sources import SOURCES as ROUND7
+    """Every corpus's record: the first (tune and held-out), then each of ROUNDS."""
     from lint_corpus_sources import SOURCES
 
-    return {**SOURCES, **FRESH, **ROUND3, **ROUND4, **ROUND5, **ROUND6, **ROUND7}
+    found = dict(SOURCES)
+    for module in ROUNDS.values():
+        found.update(import_module(f"{module}_sources").SOURCES)
+    return found
 
 
 def local_name(repo: str, path: str) -> str:
@@ -322,12 +308,8 @@ def main() -> None:
     parser.add_argument("--snapshots", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--corpus", type=Path, default=Path("/work/corpus"))
     parser.add_argument("--discover", action="store_true", help="re-pick the files (rarely)")
-    parser.add_argument("--discover-fresh", action="store_true", help="pick the fresh corpus")
-    parser.add_argument("--discover-round3", action="store_true", help="pick round 3's")
-    parser.add_argument("--discover-round4", action="store_true", help="pick round 4's")
-    parser.add_argument("--discover-round5", action="store_true", help="pick round 5's")
-    parser.add_argument("--discover-round6", action="store_true", help="pick round 6's")
-    parser.add_argument("--discover-round7", action="store_true", help="pick round 7's")
+    for name in ROUNDS:
+        parser.add_argument(f"--discover-{name}", action="store_true", help=f"pick {name}'s")
     parser.add_argument("--half", choices=HALVES, default="tune")
     parser.add_argument("--measure", action="store_true", help="counts of --half")
     parser.add_argument("--sample", type=int, default=0, help="print N warnings per check")
@@ -337,30 +319,11 @@ def main() -> None:
     if args.discover:
         discover(args.snapshots, list(REPOS), Path(__file__).parent / "lint_corpus_sources.py")
         return
-    if args.discover_fresh:
-        out = Path(__file__).parent / "lint_corpus_fresh_sources.py"
-        discover(args.snapshots, list(FRESH_REPOS), out, "--discover-fresh")
-        return
-    if args.discover_round3:
-        out = Path(__file__).parent / "lint_corpus_round3_sources.py"
-        discover(args.snapshots, list(ROUND3_REPOS), out, "--discover-round3")
-        return
-    if args.discover_round4:
-        out = Path(__file__).parent / "lint_corpus_round4_sources.py"
-        discover(args.snapshots, list(ROUND4_REPOS), out, "--discover-round4")
-        return
-    if args.discover_round5:
-        out = Path(__file__).parent / "lint_corpus_round5_sources.py"
-        discover(args.snapshots, list(ROUND5_REPOS), out, "--discover-round5")
-        return
-    if args.discover_round6:
-        out = Path(__file__).parent / "lint_corpus_round6_sources.py"
-        discover(args.snapshots, list(ROUND6_REPOS), out, "--discover-round6")
-        return
-    if args.discover_round7:
-        out = Path(__file__).parent / "lint_corpus_round7_sources.py"
-        discover(args.snapshots, list(ROUND7_REPOS), out, "--discover-round7")
-        return
+    for name, module in ROUNDS.items():
+        if getattr(args, f"discover_{name}"):
+            out = Path(__file__).parent / f"{module}_sources.py"
+            discover(args.snapshots, list(repos_of(name)), out, f"--discover-{name}")
+            return
     if args.corpus.exists():
         shutil.rmtree(args.corpus)
     build(args.snapshots, args.corpus)
